@@ -1,0 +1,18 @@
+using Tracker.Grpc;
+
+namespace Tracker.Server;
+
+/// <summary>What Tracker is made of, and what it serves.</summary>
+internal static class TrackerComposition
+{
+    public static IServiceCollection AddTracker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGrpcRuntime();
+        return services;
+    }
+
+    public static WebApplication MapTracker(this WebApplication app)
+    {
+        return app;
+    }
+}
