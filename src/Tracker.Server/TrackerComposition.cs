@@ -13,6 +13,8 @@ internal static class TrackerComposition
 
     public static WebApplication MapTracker(this WebApplication app)
     {
+        // Liveness for orchestrators: the process answers HTTP.
+        app.MapGet("/healthz", () => Results.Text("ok"));
         return app;
     }
 }
