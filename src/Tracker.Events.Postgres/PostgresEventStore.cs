@@ -50,31 +50,23 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         return RunAsync("create", retryOnBrokenConnection: true, async ct =>
         {
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using (var insert = new NpgsqlCommand(InsertSql, connection))
+
+            // The first event of a request id may be deleted between our conflict and our read:
+            // its request id is then free again, and inserting anew is right.
+            for (var attempt = 0; attempt < 3; attempt++)
             {
-                insert.Parameters.Add(EventRow.Text(newEvent.Id));
-                insert.Parameters.Add(EventRow.Text(requestId));
-                EventRow.AddValues(insert.Parameters, newEvent);
-                if (await insert.ExecuteNonQueryAsync(ct) == 1)
+                if (await InsertAsync(connection, newEvent, requestId, ct))
                 {
                     return newEvent;
                 }
+
+                if (await ReadConflictingAsync(connection, newEvent.Id, requestId, ct) is { } stored)
+                {
+                    return stored;
+                }
             }
 
-            // The request id (or, on a retry, the id) is taken: answer with the stored event.
-            await using var select = new NpgsqlCommand(
-                requestId is null
-                    ? "SELECT document FROM events WHERE id = $1"
-                    : "SELECT document FROM events WHERE request_id = $2 OR id = $1 LIMIT 1",
-                connection);
-            select.Parameters.Add(EventRow.Text(newEvent.Id));
-            if (requestId is not null)
-            {
-                select.Parameters.Add(EventRow.Text(requestId));
-            }
-
-            return await ReadSingleAsync(select, ct)
-                ?? throw new StoreUnavailableException("The event created with this request id was deleted while it was being read; retry.");
+            throw new StoreUnavailableException("The event stored under this request id kept changing; retry.");
         }, cancellationToken);
     }
 
@@ -174,6 +166,32 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
             PostgresLog.NotReachable(logger, exception);
             return false;
         }
+    }
+
+    private static async Task<bool> InsertAsync(NpgsqlConnection connection, Event newEvent, string? requestId, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(InsertSql, connection);
+        insert.Parameters.Add(EventRow.Text(newEvent.Id));
+        insert.Parameters.Add(EventRow.Text(requestId));
+        EventRow.AddValues(insert.Parameters, newEvent);
+        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // The row that took the request id (or, on a retry, the id itself).
+    private static async Task<Event?> ReadConflictingAsync(NpgsqlConnection connection, string id, string? requestId, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            requestId is null
+                ? "SELECT document FROM events WHERE id = $1"
+                : "SELECT document FROM events WHERE request_id = $2 OR id = $1 LIMIT 1",
+            connection);
+        select.Parameters.Add(EventRow.Text(id));
+        if (requestId is not null)
+        {
+            select.Parameters.Add(EventRow.Text(requestId));
+        }
+
+        return await ReadSingleAsync(select, cancellationToken);
     }
 
     private static async Task<Event?> ReadSingleAsync(NpgsqlCommand select, CancellationToken cancellationToken)
