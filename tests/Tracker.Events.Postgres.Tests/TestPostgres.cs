@@ -55,10 +55,13 @@ internal static class TestPostgres
     private static InvalidOperationException Unreachable(Exception cause)
     {
         var settings = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var origin = Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 }
+            ? $"from {EnvironmentVariable}"
+            : $"the default, as {EnvironmentVariable} is not set";
         return new InvalidOperationException(
-            $"PostgreSQL is not reachable at {settings.Host}:{settings.Port} (from {EnvironmentVariable}, " +
-            $"default '{DefaultConnectionString}'). These tests need a real server: start one with " +
-            "eval \"$(build/postgres-test-server.sh)\" or set " + EnvironmentVariable + ". Cause: " + cause.Message,
+            $"PostgreSQL is not reachable at {settings.Host}:{settings.Port} ({origin}). These tests need a real " +
+            $"server: start one with eval \"$(build/postgres-test-server.sh)\", or set {EnvironmentVariable}. " +
+            $"Cause: {cause.Message}",
             cause);
     }
 }
