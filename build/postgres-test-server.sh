@@ -43,7 +43,7 @@ find_bin() {
     [[ "$(id -u)" == 0 ]] || fail "PostgreSQL is not installed and we are not root: apt-get install postgresql"
     echo "postgres-test-server: installing Debian's postgresql package" >&2
     export DEBIAN_FRONTEND=noninteractive
-    { apt-get update -q && apt-get install -y -q --no-install-recommends postgresql; } >"/tmp/tracker-postgres-apt.log" 2>&1 \
+    { apt-get update -q && apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends postgresql; } >"/tmp/tracker-postgres-apt.log" 2>&1 \
       || fail "apt-get install postgresql failed, see /tmp/tracker-postgres-apt.log"
   fi
   if [[ -x /usr/lib/postgresql/15/bin/pg_ctl ]]; then

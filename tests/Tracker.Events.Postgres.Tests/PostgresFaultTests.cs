@@ -41,7 +41,7 @@ public sealed class PostgresFaultTests : IAsyncDisposable
     public async Task GetAsync_CancelledByCaller_ThrowsOperationCanceled()
     {
         using var cancelled = new CancellationTokenSource();
-        await cancelled.CancelAsync();
+        cancelled.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => Store.GetAsync("x", cancelled.Token).WaitAsync(TestPostgres.Timeout));

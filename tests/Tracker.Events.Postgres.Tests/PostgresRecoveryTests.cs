@@ -19,6 +19,9 @@ public sealed class PostgresRecoveryTests(ThrowawayCluster cluster) : IClassFixt
 
     public async Task InitializeAsync()
     {
+        // Running again if an earlier test failed while it was halted (a no-op otherwise).
+        Assert.Equal(cluster.ConnectionString, await cluster.StartAsync());
+
         // Each test its own schema, so the two tests share the server but not the data.
         var schema = "r_" + Guid.NewGuid().ToString("N")[..12];
         _dataSource = PostgresDataSourceFactory.Create(TestPostgres.WithSearchPath(cluster.ConnectionString, schema));
@@ -26,7 +29,7 @@ public sealed class PostgresRecoveryTests(ThrowawayCluster cluster) : IClassFixt
         await _store.MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
     }
 
-    public async Task DisposeAsync() => await _dataSource.DisposeAsync();
+    public async Task DisposeAsync() => await _dataSource.DisposeAsync().AsTask().WaitAsync(TestPostgres.Timeout);
 
     [Fact]
     public async Task Store_ServerStoppedThenStarted_FailsFastThenRecoversByItself()

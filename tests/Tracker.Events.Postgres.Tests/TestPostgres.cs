@@ -91,7 +91,7 @@ internal sealed class TestSchema(string name, string connectionString) : IAsyncD
     {
         foreach (var dataSource in _dataSources)
         {
-            await dataSource.DisposeAsync();
+            await dataSource.DisposeAsync().AsTask().WaitAsync(TestPostgres.Timeout);
         }
 
         await TestPostgres.ExecuteAsync($"DROP SCHEMA IF EXISTS {Name} CASCADE");
