@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Postgres;
+using Tracker.Events.Sqlite;
+
+namespace Tracker.Bench.Driver;
+
+/// <summary>
+/// Loads generated events through each store's bulk path: the schema comes from the store's
+/// own migration, the rows from the store's own column binding. SQLite: one transaction of one
+/// prepared INSERT (the store's statement). PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY)
+/// with the store's row values, then VACUUM ANALYZE, which autovacuum would do on its own.
+/// </summary>
+internal static class BulkLoaders
+{
+    public static async Task<LoadResult> LoadSqliteAsync(string connectionString, int count, int seed)
+    {
+        using (var store = new SqliteEventStore(connectionString))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var factory = new EventFactory(seed);
+        var times = factory.EventTimesMicros(count);
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -262144;");
+        await using (var transaction = connection.BeginTransaction(deferred: false))
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = StoreInternals.SqliteInsertSql;
+            foreach (var time in times)
+            {
+                var e = factory.Next(time);
+                insert.Parameters.Clear();
+                StoreInternals.SqliteAddColumns(insert, e);
+                insert.Parameters.AddWithValue("$request_id", DBNull.Value);
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        await Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        return new LoadResult(count, clock.Elapsed.TotalSeconds);
+    }
+
+    public static async Task<LoadResult> LoadPostgresAsync(string connectionString, int count, int seed)
+    {
+        await using var dataSource = PostgresDataSourceFactory.Create(connectionString);
+        await new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance).MigrateAsync(CancellationToken.None);
+
+        var clock = Stopwatch.StartNew();
+        var factory = new EventFactory(seed);
+        var times = factory.EventTimesMicros(count);
+        var columns = new[] { "id", "request_id" }.Concat(StoreInternals.PostgresValueColumns).ToArray();
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var importer = await connection.BeginBinaryImportAsync($"COPY events ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
+            await using var scratch = new NpgsqlCommand();
+            var row = new object?[columns.Length];
+            foreach (var time in times)
+            {
+                var e = factory.Next(time);
+                scratch.Parameters.Clear();
+                StoreInternals.PostgresAddValues(scratch.Parameters, e);
+                row[0] = e.Id;
+                row[1] = DBNull.Value;
+                for (var i = 0; i < scratch.Parameters.Count; i++)
+                {
+                    row[i + 2] = scratch.Parameters[i].Value;
+                }
+
+                await importer.WriteRowAsync(CancellationToken.None, row);
+            }
+
+            await importer.CompleteAsync();
+        }
+
+        var loaded = clock.Elapsed.TotalSeconds;
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE events", connection) { CommandTimeout = 600 };
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        return new LoadResult(count, clock.Elapsed.TotalSeconds, loaded);
+    }
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+internal sealed record LoadResult(int Events, double Seconds, double? CopySeconds = null);

@@ -1,0 +1,369 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Postgres;
+using Tracker.Events.Storage;
+
+namespace Tracker.Bench.Driver;
+
+/// <summary>
+/// Scenario d: SearchEvents (service + type + a one-week range, page of 50) and GetEvent over
+/// gRPC, each against the same requests run as SQL directly on the store: the statements the
+/// store itself builds (<see cref="StoreInternals"/>), on open connections, rows read but not
+/// decoded. Before timing, the first pages are compared: Tracker must return exactly the
+/// events and total the SQL returns. Latency is per call, closed loop, after a warm-up.
+/// </summary>
+internal static class ReadLatency
+{
+    private const int PageSize = 50;
+    private const int CheckedQueries = 20;
+
+    public static async Task<JsonObject> RunAsync(Options options)
+    {
+        var kind = options.Get("kind");
+        var store = StoreTarget.Parse(options.Get("store"));
+        var grpcUrl = new Uri(options.Get("grpc"));
+        var warmup = options.Seconds("warmup", 3);
+        var duration = options.Seconds("duration", 15);
+        var concurrency = options.Int("concurrency", 1);
+        var pid = options.Find("pid") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : (int?)null;
+
+        using var client = new GrpcClient(grpcUrl);
+        await using var direct = DirectSql.Open(store);
+        Func<int, Func<Task>> grpcCall;
+        Func<int, Func<Task>> sqlCall;
+        if (kind == "search")
+        {
+            var queries = SearchQueries(seed: 7, count: 50_000);
+            for (var i = 0; i < CheckedQueries; i++)
+            {
+                var viaGrpc = await client.CallAsync("/tracker.event.v1alpha1.EventService/SearchEvents", queries[i].Request, SearchEventsResponse.Parser);
+                var (total, ids) = await direct.SearchIdsAsync(queries[i].Query);
+                if (viaGrpc.TotalCount != total || !viaGrpc.Events.Select(e => e.Id).SequenceEqual(ids))
+                {
+                    throw new InvalidOperationException($"SearchEvents {queries[i].Request} returned {viaGrpc.TotalCount} / {viaGrpc.Events.Count} events, the SQL {total} / {ids.Count}");
+                }
+            }
+
+            grpcCall = worker => Cycle(queries, worker, concurrency, q => client.CallAsync("/tracker.event.v1alpha1.EventService/SearchEvents", q.Request, SearchEventsResponse.Parser));
+            sqlCall = worker => Cycle(queries, worker, concurrency, q => direct.SearchAsync(q.Query));
+        }
+        else
+        {
+            var ids = await direct.SampleIdsAsync(5000);
+            foreach (var id in ids.Take(CheckedQueries))
+            {
+                var e = await client.CallAsync("/tracker.event.v1alpha1.EventService/GetEvent", new GetEventRequest { Id = id }, Event.Parser);
+                if (e.Id != id)
+                {
+                    throw new InvalidOperationException($"GetEvent {id} returned {e.Id}");
+                }
+            }
+
+            grpcCall = worker => Cycle(ids, worker, concurrency, id => client.CallAsync("/tracker.event.v1alpha1.EventService/GetEvent", new GetEventRequest { Id = id }, Event.Parser));
+            sqlCall = worker => Cycle(ids, worker, concurrency, direct.GetAsync);
+        }
+
+        await using var rss = RssSampler.Start(pid);
+        var tracker = await MeasureAsync(grpcCall, concurrency, warmup, duration);
+        var rssFigures = rss is null ? null : await rss.StopAsync();
+        var sql = await MeasureAsync(sqlCall, concurrency, warmup, duration);
+        var result = new JsonObject
+        {
+            ["tool"] = "driver",
+            ["kind"] = kind,
+            ["store"] = store.Kind,
+            ["concurrency"] = concurrency,
+            ["warmup_s"] = warmup,
+            ["duration_s"] = duration,
+            ["checked_equal_to_sql"] = kind == "search" ? CheckedQueries : CheckedQueries,
+            ["tracker"] = tracker.Samples.Summary(duration),
+            ["tracker_errors"] = tracker.Errors,
+            ["sql"] = sql.Samples.Summary(duration),
+            ["sql_errors"] = sql.Errors,
+        };
+        result["verified"] = tracker.Errors == 0 && sql.Errors == 0;
+        if (rssFigures is not null)
+        {
+            result["rss"] = rssFigures;
+        }
+
+        return result;
+    }
+
+    /// <summary>Service and type drawn as the data was, and a Monday-to-Sunday week of 2025.</summary>
+    private static List<SearchCase> SearchQueries(int seed, int count)
+    {
+        var factory = new EventFactory(seed);
+        var random = new Random(seed);
+        var firstMonday = new DateTimeOffset(2025, 1, 6, 0, 0, 0, TimeSpan.Zero);
+        var cases = new List<SearchCase>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var service = factory.NextService();
+            var type = factory.NextType();
+            var from = firstMonday.AddDays(7 * random.Next(0, 51));
+            var to = from.AddDays(7).AddTicks(-TimeSpan.TicksPerMicrosecond);
+            var request = new SearchEventsRequest
+            {
+                Service = service,
+                Type = type,
+                StartDate = from.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                EndDate = to.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
+                PerPage = PageSize,
+            };
+            var query = new EventQuery(new EventFilter { Service = service, Type = type, From = from, To = to }, EventOrder.NewestFirst, PageSize);
+            cases.Add(new SearchCase(request, query));
+        }
+
+        return cases;
+    }
+
+    /// <summary>Worker <paramref name="worker"/> of <paramref name="workers"/> walks its own share of the items, round and round.</summary>
+    private static Func<Task> Cycle<T, TResult>(IReadOnlyList<T> items, int worker, int workers, Func<T, Task<TResult>> call)
+    {
+        var next = worker;
+        return async () =>
+        {
+            var item = items[next % items.Count];
+            next += workers;
+            await call(item);
+        };
+    }
+
+    private static async Task<Measurement> MeasureAsync(Func<int, Func<Task>> callFor, int concurrency, double warmup, double duration)
+    {
+        var calls = Enumerable.Range(0, concurrency).Select(callFor).ToArray();
+        var measurement = new Measurement();
+        var clock = Stopwatch.StartNew();
+        var measureFrom = TimeSpan.FromSeconds(warmup);
+        var end = TimeSpan.FromSeconds(warmup + duration);
+        var workers = calls.Select(call => Task.Run(async () =>
+        {
+            var samples = new LatencySamples();
+            var errors = 0L;
+            while (clock.Elapsed < end)
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await call();
+                }
+                catch (Exception e) when (e is GrpcCallException or HttpRequestException or NpgsqlException or SqliteException or TaskCanceledException)
+                {
+                    errors++;
+                    Console.Error.WriteLine(e.Message);
+                }
+
+                if (clock.Elapsed >= measureFrom)
+                {
+                    samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            return (samples, errors);
+        })).ToArray();
+        foreach (var (samples, errors) in await Task.WhenAll(workers))
+        {
+            measurement.Samples.AddRange(samples);
+            measurement.Errors += errors;
+        }
+
+        return measurement;
+    }
+
+    private sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
+
+    private sealed class Measurement
+    {
+        public LatencySamples Samples { get; } = new();
+
+        public long Errors { get; set; }
+    }
+}
+
+/// <summary>The store's own SQL, run directly with ADO.NET: the baseline of scenario d.</summary>
+internal abstract class DirectSql : IAsyncDisposable
+{
+    public static DirectSql Open(StoreTarget store) => store.IsSqlite ? new SqliteDirect(store.ConnectionString) : new PostgresDirect(store.ConnectionString);
+
+    public abstract Task<int> SearchAsync(EventQuery query);
+
+    public abstract Task<(long Total, List<string> Ids)> SearchIdsAsync(EventQuery query);
+
+    public abstract Task<int> GetAsync(string id);
+
+    public abstract Task<List<string>> SampleIdsAsync(int count);
+
+    public abstract ValueTask DisposeAsync();
+
+    private sealed class SqliteDirect(string connectionString) : DirectSql
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _idle = [];
+
+        public override Task<int> SearchAsync(EventQuery query) => WithConnection(async connection =>
+        {
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            await using var count = connection.CreateCommand();
+            await using var page = connection.CreateCommand();
+            count.Transaction = transaction;
+            page.Transaction = transaction;
+            StoreInternals.SqliteBuildQuery(query, count, page);
+            _ = await count.ExecuteScalarAsync();
+            var rows = 0;
+            await using (var reader = await page.ExecuteReaderAsync())
+            {
+                while (await reader.ReadAsync())
+                {
+                    _ = (byte[])reader[0];
+                    rows++;
+                }
+            }
+
+            await transaction.CommitAsync();
+            return rows;
+        });
+
+        public override Task<(long Total, List<string> Ids)> SearchIdsAsync(EventQuery query) => WithConnection(async connection =>
+        {
+            await using var count = connection.CreateCommand();
+            await using var page = connection.CreateCommand();
+            StoreInternals.SqliteBuildQuery(query, count, page);
+            var total = (long)(await count.ExecuteScalarAsync() ?? 0L);
+            var ids = new List<string>();
+            await using var reader = await page.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(Event.Parser.ParseFrom((byte[])reader[0]).Id);
+            }
+
+            return (total, ids);
+        });
+
+        public override Task<int> GetAsync(string id) => WithConnection(async connection =>
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT doc FROM events WHERE id = $id";
+            select.Parameters.AddWithValue("$id", id);
+            return await select.ExecuteScalarAsync() is byte[] doc ? doc.Length : throw new InvalidOperationException($"no event {id}");
+        });
+
+        public override Task<List<string>> SampleIdsAsync(int count) => WithConnection(async connection =>
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT id FROM events ORDER BY random() LIMIT $n";
+            select.Parameters.AddWithValue("$n", count);
+            var ids = new List<string>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        });
+
+        public override async ValueTask DisposeAsync()
+        {
+            foreach (var connection in _idle)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+
+        // One open connection per concurrent caller, kept open between calls.
+        private async Task<T> WithConnection<T>(Func<SqliteConnection, Task<T>> use)
+        {
+            if (!_idle.TryTake(out var connection))
+            {
+                connection = new SqliteConnection(connectionString);
+                await connection.OpenAsync();
+                await using var pragmas = connection.CreateCommand();
+                pragmas.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;";
+                await pragmas.ExecuteNonQueryAsync();
+            }
+
+            try
+            {
+                return await use(connection);
+            }
+            finally
+            {
+                _idle.Add(connection);
+            }
+        }
+    }
+
+    private sealed class PostgresDirect(string connectionString) : DirectSql
+    {
+        private readonly NpgsqlDataSource _dataSource = PostgresDataSourceFactory.Create(connectionString);
+
+        public override async Task<int> SearchAsync(EventQuery query)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = StoreInternals.PostgresBuildQuery(query);
+            select.Connection = connection;
+            await using var reader = await select.ExecuteReaderAsync();
+            var rows = 0;
+            while (await reader.ReadAsync())
+            {
+                _ = reader.GetInt64(0);
+                if (!await reader.IsDBNullAsync(1))
+                {
+                    _ = reader.GetFieldValue<byte[]>(1);
+                    rows++;
+                }
+            }
+
+            return rows;
+        }
+
+        public override async Task<(long Total, List<string> Ids)> SearchIdsAsync(EventQuery query)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = StoreInternals.PostgresBuildQuery(query);
+            select.Connection = connection;
+            await using var reader = await select.ExecuteReaderAsync();
+            long total = 0;
+            var ids = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                total = reader.GetInt64(0);
+                if (!await reader.IsDBNullAsync(1))
+                {
+                    ids.Add(Event.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)).Id);
+                }
+            }
+
+            return (total, ids);
+        }
+
+        public override async Task<int> GetAsync(string id)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
+            select.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            return await select.ExecuteScalarAsync() is byte[] doc ? doc.Length : throw new InvalidOperationException($"no event {id}");
+        }
+
+        public override async Task<List<string>> SampleIdsAsync(int count)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = new NpgsqlCommand("SELECT id FROM events ORDER BY random() LIMIT $1", connection);
+            select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+            var ids = new List<string>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }
+
+        public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    }
+}
