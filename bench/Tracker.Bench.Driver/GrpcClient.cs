@@ -39,7 +39,12 @@ internal sealed class GrpcClient : IDisposable
     public async Task<T> CallAsync<T>(string path, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken = default)
         where T : IMessage<T>
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(Frame(request)) };
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ByteArrayContent(Frame(request)),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         message.Content.Headers.ContentType = GrpcContentType;
         message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);

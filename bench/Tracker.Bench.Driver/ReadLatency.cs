@@ -68,9 +68,8 @@ internal static class ReadLatency
         }
 
         await using var rss = RssSampler.Start(pid);
-        var tracker = await MeasureAsync(grpcCall, concurrency, warmup, duration);
+        var (tracker, sql) = await MeasurePairedAsync(grpcCall, sqlCall, concurrency, warmup, duration);
         var rssFigures = rss is null ? null : await rss.StopAsync();
-        var sql = await MeasureAsync(sqlCall, concurrency, warmup, duration);
         var result = new JsonObject
         {
             ["tool"] = "driver",
@@ -79,7 +78,8 @@ internal static class ReadLatency
             ["concurrency"] = concurrency,
             ["warmup_s"] = warmup,
             ["duration_s"] = duration,
-            ["checked_equal_to_sql"] = kind == "search" ? CheckedQueries : CheckedQueries,
+            ["checked_equal_to_sql"] = CheckedQueries,
+            ["paired"] = "each request timed through Tracker and as SQL, alternating which goes first",
             ["tracker"] = tracker.Samples.Summary(duration),
             ["tracker_errors"] = tracker.Errors,
             ["sql"] = sql.Samples.Summary(duration),
@@ -134,45 +134,72 @@ internal static class ReadLatency
         };
     }
 
-    private static async Task<Measurement> MeasureAsync(Func<int, Func<Task>> callFor, int concurrency, double warmup, double duration)
+    /// <summary>
+    /// Each worker alternates: one call through Tracker, the same request as SQL, then the next
+    /// request in the other order, so both paths see the same requests and the same moments of a
+    /// shared machine. Nothing is recorded during the warm-up.
+    /// </summary>
+    private static async Task<(Measurement Tracker, Measurement Sql)> MeasurePairedAsync(
+        Func<int, Func<Task>> trackerFor, Func<int, Func<Task>> sqlFor, int concurrency, double warmup, double duration)
     {
-        var calls = Enumerable.Range(0, concurrency).Select(callFor).ToArray();
-        var measurement = new Measurement();
         var clock = Stopwatch.StartNew();
         var measureFrom = TimeSpan.FromSeconds(warmup);
         var end = TimeSpan.FromSeconds(warmup + duration);
-        var workers = calls.Select(call => Task.Run(async () =>
+        var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
-            var samples = new LatencySamples();
-            var errors = 0L;
+            var tracker = new Measurement();
+            var sql = new Measurement();
+            var trackerCall = trackerFor(worker);
+            var sqlCall = sqlFor(worker);
+            var trackerFirst = true;
             while (clock.Elapsed < end)
             {
-                var started = Stopwatch.GetTimestamp();
-                try
+                var record = clock.Elapsed >= measureFrom;
+                if (trackerFirst)
                 {
-                    await call();
+                    await TimeAsync(trackerCall, tracker, record);
+                    await TimeAsync(sqlCall, sql, record);
                 }
-                catch (Exception e) when (e is GrpcCallException or HttpRequestException or NpgsqlException or SqliteException or TaskCanceledException)
+                else
                 {
-                    errors++;
-                    Console.Error.WriteLine(e.Message);
+                    await TimeAsync(sqlCall, sql, record);
+                    await TimeAsync(trackerCall, tracker, record);
                 }
 
-                if (clock.Elapsed >= measureFrom)
-                {
-                    samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
+                trackerFirst = !trackerFirst;
             }
 
-            return (samples, errors);
+            return (tracker, sql);
         })).ToArray();
-        foreach (var (samples, errors) in await Task.WhenAll(workers))
+
+        var trackerAll = new Measurement();
+        var sqlAll = new Measurement();
+        foreach (var (tracker, sql) in await Task.WhenAll(workers))
         {
-            measurement.Samples.AddRange(samples);
-            measurement.Errors += errors;
+            trackerAll.Add(tracker);
+            sqlAll.Add(sql);
         }
 
-        return measurement;
+        return (trackerAll, sqlAll);
+    }
+
+    private static async Task TimeAsync(Func<Task> call, Measurement into, bool record)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (e is GrpcCallException or HttpRequestException or NpgsqlException or SqliteException or TaskCanceledException)
+        {
+            into.Errors++;
+            Console.Error.WriteLine(e.Message);
+        }
+
+        if (record)
+        {
+            into.Samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     private sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
@@ -182,6 +209,12 @@ internal static class ReadLatency
         public LatencySamples Samples { get; } = new();
 
         public long Errors { get; set; }
+
+        public void Add(Measurement other)
+        {
+            Samples.AddRange(other.Samples);
+            Errors += other.Errors;
+        }
     }
 }
 

@@ -1,6 +1,314 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
 namespace Tracker.Bench.Driver;
 
+/// <summary>
+/// Writes bench/RESULTS.md from the JSON results of one run: the machine, a table of every
+/// target of issue 6 with its figure, its baseline, the ratio and whether it is met, the
+/// per-stage figures that locate a shortfall, how each run was verified, the hand-written
+/// analysis (bench/analysis.md) and the exact commands.
+/// </summary>
 internal static class Report
 {
-    public static Task WriteAsync(Options options) => Task.CompletedTask;
+    public static async Task WriteAsync(Options options)
+    {
+        var directory = options.Get("results");
+        var results = Directory.GetFiles(directory, "*.json")
+            .Select(f => (Name: Path.GetFileNameWithoutExtension(f), Result: JsonNode.Parse(File.ReadAllText(f))!.AsObject()))
+            .GroupBy(r => r.Name.Split(".r")[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => Merge(g.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => r.Result).ToList()), StringComparer.Ordinal);
+        JsonObject? R(string name) => results.GetValueOrDefault(name);
+        var machine = R("machine") ?? new JsonObject();
+        var text = new StringBuilder();
+
+        text.AppendLine("# Benchmark results");
+        text.AppendLine();
+        text.AppendLine($"Written by `bash bench/run.sh` on {S(machine, "date")} from commit `{S(machine, "commit")}`. Every figure is");
+        text.AppendLine("compared with a baseline measured in the same run on the same machine (issue 6).");
+        text.AppendLine();
+        text.AppendLine("| machine | |");
+        text.AppendLine("|---|---|");
+        text.AppendLine($"| cores (nproc) | {S(machine, "cores")} |");
+        text.AppendLine($"| memory | {S(machine, "memory_mb")} MB |");
+        text.AppendLine($"| CPU | {S(machine, "cpu")} |");
+        text.AppendLine($"| kernel | {S(machine, "kernel")} |");
+        text.AppendLine($"| .NET SDK | {S(machine, "dotnet")} |");
+        text.AppendLine($"| PostgreSQL | {S(machine, "postgres")} (fsync, synchronous_commit and full_page_writes on) |");
+        text.AppendLine($"| load tool | {S(machine, "h2load")}, pgbench |");
+        text.AppendLine($"| load average when the run started | {S(machine, "load_average_at_start")} (the 2 cores are shared with other work) |");
+        text.AppendLine();
+        text.AppendLine($"Each load run: a warm-up run, then a measured run of fixed duration; throughput comparisons take turns in rounds ({R("a-grpc-postgres")?["rounds"]?.AsArray().Count ?? 1} rounds, {Num(R("a-grpc-postgres"), "duration_s")} s measured in all per side).");
+        text.AppendLine("64 concurrent calls are h2load `-t 1 -c 8 -m 8` (8 HTTP/2 connections of 8 streams); pgbench uses `-c 64 -j 2`.");
+        text.AppendLine();
+
+        text.AppendLine("## Targets");
+        text.AppendLine();
+        text.AppendLine("| | scenario | Tracker | baseline | ratio | target | met |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
+        Throughput(text, "a", "gRPC CreateEvent, PostgreSQL, 64 concurrent (events/s)", R("a-grpc-postgres"), "pgbench single-row INSERT, 64 clients (tps)", R("a-pgbench"), 1.0);
+        Throughput(text, "b", "REST CreateEvent, PostgreSQL, 64 concurrent (events/s)", R("b-rest-postgres"), "gRPC CreateEvent, same store and concurrency", R("a-grpc-postgres"), 0.7);
+        Throughput(text, "c", "no-op unary gRPC method (requests/s)", R("c-noop-tracker"), "plain Kestrel HTTP/2 endpoint, same bytes", R("c-noop-kestrel"), 0.8);
+        foreach (var store in new[] { "sqlite", "postgres" })
+        {
+            var search = R($"d-search-{store}");
+            var get = R($"d-get-{store}");
+            var name = store == "sqlite" ? "SQLite" : "PostgreSQL";
+            var events = R($"d-generate-{store}")?["stored"]?.ToString() ?? "?";
+            if (search is not null)
+            {
+                var p99 = D(search["tracker"], "p99_ms");
+                var sql = D(search["sql"], "p99_ms");
+                var ratio = p99 / sql;
+                text.AppendLine($"| d | SearchEvents p99 over {Thousands(events)} events, {name} | {p99:0.00} ms | the store's SQL run directly: {sql:0.00} ms | {ratio:0.00}x | <= 20 ms and <= 2x | {Met(p99 <= 20 && ratio <= 2)} |");
+            }
+
+            if (get is not null)
+            {
+                var p99 = D(get["tracker"], "p99_ms");
+                var sql = D(get["sql"], "p99_ms");
+                text.AppendLine($"| d | GetEvent p99, {name} | {p99:0.00} ms | the store's SQL run directly: {sql:0.00} ms | {p99 / sql:0.0}x | <= 5 ms | {Met(p99 <= 5)} |");
+            }
+        }
+
+        Throughput(text, "e", "gRPC CreateEvent, SQLite, 64 concurrent (events/s)", R("e-grpc-sqlite"), "raw Microsoft.Data.Sqlite loop, one commit per event", R("e-raw-sqlite"), 0.5);
+        var memory = MemoryRows(results);
+        var worst = memory.Count == 0 ? double.NaN : memory.Max(m => m.Mb);
+        text.AppendLine($"| f | server RSS, highest of every load and after loading the events | {worst:0} MB | | | <= 250 MB | {Met(worst <= 250)} |");
+        if (R("g-startup") is { } startup)
+        {
+            var fresh = startup["new_database"]!;
+            var existing = startup["existing_database"]!;
+            var max = Math.Max(D(fresh, "ready_max_ms"), D(existing, "ready_max_ms"));
+            text.AppendLine($"| g | start-up to ready, SQLite: median new file / existing file (slowest of {S(startup, "runs")} runs each) | {D(fresh, "ready_median_ms"):0} / {D(existing, "ready_median_ms"):0} ms ({max:0} ms) | | | <= 1500 ms | {Met(max <= 1500)} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Where the time goes: the same work without parts of Tracker");
+        text.AppendLine();
+        text.AppendLine("| work | events/s or calls/s | latency |");
+        text.AppendLine("|---|---|---|");
+        Stage(text, "pgbench, single-row INSERT, 64 clients", R("a-pgbench"));
+        Stage(text, "PostgresEventStore.CreateAsync in process, 64 concurrent callers (no HTTP/2, no gRPC)", R("a-store-postgres"));
+        Stage(text, "gRPC CreateEvent on PostgreSQL through Tracker, 64 concurrent", R("a-grpc-postgres"));
+        Stage(text, "REST CreateEvent on PostgreSQL through Tracker, 64 concurrent", R("b-rest-postgres"));
+        Stage(text, "raw Microsoft.Data.Sqlite loop, one commit per event", R("e-raw-sqlite"));
+        Stage(text, "raw Microsoft.Data.Sqlite loop, 64 events per commit (what group commit allows)", R("e-raw64-sqlite"));
+        Stage(text, "SqliteEventStore.CreateAsync in process, 64 concurrent callers (no HTTP/2, no gRPC)", R("e-store-sqlite"));
+        Stage(text, "gRPC CreateEvent on SQLite through Tracker, 64 concurrent", R("e-grpc-sqlite"));
+        Stage(text, "no-op unary method through Tracker's gRPC runtime", R("c-noop-tracker"));
+        Stage(text, "plain Kestrel endpoint returning the same bytes", R("c-noop-kestrel"));
+        text.AppendLine();
+
+        text.AppendLine("## Reads over the generated events (scenario d)");
+        text.AppendLine();
+        foreach (var store in new[] { "sqlite", "postgres" })
+        {
+            if (R($"d-generate-{store}") is { } generated)
+            {
+                var copy = generated["copy_seconds"] is { } c ? $" (COPY {c} s, then VACUUM ANALYZE)" : "";
+                text.AppendLine($"- Generated {Thousands(S(generated, "stored"))} events into {store} in {S(generated, "seconds")} s{copy}, {S(generated, "per_second")} events/s.");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("Calls are paired: each request goes to Tracker (gRPC, over HTTP/2 from the driver) and, right");
+        text.AppendLine("after or right before, as the store's own SQL to the database from the same driver, so both");
+        text.AppendLine("see the same requests and the same moments of the shared machine. One call at a time.");
+        text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total).");
+        text.AppendLine();
+        text.AppendLine("| call | store | path | calls | mean | p50 | p90 | p99 | p99.9 | max |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var kind in new[] { "search", "get" })
+        {
+            foreach (var store in new[] { "sqlite", "postgres" })
+            {
+                if (R($"d-{kind}-{store}") is { } r)
+                {
+                    LatencyRow(text, kind, store, "Tracker (gRPC)", r["tracker"]!);
+                    LatencyRow(text, kind, store, "SQL directly", r["sql"]!);
+                }
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Memory (scenario f)");
+        text.AppendLine();
+        text.AppendLine("Resident set of the server process, sampled from /proc/PID/status (VmRSS) every 100 ms during each");
+        text.AppendLine("load; VmHWM is the kernel's high-water mark for the process.");
+        text.AppendLine();
+        text.AppendLine("| server under | RSS max | VmHWM |");
+        text.AppendLine("|---|---|---|");
+        foreach (var (label, mb, hwm) in memory)
+        {
+            text.AppendLine($"| {label} | {mb:0.0} MB | {hwm:0.0} MB |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("## Verification of every run");
+        text.AppendLine();
+        text.AppendLine("h2load counts a gRPC call answered with HTTP 200 as a success whatever its grpc-status, so each load");
+        text.AppendLine("run is checked against a count taken independently: the events the store gained (SQL count(*) before");
+        text.AppendLine("and after the measured run), or the calls the server itself counted. The store may gain up to the");
+        text.AppendLine("calls in flight when the tool stopped, never fewer than the tool's successes. The driver's own calls");
+        text.AppendLine("read grpc-status on every call.");
+        text.AppendLine();
+        text.AppendLine("| run | successes (tool) | failures | independent count | verified |");
+        text.AppendLine("|---|---|---|---|---|");
+        foreach (var (name, r) in results.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (name == "machine" || r["unavailable"] is not null)
+            {
+                continue;
+            }
+
+            var successes = r["succeeded"]?.ToString() ?? r["tracker"]?["calls"]?.ToString() ?? r["stored"]?.ToString() ?? "";
+            var failures = r["failed"]?.ToString() ?? r["tracker_errors"]?.ToString() ?? "";
+            var independent = r["independent_count"]?.ToString() ?? (r["checked_equal_to_sql"] is { } c ? $"first {c} pages equal to the SQL's" : "");
+            text.AppendLine($"| {name} | {successes} | {failures} | {independent} | {(r["verified"]?.GetValue<bool>() == true ? "yes" : "NO")} |");
+        }
+
+        foreach (var (name, r) in results.Where(p => p.Value["unavailable"] is not null))
+        {
+            text.AppendLine();
+            text.AppendLine($"Not measured, {name}: {S(r, "unavailable")}.");
+        }
+
+        if (options.Find("analysis") is { } analysis && File.Exists(analysis))
+        {
+            text.AppendLine();
+            text.Append(await File.ReadAllTextAsync(analysis));
+        }
+
+        if (options.Find("commands") is { } commands && File.Exists(commands))
+        {
+            text.AppendLine();
+            text.Append((await File.ReadAllTextAsync(commands)).Replace("# Exact commands of the last run (bench/run.sh)", "## Exact commands", StringComparison.Ordinal));
+        }
+
+        await File.WriteAllTextAsync(options.Get("out"), text.ToString());
+    }
+
+    /// <summary>
+    /// Rounds of one load run (name.r1, name.r2, ...) as one result: successes over the summed
+    /// measured time, every round verified, the highest memory of any round.
+    /// </summary>
+    private static JsonObject Merge(List<JsonObject> rounds)
+    {
+        if (rounds.Count == 1)
+        {
+            return rounds[0];
+        }
+
+        var merged = (JsonObject)rounds[0].DeepClone();
+        double Sum(string name) => rounds.Sum(r => D(r, name));
+        var seconds = Sum("duration_s");
+        merged["rounds"] = new JsonArray(rounds.Select(r => (JsonNode)D(r, "per_second")).ToArray());
+        merged["duration_s"] = Math.Round(seconds, 3);
+        merged["succeeded"] = Sum("succeeded");
+        if (rounds.All(r => r["failed"] is not null))
+        {
+            merged["failed"] = Sum("failed");
+        }
+        merged["per_second"] = Math.Round(Sum("succeeded") / seconds, 1);
+        if (rounds.All(r => r["independent_count"] is not null))
+        {
+            merged["independent_count"] = Sum("independent_count");
+        }
+
+        if (rounds.All(r => r["latency_mean_ms"] is not null))
+        {
+            merged["latency_mean_ms"] = Math.Round(rounds.Average(r => D(r, "latency_mean_ms")), 3);
+        }
+
+        merged["verified"] = rounds.All(r => r["verified"]?.GetValue<bool>() == true);
+        var rss = rounds.Select(r => r["rss"]).OfType<JsonNode>().ToList();
+        if (rss.Count > 0)
+        {
+            merged["rss"] = new JsonObject
+            {
+                ["rss_max_mb"] = rss.Max(r => D(r, "rss_max_mb")),
+                ["hwm_mb"] = rss.Max(r => D(r, "hwm_mb")),
+            };
+        }
+
+        return merged;
+    }
+
+    private static void Throughput(StringBuilder text, string id, string what, JsonObject? tracker, string baselineName, JsonObject? baseline, double target)
+    {
+        if (tracker is null || tracker["unavailable"] is not null || baseline is null)
+        {
+            var why = tracker?["unavailable"]?.ToString() ?? "not measured";
+            text.AppendLine($"| {id} | {what} | {why} | {baselineName} | | >= {target:0.0}x | not measured |");
+            return;
+        }
+
+        var ratio = D(tracker, "per_second") / D(baseline, "per_second");
+        text.AppendLine($"| {id} | {what} | {D(tracker, "per_second"):0} | {baselineName}: {D(baseline, "per_second"):0} | {ratio:0.00}x | >= {target:0.0}x | {Met(ratio >= target)} |");
+    }
+
+    private static void Stage(StringBuilder text, string what, JsonObject? result)
+    {
+        if (result is null || result["unavailable"] is not null)
+        {
+            return;
+        }
+
+        var latency = result["latency"] ?? result["commit"];
+        var detail = latency is not null
+            ? $"mean {D(latency, "mean_ms"):0.00} ms, p99 {D(latency, "p99_ms"):0.00} ms"
+            : result["latency_mean_ms"] is { } mean ? $"mean {mean} ms" : "";
+        var rounds = result["rounds"] is JsonArray r ? $" (rounds: {string.Join(", ", r.Select(x => D(x, null)).Select(v => v.ToString("0", CultureInfo.InvariantCulture)))})" : "";
+        text.AppendLine($"| {what} | {D(result, "per_second"):0}{rounds} | {detail} |");
+    }
+
+    private static void LatencyRow(StringBuilder text, string kind, string store, string path, JsonNode s) =>
+        text.AppendLine($"| {(kind == "search" ? "SearchEvents" : "GetEvent")} | {store} | {path} | {S(s, "calls")} | {D(s, "mean_ms"):0.00} | {D(s, "p50_ms"):0.00} | {D(s, "p90_ms"):0.00} | {D(s, "p99_ms"):0.00} | {D(s, "p999_ms"):0.00} | {D(s, "max_ms"):0.00} |");
+
+    private static List<(string Label, double Mb, double Hwm)> MemoryRows(Dictionary<string, JsonObject> results)
+    {
+        var rows = new List<(string, double, double)>();
+        var labels = new (string Key, string Label)[]
+        {
+            ("c-noop-tracker", "no-op gRPC load (bench host on Tracker's runtime)"),
+            ("a-grpc-postgres", "gRPC CreateEvent load, PostgreSQL"),
+            ("b-rest-postgres", "REST CreateEvent load, PostgreSQL"),
+            ("e-grpc-sqlite", "gRPC CreateEvent load, SQLite"),
+            ("d-search-sqlite", "SearchEvents load over the generated events, SQLite"),
+            ("d-get-sqlite", "GetEvent load over the generated events, SQLite"),
+            ("d-search-postgres", "SearchEvents load over the generated events, PostgreSQL"),
+            ("d-get-postgres", "GetEvent load over the generated events, PostgreSQL"),
+        };
+        foreach (var (key, label) in labels)
+        {
+            if (results.GetValueOrDefault(key)?["rss"] is { } rss)
+            {
+                rows.Add((label, D(rss, "rss_max_mb"), D(rss, "hwm_mb")));
+            }
+        }
+
+        foreach (var store in new[] { "sqlite", "postgres" })
+        {
+            if (results.GetValueOrDefault($"f-loaded-{store}") is { } loaded)
+            {
+                rows.Add(($"after serving the reads over the generated events, {store} (at rest)", D(loaded, "rss_mb"), D(loaded, "hwm_mb")));
+            }
+        }
+
+        return rows;
+    }
+
+    private static string Met(bool met) => met ? "yes" : "**no**";
+
+    private static string S(JsonNode? node, string name) => node?[name]?.ToString() ?? "?";
+
+    private static double D(JsonNode? node, string? name) =>
+        (name is null ? node : node?[name]) is { } value ? double.Parse(value.ToString(), CultureInfo.InvariantCulture) : double.NaN;
+
+    private static string Num(JsonNode? node, string name) => node?[name]?.ToString() ?? "?";
+
+    private static string Thousands(string number) =>
+        long.TryParse(number, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n.ToString("#,0", CultureInfo.InvariantCulture) : number;
 }

@@ -119,6 +119,7 @@ internal static class Startup
 
     private static async Task<double> UntilAsync(Stopwatch clock, Process process, Func<Task<bool>> probe)
     {
+        Exception? last = null;
         while (clock.Elapsed < Limit)
         {
             if (process.HasExited)
@@ -136,12 +137,13 @@ internal static class Startup
             catch (Exception e) when (e is HttpRequestException or GrpcCallException or TaskCanceledException)
             {
                 // Not up yet.
+                last = e;
             }
 
             await Task.Delay(5);
         }
 
-        throw new TimeoutException($"the server was not ready within {Limit}");
+        throw new TimeoutException($"the server was not ready within {Limit}; last: {last?.Message}");
     }
 
     private static int FreePort()

@@ -1,0 +1,267 @@
+#!/usr/bin/env bash
+# Tracker's benchmarks (issue 6), one command:  bash bench/run.sh
+#
+# Installs what it needs (h2load, PostgreSQL 15 with pgbench), publishes Release builds of the
+# server and of the bench projects (which are not in Tracker.sln, so the test command never
+# builds them), starts a durable PostgreSQL and each server as its own process on 127.0.0.1,
+# runs every scenario for a fixed time after a warm-up, checks each run independently of the
+# load tool (events counted with SQL, calls counted by the server, grpc-status read per call by
+# the driver) and writes bench/RESULTS.md. Not run by CI or by build/test.sh.
+#
+# Environment (defaults in brackets): BENCH_ROUNDS [3] rounds of BENCH_WARMUP [3] plus
+# BENCH_DURATION [5] measured seconds for each side of a throughput comparison (15 s measured in
+# all), BENCH_READ_DURATION [15] seconds of paired search/get calls, BENCH_EVENTS [1000000]
+# events for the read scenario, BENCH_STARTUP_RUNS [10].
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WARMUP="${BENCH_WARMUP:-3}"
+DURATION="${BENCH_DURATION:-5}"
+ROUNDS="${BENCH_ROUNDS:-3}"
+EVENTS="${BENCH_EVENTS:-1000000}"
+READ_DURATION="${BENCH_READ_DURATION:-15}"
+STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
+# 64 concurrent calls: 8 HTTP/2 connections of 8 streams each, one h2load thread.
+H2LOAD_CONCURRENCY=(-t 1 -c 8 -m 8)
+
+OUT="bench/out"
+RESULTS="$OUT/results"
+PUBLISH="$OUT/publish"
+DATA="$OUT/data"
+COMMANDS="$OUT/commands.md"
+PGDIR="/tmp/tracker-bench-postgres"
+SERVER_LOG="$OUT/servers.log"
+
+say() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
+
+# Prints a command into the record of exact commands, then runs it.
+run() {
+  printf '%s\n' "$(printf '%q ' "$@")" >>"$COMMANDS"
+  "$@"
+}
+
+driver() { run dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" "$@"; }
+
+# --- 1. What the bench needs ---------------------------------------------------------------
+say "install"
+missing=()
+command -v h2load >/dev/null || missing+=(nghttp2-client)
+[ -x /usr/lib/postgresql/15/bin/pgbench ] || missing+=(postgresql postgresql-contrib)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=120 "${missing[@]}" >/dev/null
+fi
+export PATH="/usr/lib/postgresql/15/bin:$PATH"
+
+rm -rf "$OUT"
+mkdir -p "$RESULTS" "$PUBLISH" "$DATA"
+: >"$SERVER_LOG"
+cat >"$COMMANDS" <<'EOF'
+# Exact commands of the last run (bench/run.sh)
+
+```sh
+EOF
+
+# --- 2. Release builds ---------------------------------------------------------------------
+say "publish Release builds"
+run dotnet publish src/Tracker.Server/Tracker.Server.csproj -c Release -o "$PUBLISH/server" --nologo -v quiet
+run dotnet publish bench/Tracker.Bench.Driver/Tracker.Bench.Driver.csproj -c Release -o "$PUBLISH/driver" --nologo -v quiet
+run dotnet publish bench/Tracker.Bench.NoopHost/Tracker.Bench.NoopHost.csproj -c Release -o "$PUBLISH/noop" --nologo -v quiet
+run dotnet publish bench/Tracker.Bench.KestrelBaseline/Tracker.Bench.KestrelBaseline.csproj -c Release -o "$PUBLISH/kestrel" --nologo -v quiet
+driver prepare --out "$OUT"
+
+# --- 3. Processes: PostgreSQL and the servers, all stopped on exit ---------------------------
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+say "start PostgreSQL (durable: fsync, synchronous_commit, full_page_writes on)"
+# The test script's throwaway cluster, made durable again: ALTER SYSTEM overrides the test
+# settings (fsync=off ...) it writes into postgresql.conf; a restart applies shared_buffers.
+eval "$(TRACKER_PG_TEST_DIR="$PGDIR" TRACKER_PG_TEST_PORT=56432 bash build/postgres-test-server.sh start)"
+PG="$TRACKER_TEST_POSTGRES"
+pg_port="$(cat "$PGDIR/port")"
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres "$@"; }
+psql_admin -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+  -c "ALTER SYSTEM SET full_page_writes = on" -c "ALTER SYSTEM SET shared_buffers = '512MB'" \
+  -c "ALTER SYSTEM SET max_wal_size = '4GB'"
+TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh halt
+eval "$(TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh start)"
+psql_admin -At -c "SELECT name || ' = ' || setting FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method','shared_buffers','commit_delay','max_connections') ORDER BY name" >"$OUT/postgres-settings.txt"
+cat "$OUT/postgres-settings.txt"
+pg_db() { echo "${PG/Database=postgres/Database=$1}"; }
+new_db() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+
+# Starts the published server in its own directory; sets SERVER_PID, GRPC_URL, HTTP_URL.
+start_tracker() {
+  local name="$1" grpc_port="$2" http_port="$3"; shift 3
+  local dir="$DATA/$name"
+  mkdir -p "$dir"
+  printf '%s\n' "(cd $dir && env ${*:+$(printf '%q ' "$@")}Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc_port Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http_port dotnet Tracker.Server.dll)" >>"$COMMANDS"
+  (cd "$dir" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc_port" Kestrel__Endpoints__Http__Url="http://127.0.0.1:$http_port" \
+      dotnet "$PWD/../../publish/server/Tracker.Server.dll" >>"$PWD/../../servers.log" 2>&1) &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  GRPC_URL="http://127.0.0.1:$grpc_port"
+  HTTP_URL="http://127.0.0.1:$http_port"
+  wait_http "$HTTP_URL/healthz"
+}
+
+# Starts a published bench host (noop or kestrel); sets SERVER_PID.
+start_host() {
+  local project="$1" dll="$2" port="$3"
+  printf '%s\n' "dotnet $dll --urls http://127.0.0.1:$port" >>"$COMMANDS"
+  dotnet "$PUBLISH/$project/$dll" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Default=Warning >>"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  wait_http "http://127.0.0.1:$port/calls" --http2-prior-knowledge
+}
+
+wait_http() {
+  local url="$1"; shift
+  for _ in $(seq 1 300); do
+    curl -sf "$@" -o /dev/null "$url" && return 0
+    sleep 0.1
+  done
+  echo "no answer from $url; server log:" >&2
+  tail -n 30 "$SERVER_LOG" >&2
+  exit 1
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+
+grpc_h2load() {
+  # h2load cannot read grpc-status: the driver checks its count against an independent one.
+  local url="$1" body="$2"; shift 2
+  driver h2load --warmup "$WARMUP" --duration "$DURATION" "$@" -- \
+    "${H2LOAD_CONCURRENCY[@]}" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' "$url"
+}
+
+# Machine and date, for the report.
+cat >"$RESULTS/machine.json" <<EOF
+{
+  "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "cores": $(nproc),
+  "memory_mb": $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo),
+  "cpu": "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)",
+  "kernel": "$(uname -r)",
+  "dotnet": "$(dotnet --version)",
+  "postgres": "$(psql_admin -At -c 'SHOW server_version')",
+  "h2load": "$(h2load --version | head -n 1)",
+  "load_average_at_start": "$(cut -d' ' -f1-3 /proc/loadavg)",
+  "commit": "$(git rev-parse --short HEAD)"
+}
+EOF
+
+# --- g. Start-up to ready, embedded store --------------------------------------------------
+say "g: start-up to ready (SQLite)"
+driver startup --server "$PUBLISH/server/Tracker.Server.dll" --runs "$STARTUP_RUNS" --result "$RESULTS/g-startup.json"
+
+# Throughput comparisons run in rounds, the two sides taking turns (A B, then B A, ...), so that
+# both meet the same moments of a shared machine; the report adds the rounds up.
+order() { if [ $(($1 % 2)) -eq 1 ]; then echo "$2"; else echo "$2" | tr ' ' '\n' | tac | tr '\n' ' '; fi; }
+
+# --- c. The gRPC runtime: no-op unary method vs plain Kestrel ------------------------------
+say "c: no-op gRPC method vs plain Kestrel, h2load, $ROUNDS rounds"
+start_host noop Tracker.Bench.NoopHost.dll 18901
+NOOP_PID=$SERVER_PID
+start_host kestrel Tracker.Bench.KestrelBaseline.dll 18902
+KESTREL_PID=$SERVER_PID
+for r in $(seq 1 "$ROUNDS"); do
+  for side in $(order "$r" "tracker kestrel"); do
+    if [ "$side" = tracker ]; then port=18901; pid=$NOOP_PID; else port=18902; pid=$KESTREL_PID; fi
+    grpc_h2load "http://127.0.0.1:$port/tracker.bench.v1.NoopService/Noop" "$OUT/noop.grpc" \
+      --calls "http://127.0.0.1:$port/calls" --pid "$pid" --result "$RESULTS/c-noop-$side.r$r.json"
+  done
+done
+kill "$NOOP_PID" "$KESTREL_PID"; wait "$NOOP_PID" "$KESTREL_PID" 2>/dev/null || true
+
+# --- a, b. CreateEvent on PostgreSQL: pgbench, gRPC, REST ----------------------------------
+say "a, b: CreateEvent on PostgreSQL at 64 concurrent: pgbench INSERT, gRPC, REST, $ROUNDS rounds"
+new_db bench_pgbench
+driver migrate --store "postgres:$(pg_db bench_pgbench)"
+new_db bench_tracker
+start_tracker pg-write 18765 18080 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_tracker)"
+rest_status="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data-binary "@$OUT/create.json" "$HTTP_URL/api/v1alpha1/event")"
+sides="pgbench grpc rest"
+if [ "$rest_status" != 200 ]; then
+  sides="pgbench grpc"
+  echo "{\"unavailable\": \"POST /api/v1alpha1/event answered HTTP $rest_status: REST transcoding is not served by this build\"}" >"$RESULTS/b-rest-postgres.json"
+fi
+for r in $(seq 1 "$ROUNDS"); do
+  for side in $(order "$r" "$sides"); do
+    case "$side" in
+      pgbench)
+        driver pgbench --count "postgres:$(pg_db bench_pgbench)" --warmup "$WARMUP" --duration "$DURATION" --result "$RESULTS/a-pgbench.r$r.json" -- \
+          -n -M prepared -c 64 -j 2 -f "$OUT/pgbench-insert.sql" -h 127.0.0.1 -p "$pg_port" -U postgres bench_pgbench ;;
+      grpc)
+        grpc_h2load "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
+          --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/a-grpc-postgres.r$r.json" ;;
+      rest)
+        driver h2load --warmup "$WARMUP" --duration "$DURATION" --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/b-rest-postgres.r$r.json" -- \
+          "${H2LOAD_CONCURRENCY[@]}" -d "$OUT/create.json" -H 'content-type: application/json' "$HTTP_URL/api/v1alpha1/event" ;;
+    esac
+  done
+done
+stop_server
+
+say "a (stages): PostgresEventStore.CreateAsync in process, 64 concurrent callers"
+new_db bench_store
+driver store-create --store "postgres:$(pg_db bench_store)" --concurrency 64 --warmup "$WARMUP" --duration "$DURATION" --result "$RESULTS/a-store-postgres.json"
+
+# --- e. CreateEvent on SQLite vs a raw Microsoft.Data.Sqlite loop ---------------------------
+say "e: gRPC CreateEvent on SQLite at 64 concurrent vs a raw Microsoft.Data.Sqlite loop, $ROUNDS rounds"
+start_tracker sqlite-write 18767 18082
+for r in $(seq 1 "$ROUNDS"); do
+  for side in $(order "$r" "grpc raw"); do
+    if [ "$side" = grpc ]; then
+      grpc_h2load "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
+        --count "sqlite:Data Source=$DATA/sqlite-write/data/tracker.db" --pid "$SERVER_PID" --result "$RESULTS/e-grpc-sqlite.r$r.json"
+    else
+      driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw.db" --warmup "$WARMUP" --duration "$DURATION" --result "$RESULTS/e-raw-sqlite.r$r.json"
+    fi
+  done
+done
+stop_server
+
+say "e (stages): 64 events per commit; SqliteEventStore.CreateAsync in process"
+driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw64.db" --warmup "$WARMUP" --duration "$DURATION" --batch 64 --result "$RESULTS/e-raw64-sqlite.json"
+driver store-create --store "sqlite:Data Source=$DATA/sqlite-store.db" --concurrency 64 --warmup "$WARMUP" --duration "$DURATION" --result "$RESULTS/e-store-sqlite.json"
+
+# --- d, f. 1,000,000 events: search and get on each store -----------------------------------
+say "d: generate $EVENTS events into SQLite"
+mkdir -p "$DATA/sqlite-read/data"
+driver generate --store "sqlite:Data Source=$DATA/sqlite-read/data/tracker.db" --count "$EVENTS" --result "$RESULTS/d-generate-sqlite.json"
+say "d: generate $EVENTS events into PostgreSQL"
+new_db bench_read
+driver generate --store "postgres:$(pg_db bench_read)" --count "$EVENTS" --result "$RESULTS/d-generate-postgres.json"
+
+for store in sqlite postgres; do
+  say "d: SearchEvents and GetEvent over $EVENTS events on $store, vs the store's SQL"
+  if [ "$store" = sqlite ]; then
+    start_tracker sqlite-read 18768 18083
+    target="sqlite:Data Source=$DATA/sqlite-read/data/tracker.db"
+  else
+    start_tracker pg-read 18769 18084 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_read)"
+    target="postgres:$(pg_db bench_read)"
+  fi
+  driver latency --kind search --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup 3 --duration "$READ_DURATION" --result "$RESULTS/d-search-$store.json"
+  driver latency --kind get --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup 3 --duration "$READ_DURATION" --result "$RESULTS/d-get-$store.json"
+  driver rss --pid "$SERVER_PID" --result "$RESULTS/f-loaded-$store.json"
+  stop_server
+done
+
+# --- Report ----------------------------------------------------------------------------------
+echo '```' >>"$COMMANDS"
+say "report"
+dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" report --results "$RESULTS" --commands "$COMMANDS" \
+  --analysis bench/analysis.md --out bench/RESULTS.md
+echo "bench/RESULTS.md written"
