@@ -23,6 +23,7 @@ internal static partial class ExternalLoad
         var before = await counter();
         await using var rss = RssSampler.Start(PidOf(options));
         string[] measured = [.. args, "-D", Format(duration)];
+        var cpu = CpuMeter.Start(PidOf(options));
         var output = await RunAsync("h2load", measured);
         var after = await counter();
 
@@ -59,6 +60,7 @@ internal static partial class ExternalLoad
             ["latency_mean_ms"] = latency.Success ? ToMilliseconds(latency.Groups["mean"].Value) : null,
             ["latency_max_ms"] = latency.Success ? ToMilliseconds(latency.Groups["max"].Value) : null,
         };
+        result["cpu"] = cpu.Stop(succeeded, seconds);
         if (rss is not null)
         {
             result["rss"] = await rss.StopAsync();
@@ -77,6 +79,7 @@ internal static partial class ExternalLoad
         await RunAsync("pgbench", [.. args, "-T", Format(warmup)]);
         var before = await counter();
         string[] measured = [.. args, "-T", Format(duration)];
+        var cpu = CpuMeter.Start(null);
         var output = await RunAsync("pgbench", measured);
         var after = await counter();
 
@@ -104,6 +107,7 @@ internal static partial class ExternalLoad
             ["independent_count"] = gained,
             ["verified"] = failed == 0 && gained == transactions,
             ["latency_mean_ms"] = latency.Success ? double.Parse(latency.Groups["ms"].Value, CultureInfo.InvariantCulture) : null,
+            ["cpu"] = cpu.Stop(transactions, duration),
         };
     }
 

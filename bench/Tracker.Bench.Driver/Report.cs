@@ -87,8 +87,12 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("## Where the time goes: the same work without parts of Tracker");
         text.AppendLine();
-        text.AppendLine("| work | events/s or calls/s | latency |");
-        text.AppendLine("|---|---|---|");
+        text.AppendLine("CPU per event (or call), in milliseconds of one core, read from /proc during the measured runs:");
+        text.AppendLine("the server process, PostgreSQL's processes, the load tool, the driver (where the work runs in it),");
+        text.AppendLine("and everything else on the machine. With 2 cores, 2000 ms of CPU per second is all there is.");
+        text.AppendLine();
+        text.AppendLine("| work | events/s or calls/s | latency | CPU ms per event: server / PostgreSQL / load tool / driver / others | cores busy (by others) |");
+        text.AppendLine("|---|---|---|---|---|");
         Stage(text, "pgbench, single-row INSERT, 64 clients", R("a-pgbench"));
         Stage(text, "PostgresEventStore.CreateAsync in process, 64 concurrent callers (no HTTP/2, no gRPC)", R("a-store-postgres"));
         Stage(text, "gRPC CreateEvent on PostgreSQL through Tracker, 64 concurrent", R("a-grpc-postgres"));
@@ -223,6 +227,25 @@ internal static class Report
         }
 
         merged["verified"] = rounds.All(r => r["verified"]?.GetValue<bool>() == true);
+        if (rounds.All(r => r["cpu"] is not null))
+        {
+            var work = Sum("succeeded");
+            double Weighted(Func<JsonNode, double> value) => rounds.Sum(r => value(r["cpu"]!) * D(r, "succeeded")) / work;
+            double Timed(Func<JsonNode, double> value) => rounds.Sum(r => value(r["cpu"]!) * D(r, "duration_s")) / seconds;
+            var parties = new[] { "server", "postgres", "load_tool", "driver", "others" };
+            var perUnit = new JsonObject();
+            foreach (var party in parties)
+            {
+                perUnit[party] = Math.Round(Weighted(c => D(c["cpu_ms_per_unit"], party)), 4);
+            }
+
+            merged["cpu"] = new JsonObject
+            {
+                ["cpu_ms_per_unit"] = perUnit,
+                ["cores_busy"] = Math.Round(Timed(c => D(c, "cores_busy")), 2),
+                ["cores_busy_by_others"] = Math.Round(Timed(c => D(c, "cores_busy_by_others")), 2),
+            };
+        }
         var rss = rounds.Select(r => r["rss"]).OfType<JsonNode>().ToList();
         if (rss.Count > 0)
         {
@@ -261,7 +284,11 @@ internal static class Report
             ? $"mean {D(latency, "mean_ms"):0.00} ms, p99 {D(latency, "p99_ms"):0.00} ms"
             : result["latency_mean_ms"] is { } mean ? $"mean {mean} ms" : "";
         var rounds = result["rounds"] is JsonArray r ? $" (rounds: {string.Join(", ", r.Select(x => D(x, null)).Select(v => v.ToString("0", CultureInfo.InvariantCulture)))})" : "";
-        text.AppendLine($"| {what} | {D(result, "per_second"):0}{rounds} | {detail} |");
+        var cpu = result["cpu"];
+        var perUnit = cpu?["cpu_ms_per_unit"];
+        var cpuText = perUnit is null ? "" : $"{D(perUnit, "server"):0.000} / {D(perUnit, "postgres"):0.000} / {D(perUnit, "load_tool"):0.000} / {D(perUnit, "driver"):0.000} / {D(perUnit, "others"):0.000}";
+        var busy = cpu is null ? "" : $"{D(cpu, "cores_busy"):0.00} ({D(cpu, "cores_busy_by_others"):0.00})";
+        text.AppendLine($"| {what} | {D(result, "per_second"):0}{rounds} | {detail} | {cpuText} | {busy} |");
     }
 
     private static void LatencyRow(StringBuilder text, string kind, string store, string path, JsonNode s) =>

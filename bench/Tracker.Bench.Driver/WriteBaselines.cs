@@ -45,6 +45,7 @@ internal static class WriteBaselines
         var end = TimeSpan.FromSeconds(warmup + duration);
         long inserted = 0;
         var measuring = false;
+        CpuMeter? cpu = null;
         var samples = new LatencySamples();
         while (clock.Elapsed < end)
         {
@@ -52,6 +53,7 @@ internal static class WriteBaselines
             {
                 measuring = true;
                 inserted = 0;
+                cpu = CpuMeter.Start(null);
             }
 
             var started = Stopwatch.GetTimestamp();
@@ -86,6 +88,7 @@ internal static class WriteBaselines
             ["succeeded"] = inserted,
             ["per_second"] = Math.Round(inserted / seconds, 1),
             ["commit"] = samples.Summary(seconds),
+            ["cpu"] = cpu?.Stop(inserted, seconds),
             ["verified"] = true,
         };
     }
@@ -115,10 +118,12 @@ internal static class WriteBaselines
             await store.MigrateAsync(CancellationToken.None);
             var before = await target.CountAsync();
             var request = EventFactory.CreateRequest();
+            CpuMeter? cpu = null;
             var clock = Stopwatch.StartNew();
             var measureFrom = TimeSpan.FromSeconds(warmup);
             var end = TimeSpan.FromSeconds(warmup + duration);
             long warm = 0;
+            var workersLock = new object();
             var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
             {
                 var samples = new LatencySamples();
@@ -128,6 +133,14 @@ internal static class WriteBaselines
                 {
                     var started = Stopwatch.GetTimestamp();
                     var inWarmup = clock.Elapsed < measureFrom;
+                    if (!inWarmup && cpu is null)
+                    {
+                        lock (workersLock)
+                        {
+                            cpu ??= CpuMeter.Start(null);
+                        }
+                    }
+
                     await store.CreateAsync(EventFactory.StoredFrom(request, Now()), null, CancellationToken.None);
                     done++;
                     if (inWarmup)
@@ -152,8 +165,9 @@ internal static class WriteBaselines
                 total += done;
             }
 
-            var gained = await target.CountAsync() - before;
             var measured = total - warm;
+            var cpuFigures = cpu?.Stop(measured, duration);
+            var gained = await target.CountAsync() - before;
             return new JsonObject
             {
                 ["tool"] = "driver",
@@ -165,6 +179,7 @@ internal static class WriteBaselines
                 ["independent_count"] = gained,
                 ["verified"] = gained == total,
                 ["latency"] = all.Summary(duration),
+                ["cpu"] = cpuFigures,
             };
         }
         finally
