@@ -112,6 +112,18 @@ public sealed class GrpcHealthStatus
         }
     }
 
+    /// <summary>How many watches are open.</summary>
+    internal int WatchCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _watches.Count;
+            }
+        }
+    }
+
     internal void Unwatch(HealthWatch watch)
     {
         lock (_lock)
