@@ -1,0 +1,70 @@
+using Microsoft.Data.Sqlite;
+
+namespace Tracker.Events.Sqlite;
+
+/// <summary>
+/// Opens connections to the database file with the settings every connection needs:
+/// synchronous=FULL (an acknowledged write survives a power cut), a busy timeout (wait for
+/// another writer instead of failing), and WAL (readers never block the writer), which is a
+/// property of the file and set once. The file's directory is created on first use.
+/// </summary>
+internal sealed class SqliteConnectionFactory
+{
+    public const int BusyTimeoutMilliseconds = 5000;
+
+    private readonly string _connectionString;
+    private readonly string? _directory;
+    private volatile bool _prepared;
+
+    public SqliteConnectionFactory(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        _connectionString = builder.ToString();
+        _directory = DirectoryOf(builder);
+    }
+
+    public string? DatabaseDirectory => _directory;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_prepared && _directory is not null)
+        {
+            Directory.CreateDirectory(_directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var pragmas = _prepared
+                ? $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
+                : $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _prepared = true;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The directory of a file database; null for in-memory or URI data sources.</summary>
+    private static string? DirectoryOf(SqliteConnectionStringBuilder builder)
+    {
+        var source = builder.DataSource;
+        if (builder.Mode == SqliteOpenMode.Memory || source.Length == 0 || source == ":memory:"
+            || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return Path.GetDirectoryName(Path.GetFullPath(source));
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tracker.Events;
+
+/// <summary>The EventService's log messages (source-generated).</summary>
+internal static partial class EventLog
+{
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The event store is unavailable during {Method}.")]
+    public static partial void StoreUnavailable(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Event store schema is up to date.")]
+    public static partial void StoreMigrated(ILogger logger);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Update of event {EventId} lost {Attempts} races with concurrent writers.")]
+    public static partial void UpdateContention(ILogger logger, string eventId, int attempts);
+}

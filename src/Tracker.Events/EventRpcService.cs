@@ -1,0 +1,257 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Hosting;
+using Tracker.Events.Paging;
+using Tracker.Events.Querying;
+using Tracker.Events.Storage;
+using Tracker.Events.Time;
+using Tracker.Events.Updating;
+using Tracker.Events.Validation;
+using Tracker.Grpc;
+
+namespace Tracker.Events;
+
+/// <summary>
+/// The tracker.event.v1alpha1.EventService handlers, bound by name (see ServiceBinder). Each
+/// handler checks its request, delegates to one small class per job and maps the outcome to a
+/// status through <see cref="EventErrors"/>; gRPC and REST reach the same handler.
+/// </summary>
+public sealed class EventRpcService
+{
+    // Without an etag an update retries when a concurrent writer wins; each round one writer
+    // succeeds, so a handful of rounds settles ordinary contention.
+    private const int MaxUpdateAttempts = 10;
+
+    private readonly IEventStore _store;
+    private readonly EventClock _clock;
+    private readonly TimeZoneInfo _defaultTimeZone;
+    private readonly ILogger<EventRpcService> _logger;
+    private readonly EventValidator _validator = new();
+    private readonly EventMerger _merger = new();
+    private readonly RelatedEventResolver _related;
+    private readonly EventPager _pager;
+
+    public EventRpcService(IEventStore store, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
+    {
+        _store = store;
+        _clock = new EventClock(timeProvider);
+        _defaultTimeZone = TimeZoneResolver.Find(options.Value.TimeZone)
+            ?? throw new InvalidOperationException($"Tracker:TimeZone '{options.Value.TimeZone}' is not an IANA time zone id.");
+        _logger = logger;
+        _related = new RelatedEventResolver(store);
+        _pager = new EventPager(store);
+    }
+
+    public Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(CreateEvent), () => CreateAsync(request, context.CancellationToken));
+
+    public Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(GetEvent), () => GetAsync(request, context.CancellationToken));
+
+    public Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(UpdateEvent), () => UpdateAsync(request, context.CancellationToken));
+
+    public Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(DeleteEvent), () => DeleteAsync(request, context.CancellationToken));
+
+    public Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(ListEvents), () => ListAsync(request, context.CancellationToken));
+
+    public Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(SearchEvents), () => SearchAsync(request, context.CancellationToken));
+
+    public Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
+        GuardAsync(nameof(TodayEvents), () => TodayAsync(request, context.CancellationToken));
+
+    private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
+    {
+        var now = _clock.Now();
+        var timestamp = EventClock.ToTimestamp(now);
+        var newEvent = new Event
+        {
+            Title = request.Title,
+            Attributes = request.Attributes?.Clone(),
+            Links = request.Links?.Clone(),
+            Id = EventIdentity.NewId(now),
+            CreatedAt = timestamp,
+            UpdatedAt = timestamp,
+            Etag = EventIdentity.NewEtag(),
+        };
+
+        var violations = new Violations();
+        if (TextRules.IsLongerThan(request.RequestId, EventLimits.RequestIdChars))
+        {
+            violations.Add("request_id", $"must be at most {EventLimits.RequestIdChars} characters", ViolationReasons.TooLong);
+        }
+
+        await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, cancellationToken).ConfigureAwait(false);
+        _validator.Validate(newEvent, violations);
+        if (violations.Any)
+        {
+            throw EventErrors.InvalidEvent(violations);
+        }
+
+        newEvent.Duration = EventDurations.Of(newEvent.Attributes);
+        var requestId = request.RequestId.Length > 0 ? request.RequestId : null;
+        return await _store.CreateAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Event> GetAsync(GetEventRequest request, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(request.Id);
+        return await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false)
+            ?? throw EventErrors.NotFound(request.Id);
+    }
+
+    private async Task<Event> UpdateAsync(UpdateEventRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        CheckId(request.Id, violations);
+        _merger.CheckMask(request, violations);
+        if (violations.Any)
+        {
+            throw EventErrors.InvalidRequest(violations);
+        }
+
+        var clientEtag = request.Etag.Length > 0 ? request.Etag : null;
+        for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
+        {
+            var current = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw EventErrors.NotFound(request.Id);
+            if (clientEtag is not null && clientEtag != current.Etag)
+            {
+                throw EventErrors.EtagMismatch(request.Id);
+            }
+
+            var merged = _merger.Merge(current, request);
+            var eventViolations = new Violations();
+            await _related.ResolveAsync(merged, current.Attributes?.RelatedId, eventViolations, cancellationToken).ConfigureAwait(false);
+            _validator.Validate(merged, eventViolations);
+            if (eventViolations.Any)
+            {
+                throw EventErrors.InvalidEvent(eventViolations);
+            }
+
+            merged.UpdatedAt = EventClock.ToTimestamp(_clock.Now());
+            merged.Etag = EventIdentity.NewEtag();
+            merged.Duration = EventDurations.Of(merged.Attributes);
+            if (await _store.ReplaceAsync(merged, current.Etag, cancellationToken).ConfigureAwait(false))
+            {
+                return merged;
+            }
+
+            // Someone else wrote first. A client that named a version gets its conflict; otherwise
+            // merge again onto the newer version.
+            if (clientEtag is not null)
+            {
+                var now = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false);
+                throw now is null ? EventErrors.NotFound(request.Id) : EventErrors.EtagMismatch(request.Id);
+            }
+        }
+
+        EventLog.UpdateContention(_logger, request.Id, MaxUpdateAttempts);
+        throw EventErrors.TooMuchContention(request.Id);
+    }
+
+    private async Task<Empty> DeleteAsync(DeleteEventRequest request, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalidId(request.Id);
+        var etag = request.Etag.Length > 0 ? request.Etag : null;
+        var outcome = await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            DeleteOutcome.Deleted => new Empty(),
+            DeleteOutcome.NotFound when request.AllowMissing => new Empty(),
+            DeleteOutcome.NotFound => throw EventErrors.NotFound(request.Id),
+            _ => throw EventErrors.EtagMismatch(request.Id),
+        };
+    }
+
+    private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
+        var page = await FetchAsync(nameof(ListEvents), EventFilter.None, paging, violations, cancellationToken).ConfigureAwait(false);
+        return new ListEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+    }
+
+    private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var filter = SearchFilterParser.Parse(request, violations);
+        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
+        var page = await FetchAsync(nameof(SearchEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
+        return new SearchEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+    }
+
+    private async Task<TodayEventsResponse> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new Violations();
+        var zone = _defaultTimeZone;
+        if (request.TimeZone.Length > 0)
+        {
+            if (TimeZoneResolver.Find(request.TimeZone) is { } requested)
+            {
+                zone = requested;
+            }
+            else
+            {
+                violations.Add("time_zone", "must be an IANA time zone id, e.g. UTC or Europe/Paris", ViolationReasons.InvalidFormat);
+            }
+        }
+
+        var (from, to) = DayWindow.Of(_clock.Now(), zone);
+        var filter = new EventFilter { From = from, To = to };
+        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
+        var page = await FetchAsync(nameof(TodayEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
+        return new TodayEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+    }
+
+    private Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest? paging, Violations violations, CancellationToken cancellationToken)
+    {
+        if (violations.Any || paging is null)
+        {
+            throw EventErrors.InvalidRequest(violations);
+        }
+
+        return _pager.FetchAsync(method, filter, paging, cancellationToken);
+    }
+
+    private static void ThrowIfInvalidId(string id)
+    {
+        var violations = new Violations();
+        CheckId(id, violations);
+        if (violations.Any)
+        {
+            throw EventErrors.InvalidRequest(violations);
+        }
+    }
+
+    private static void CheckId(string id, Violations violations)
+    {
+        if (id.Length == 0)
+        {
+            violations.Add("id", "is required", ViolationReasons.Required);
+        }
+        else if (TextRules.IsLongerThan(id, EventLimits.IdChars))
+        {
+            violations.Add("id", $"must be at most {EventLimits.IdChars} characters", ViolationReasons.TooLong);
+        }
+    }
+
+    /// <summary>Turns a store outage into UNAVAILABLE; its cause is logged, never sent.</summary>
+    private async Task<T> GuardAsync<T>(string method, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e)
+        {
+            EventLog.StoreUnavailable(_logger, method, e);
+            throw EventErrors.StoreUnavailable();
+        }
+    }
+}

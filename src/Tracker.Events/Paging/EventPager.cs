@@ -1,0 +1,60 @@
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
+using Tracker.Events.Validation;
+
+namespace Tracker.Events.Paging;
+
+/// <summary>
+/// Runs one page of a listing against the store, in either paging mode, and mints the token
+/// of the next page. A token is a keyset position (sort key, id), so walking by token while
+/// events are added yields every pre-existing event exactly once.
+/// </summary>
+internal sealed class EventPager(IEventStore store)
+{
+    public async Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest paging, CancellationToken cancellationToken)
+    {
+        var fingerprint = QueryFingerprint.Compute(method, filter, paging.Order);
+        EventCursor? after = null;
+        if (paging.PageToken.Length > 0)
+        {
+            var decoded = PageTokenCodec.Decode(paging.PageToken, fingerprint);
+            after = decoded.Status switch
+            {
+                PageTokenStatus.Valid => decoded.Cursor,
+                PageTokenStatus.OtherQuery => throw EventErrors.InvalidRequest(
+                    "page_token", "belongs to another query; send the same filters and order_by as the page it came from", ViolationReasons.Mismatch),
+                _ => throw EventErrors.InvalidRequest(
+                    "page_token", "is not a page token from this service", ViolationReasons.InvalidFormat),
+            };
+        }
+
+        // Keyset pages ask for one event more than they show: its presence means a next page.
+        var limit = paging.UsesToken ? paging.Size + 1 : paging.Size;
+        var offset = (int)Math.Min(paging.Offset, int.MaxValue);
+        var query = new EventQuery(filter, paging.Order, limit, paging.UsesToken ? 0 : offset, after);
+        var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+
+        var events = page.Events;
+        bool hasMore;
+        if (paging.UsesToken)
+        {
+            hasMore = events.Count > paging.Size;
+            if (hasMore)
+            {
+                events = events.Take(paging.Size).ToArray();
+            }
+        }
+        else
+        {
+            hasMore = events.Count > 0 && paging.Offset + events.Count < page.TotalCount;
+        }
+
+        var next = hasMore
+            ? PageTokenCodec.Encode(new EventCursor(EventKeys.SortKey(events[^1], paging.Order.Field), events[^1].Id), fingerprint)
+            : string.Empty;
+        return new PageResult(events, page.TotalCount, next);
+    }
+}
+
+/// <summary>One page as the listing responses carry it.</summary>
+internal sealed record PageResult(IReadOnlyList<Event> Events, long TotalCount, string NextPageToken);

@@ -1,0 +1,87 @@
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Text;
+using Tracker.Events.Storage;
+
+namespace Tracker.Events.Paging;
+
+/// <summary>
+/// Encodes a keyset position as an opaque, URL-safe page token (base64url without padding):
+/// <code>version (1 byte) | query fingerprint (8) | sort key (8, big-endian) | id (UTF-8)</code>
+/// Tokens are not secret: a client that forges one only moves within its own query.
+/// </summary>
+internal static class PageTokenCodec
+{
+    private const byte Version = 1;
+    private const int HeaderBytes = 1 + 8 + 8;
+    private const int MaxIdBytes = 128;
+    private const int MaxTokenChars = 256;
+
+    public static string Encode(EventCursor cursor, ulong fingerprint)
+    {
+        var idBytes = Encoding.UTF8.GetBytes(cursor.Id);
+        var bytes = new byte[HeaderBytes + idBytes.Length];
+        bytes[0] = Version;
+        BinaryPrimitives.WriteUInt64BigEndian(bytes.AsSpan(1), fingerprint);
+        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), cursor.SortKey);
+        idBytes.CopyTo(bytes.AsSpan(HeaderBytes));
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public static PageTokenResult Decode(string token, ulong fingerprint)
+    {
+        if (token.Length > MaxTokenChars)
+        {
+            return PageTokenResult.Malformed;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = Base64Url.DecodeFromChars(token);
+        }
+        catch (FormatException)
+        {
+            return PageTokenResult.Malformed;
+        }
+
+        if (bytes.Length <= HeaderBytes || bytes.Length > HeaderBytes + MaxIdBytes || bytes[0] != Version)
+        {
+            return PageTokenResult.Malformed;
+        }
+
+        string id;
+        try
+        {
+            id = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes, HeaderBytes, bytes.Length - HeaderBytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return PageTokenResult.Malformed;
+        }
+
+        if (BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(1)) != fingerprint)
+        {
+            return PageTokenResult.OtherQuery;
+        }
+
+        return PageTokenResult.Valid(new EventCursor(BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(9)), id));
+    }
+}
+
+/// <summary>What a page token decoded to.</summary>
+internal sealed record PageTokenResult(PageTokenStatus Status, EventCursor? Cursor)
+{
+    public static PageTokenResult Malformed { get; } = new(PageTokenStatus.Malformed, null);
+
+    public static PageTokenResult OtherQuery { get; } = new(PageTokenStatus.OtherQuery, null);
+
+    public static PageTokenResult Valid(EventCursor cursor) => new(PageTokenStatus.Valid, cursor);
+}
+
+internal enum PageTokenStatus
+{
+    Valid,
+    Malformed,
+    OtherQuery,
+}

@@ -1,0 +1,39 @@
+using Tracker.Api.V1Alpha1;
+using Tracker.Events;
+using Tracker.Events.Hosting;
+using Tracker.Events.Sqlite;
+using Tracker.Grpc;
+
+namespace Tracker.Server;
+
+/// <summary>What Tracker is made of, and what it serves.</summary>
+internal static class TrackerComposition
+{
+    public static IServiceCollection AddTracker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddGrpcRuntime();
+        services.AddTrackerEvents(configuration);
+        services.AddEventStore(configuration);
+        return services;
+    }
+
+    public static WebApplication MapTracker(this WebApplication app)
+    {
+        app.MapGrpcService<EventRpcService>(EventServiceReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("EventService"));
+
+        // Liveness for orchestrators: the process answers HTTP.
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    /// <summary>The store named by Storage:Provider: Sqlite (the default) or Postgres.</summary>
+    private static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Storage:Provider"];
+        return provider?.ToLowerInvariant() switch
+        {
+            null or "" or "sqlite" => services.AddSqliteEventStore(configuration),
+            _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not supported; use Sqlite or Postgres."),
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace Tracker.Server;
+
+/// <summary>The settings Tracker runs with when nothing else is configured.</summary>
+internal static class TrackerDefaults
+{
+    public static readonly IReadOnlyDictionary<string, string?> Values = new Dictionary<string, string?>
+    {
+        ["Kestrel:Endpoints:Grpc:Url"] = "http://0.0.0.0:8765",
+        ["Kestrel:Endpoints:Grpc:Protocols"] = "Http2",
+        ["Kestrel:Endpoints:Http:Url"] = "http://0.0.0.0:8080",
+        ["Kestrel:Endpoints:Http:Protocols"] = "Http1AndHttp2",
+        ["Storage:Provider"] = "Sqlite",
+        ["ConnectionStrings:Sqlite"] = "Data Source=data/tracker.db",
+        ["Tracker:TimeZone"] = "UTC",
+    };
+
+    /// <summary>
+    /// Puts the defaults first, under appsettings.json, environment variables
+    /// (Kestrel__Endpoints__Grpc__Url=...) and the command line, which all override them.
+    /// </summary>
+    public static WebApplicationBuilder AddTrackerDefaults(this WebApplicationBuilder builder)
+    {
+        IConfigurationBuilder configuration = builder.Configuration;
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Values });
+        return builder;
+    }
+}
