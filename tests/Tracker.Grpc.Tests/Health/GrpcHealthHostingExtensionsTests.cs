@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Tracker.Grpc.Health;
 using Tracker.Grpc.Tests.Reflection;
-using Xunit;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Tracker.Grpc.Tests.Health;

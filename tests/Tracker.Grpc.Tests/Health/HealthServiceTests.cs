@@ -1,7 +1,6 @@
 using Grpc.Health.V1;
 using Tracker.Grpc.Health;
 using Tracker.Grpc.Tests.Reflection;
-using Xunit;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Tracker.Grpc.Tests.Health;

@@ -2,7 +2,6 @@ using Google.Protobuf;
 using Grpc.Reflection.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Xunit;
 
 namespace Tracker.Grpc.Tests.Reflection;
 

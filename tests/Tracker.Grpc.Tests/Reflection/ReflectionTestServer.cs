@@ -2,7 +2,6 @@ using Google.Protobuf.Reflection;
 using Tracker.Grpc.Health;
 using Tracker.Grpc.Reflection;
 using Tracker.Grpc.Tests.ReflectionTest.V1;
-using Xunit;
 using V1 = Grpc.Reflection.V1;
 using V1Alpha = Grpc.Reflection.V1Alpha;
 

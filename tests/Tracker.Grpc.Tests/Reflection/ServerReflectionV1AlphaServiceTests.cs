@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using Xunit;
 using V1 = Grpc.Reflection.V1;
 using V1Alpha = Grpc.Reflection.V1Alpha;
 

@@ -3,7 +3,6 @@ using Google.Protobuf.Reflection;
 using Grpc.Reflection.V1;
 using Tracker.Grpc.Reflection;
 using Tracker.Grpc.Tests.ReflectionTest.V1;
-using Xunit;
 
 namespace Tracker.Grpc.Tests.Reflection;
 
