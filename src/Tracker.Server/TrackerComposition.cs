@@ -12,6 +12,8 @@ internal static class TrackerComposition
     public static IServiceCollection AddTracker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddGrpcRuntime();
+        services.AddGrpcHealth();
+        services.AddGrpcReflection();
         services.AddTrackerEvents(configuration);
         services.AddEventStore(configuration);
         return services;
@@ -20,6 +22,8 @@ internal static class TrackerComposition
     public static WebApplication MapTracker(this WebApplication app)
     {
         app.MapGrpcService<EventRpcService>(EventServiceReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("EventService"));
+        app.MapGrpcHealth();
+        app.MapGrpcReflection();
 
         // Liveness for orchestrators: the process answers HTTP.
         app.MapGet("/healthz", () => Results.Text("ok"));
