@@ -30,6 +30,7 @@ public sealed class EventRpcService
     private readonly ILogger<EventRpcService> _logger;
     private readonly EventValidator _validator = new();
     private readonly EventMerger _merger = new();
+    private readonly EventUpdateGate _updateGate = new();
     private readonly RelatedEventResolver _related;
     private readonly EventPager _pager;
 
@@ -116,6 +117,7 @@ public sealed class EventRpcService
         }
 
         var clientEtag = request.Etag.Length > 0 ? request.Etag : null;
+        using var turn = await _updateGate.EnterAsync(request.Id, cancellationToken).ConfigureAwait(false);
         for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
         {
             var current = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false)

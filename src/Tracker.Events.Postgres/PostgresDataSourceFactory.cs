@@ -1,0 +1,63 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Tracker.Events.Postgres;
+
+/// <summary>
+/// Builds the one pooled data source of a store. Where the connection string leaves them out,
+/// it sets defaults that suit a request path: a short connect timeout so calls fail fast while
+/// PostgreSQL is down, a bounded command timeout, and automatic preparation of the few
+/// statements the store repeats.
+/// </summary>
+public static class PostgresDataSourceFactory
+{
+    public const int DefaultConnectTimeoutSeconds = 3;
+    public const int DefaultCommandTimeoutSeconds = 15;
+    public const int DefaultMaxAutoPrepare = 32;
+
+    public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        ApplyDefaults(builder.ConnectionStringBuilder, GivenKeys(connectionString));
+        if (loggerFactory is not null)
+        {
+            builder.UseLoggerFactory(loggerFactory);
+        }
+
+        return builder.Build();
+    }
+
+    private static void ApplyDefaults(NpgsqlConnectionStringBuilder settings, HashSet<string> given)
+    {
+        if (!given.Contains("timeout"))
+        {
+            settings.Timeout = DefaultConnectTimeoutSeconds;
+        }
+
+        if (!given.Contains("commandtimeout"))
+        {
+            settings.CommandTimeout = DefaultCommandTimeoutSeconds;
+        }
+
+        if (!given.Contains("maxautoprepare"))
+        {
+            settings.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        if (!given.Contains("applicationname"))
+        {
+            settings.ApplicationName = "tracker";
+        }
+    }
+
+    // Keys as written, lower case without spaces, so "Command Timeout" and "CommandTimeout" match.
+    private static HashSet<string> GivenKeys(string connectionString)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return parsed.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .ToHashSet(StringComparer.Ordinal);
+    }
+}

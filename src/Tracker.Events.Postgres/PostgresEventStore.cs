@@ -1,0 +1,229 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
+
+namespace Tracker.Events.Postgres;
+
+/// <summary>
+/// The PostgreSQL store: one row per event in the events table of the connection string's
+/// Search Path schema. Every call is one statement on a pooled connection (a second one only to
+/// read back the first event of a repeated request id). Failures that mean PostgreSQL cannot
+/// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
+/// connections so that the calls after PostgreSQL comes back open fresh ones.
+/// </summary>
+public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger) : IEventStore
+{
+    private static readonly string InsertSql =
+        $"INSERT INTO events (id, request_id, {string.Join(", ", EventRow.ValueColumns)}) " +
+        $"VALUES ($1, $2, {string.Join(", ", EventRow.ValueColumns.Select((_, i) => $"${i + 3}"))}) " +
+        "ON CONFLICT DO NOTHING";
+
+    private static readonly string ReplaceSql =
+        $"UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => $"{column} = ${i + 3}"))} " +
+        "WHERE id = $1 AND etag = $2";
+
+    // The CTE's delete is invisible to the outer query, which so tells whether the row existed.
+    private const string DeleteSql = """
+        WITH deleted AS (
+            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) RETURNING 1
+        )
+        SELECT EXISTS (SELECT 1 FROM deleted), EXISTS (SELECT 1 FROM events WHERE id = $1)
+        """;
+
+    private static readonly TimeSpan ReachabilityTimeout = TimeSpan.FromSeconds(3);
+
+    public Task MigrateAsync(CancellationToken cancellationToken) =>
+        RunAsync("migrate", retryOnBrokenConnection: true, async ct =>
+        {
+            await new PostgresMigrator(dataSource, logger).MigrateAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newEvent);
+        ArgumentException.ThrowIfNullOrEmpty(newEvent.Id, nameof(newEvent));
+
+        // Safe to retry: a repeat of an insert that landed conflicts and reads the stored row.
+        return RunAsync("create", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+
+            // The first event of a request id may be deleted between our conflict and our read:
+            // its request id is then free again, and inserting anew is right.
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                if (await InsertAsync(connection, newEvent, requestId, ct))
+                {
+                    return newEvent;
+                }
+
+                if (await ReadConflictingAsync(connection, newEvent.Id, requestId, ct) is { } stored)
+                {
+                    return stored;
+                }
+            }
+
+            throw new StoreUnavailableException("The event stored under this request id kept changing; retry.");
+        }, cancellationToken);
+    }
+
+    public Task<Event?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync("get", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
+            select.Parameters.Add(EventRow.Text(id));
+            return await ReadSingleAsync(select, ct);
+        }, cancellationToken);
+    }
+
+    public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(expectedEtag);
+
+        // Not retried: had the first attempt landed, a retry would wrongly report a conflict.
+        return RunAsync("replace", retryOnBrokenConnection: false, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var update = new NpgsqlCommand(ReplaceSql, connection);
+            update.Parameters.Add(EventRow.Text(updated.Id));
+            update.Parameters.Add(EventRow.Text(expectedEtag));
+            EventRow.AddValues(update.Parameters, updated);
+            return await update.ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+    }
+
+    public Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync("delete", retryOnBrokenConnection: false, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var delete = new NpgsqlCommand(DeleteSql, connection);
+            delete.Parameters.Add(EventRow.Text(id));
+            delete.Parameters.Add(EventRow.Text(expectedEtag));
+            await using var reader = await delete.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            var deleted = reader.GetBoolean(0);
+            var existed = reader.GetBoolean(1);
+            return deleted ? DeleteOutcome.Deleted
+                : existed && expectedEtag is not null ? DeleteOutcome.EtagMismatch
+                : DeleteOutcome.NotFound;
+        }, cancellationToken);
+    }
+
+    public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return RunAsync("query", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var select = EventQuerySql.Build(query);
+            select.Connection = connection;
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            var events = new List<Event>();
+            long total = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                total = reader.GetInt64(0);
+                if (!await reader.IsDBNullAsync(1, ct))
+                {
+                    events.Add(EventRow.Read(reader, 1));
+                }
+            }
+
+            return new EventPage(events, total);
+        }, cancellationToken);
+    }
+
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ReachabilityTimeout);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+            await using var probe = new NpgsqlCommand("SELECT 1", connection);
+            await probe.ExecuteScalarAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            dataSource.Clear();
+            PostgresLog.NotReachable(logger, new TimeoutException($"No answer within {ReachabilityTimeout.TotalSeconds} s."));
+            return false;
+        }
+        catch (Exception exception) when (exception is NpgsqlException or SocketException or IOException or TimeoutException)
+        {
+            // Any failure here means "not ready", including bad credentials or a missing database.
+            dataSource.Clear();
+            PostgresLog.NotReachable(logger, exception);
+            return false;
+        }
+    }
+
+    private static async Task<bool> InsertAsync(NpgsqlConnection connection, Event newEvent, string? requestId, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand(InsertSql, connection);
+        insert.Parameters.Add(EventRow.Text(newEvent.Id));
+        insert.Parameters.Add(EventRow.Text(requestId));
+        EventRow.AddValues(insert.Parameters, newEvent);
+        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    // The row that took the request id (or, on a retry, the id itself).
+    private static async Task<Event?> ReadConflictingAsync(NpgsqlConnection connection, string id, string? requestId, CancellationToken cancellationToken)
+    {
+        await using var select = new NpgsqlCommand(
+            requestId is null
+                ? "SELECT document FROM events WHERE id = $1"
+                : "SELECT document FROM events WHERE request_id = $2 OR id = $1 LIMIT 1",
+            connection);
+        select.Parameters.Add(EventRow.Text(id));
+        if (requestId is not null)
+        {
+            select.Parameters.Add(EventRow.Text(requestId));
+        }
+
+        return await ReadSingleAsync(select, cancellationToken);
+    }
+
+    private static async Task<Event?> ReadSingleAsync(NpgsqlCommand select, CancellationToken cancellationToken)
+    {
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? EventRow.Read(reader, 0) : null;
+    }
+
+    /// <summary>
+    /// Runs one store call. A connection taken from the pool may have died while idle (PostgreSQL
+    /// restarted): calls that are safe to repeat get one more try on a new connection.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, bool retryOnBrokenConnection, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await call(cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && PostgresFaults.IsUnavailable(exception))
+            {
+                dataSource.Clear();
+                if (attempt == 1 && retryOnBrokenConnection && PostgresFaults.IsBrokenConnection(exception))
+                {
+                    PostgresLog.RetryingOnNewConnection(logger, exception, operation);
+                    continue;
+                }
+
+                PostgresLog.Unavailable(logger, exception, operation);
+                throw new StoreUnavailableException("PostgreSQL is unavailable.", exception);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Tracker.Events.Postgres;
+
+internal static partial class PostgresLog
+{
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Applied PostgreSQL migration {Version} ({Name}) in schema {Schema}")]
+    public static partial void MigrationApplied(ILogger logger, int version, string name, string schema);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "PostgreSQL is unavailable during {Operation}; the pool's idle connections were cleared")]
+    public static partial void Unavailable(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "A pooled PostgreSQL connection was broken during {Operation}; retrying once on a new connection")]
+    public static partial void RetryingOnNewConnection(ILogger logger, Exception exception, string operation);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the readiness probe")]
+    public static partial void NotReachable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Tracker.Events.Postgres;
+
+/// <summary>
+/// Brings the schema to the latest version. The whole run is one transaction holding an
+/// advisory lock keyed by the schema, so replicas starting together apply each version once
+/// and the others then find nothing to do.
+/// </summary>
+internal sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger logger)
+{
+    // First half of the two-part advisory lock key: "Trak".
+    private const int LockNamespace = 0x5472616B;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var schema = SearchPathSchema.First(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2, current_schema(), '')))", cancellationToken, LockNamespace, schema);
+        if (schema is not null)
+        {
+            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {SearchPathSchema.Quote(schema)}", cancellationToken);
+        }
+
+        await ExecuteAsync(connection, transaction, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, cancellationToken);
+
+        var applied = await AppliedVersionsAsync(connection, transaction, cancellationToken);
+        var target = schema ?? "current schema";
+        foreach (var migration in PostgresMigrations.All.Where(m => !applied.Contains(m.Version)).OrderBy(m => m.Version))
+        {
+            await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken);
+            await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", cancellationToken, migration.Version, migration.Name);
+            PostgresLog.MigrationApplied(logger, migration.Version, migration.Name, target);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<HashSet<int>> AppliedVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT version FROM schema_migrations", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new HashSet<int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object?[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = value is int ? NpgsqlTypes.NpgsqlDbType.Integer : NpgsqlTypes.NpgsqlDbType.Text });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

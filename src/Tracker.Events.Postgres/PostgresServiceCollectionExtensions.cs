@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Tracker.Events.Storage;
+
+namespace Tracker.Events.Postgres;
+
+public static class PostgresServiceCollectionExtensions
+{
+    public const string ConnectionStringName = "Postgres";
+
+    /// <summary>
+    /// Registers the PostgreSQL store as the <see cref="IEventStore"/>, over one pooled
+    /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The connection string is missing or malformed.</exception>
+    public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not set. The PostgreSQL store needs it, e.g. " +
+                "ConnectionStrings__Postgres='Host=db;Port=5432;Username=tracker;Password=...;Database=tracker'.");
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException exception)
+        {
+            // The parser's message names the bad keyword; it never echoes values such as passwords.
+            throw new InvalidOperationException($"ConnectionStrings:Postgres is not a valid PostgreSQL connection string: {exception.Message}", exception);
+        }
+
+        services.TryAddSingleton(provider => PostgresDataSourceFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<PostgresEventStore>();
+        services.AddSingleton<IEventStore>(provider => provider.GetRequiredService<PostgresEventStore>());
+        return services;
+    }
+}
