@@ -1,6 +1,7 @@
 using Tracker.Api.V1Alpha1;
 using Tracker.Events;
 using Tracker.Events.Hosting;
+using Tracker.Events.Postgres;
 using Tracker.Events.Sqlite;
 using Tracker.Grpc;
 
@@ -37,6 +38,7 @@ internal static class TrackerComposition
         return provider?.ToLowerInvariant() switch
         {
             null or "" or "sqlite" => services.AddSqliteEventStore(configuration),
+            "postgres" => services.AddPostgresEventStore(configuration),
             _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not supported; use Sqlite or Postgres."),
         };
     }

@@ -14,6 +14,8 @@ internal static class TrackerDefaults
         ["Storage:Provider"] = "Sqlite",
         ["ConnectionStrings:Sqlite"] = "Data Source=data/tracker.db",
         ["Tracker:TimeZone"] = "UTC",
+        // Npgsql logs every command at Information: keep its warnings and errors only.
+        ["Logging:LogLevel:Npgsql"] = "Warning",
     };
 
     /// <summary>
