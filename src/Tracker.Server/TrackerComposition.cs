@@ -17,6 +17,8 @@ internal static class TrackerComposition
         services.AddGrpcReflection();
         services.AddTrackerEvents(configuration);
         services.AddEventStore(configuration);
+        services.AddSingleton<StoreReadiness>();
+        services.AddHostedService<StoreReadinessMonitor>();
         return services;
     }
 
@@ -26,8 +28,10 @@ internal static class TrackerComposition
         app.MapGrpcHealth();
         app.MapGrpcReflection();
 
-        // Liveness for orchestrators: the process answers HTTP.
+        // For orchestrators: alive (the process answers HTTP), and ready (the store answers too).
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (StoreReadiness readiness, CancellationToken cancellationToken) =>
+            await readiness.CheckAsync(cancellationToken) ? Results.Text("ready") : Results.Text("event store unreachable", statusCode: 503));
         return app;
     }
 
