@@ -71,11 +71,18 @@ public sealed class WidgetServiceImpl
     public Task<Widget> ArchiveWidget(GetWidgetRequest request, ServerCallContext context) =>
         Task.FromResult(new Widget { Id = request.Id, Name = "archived", Color = request.View });
 
+    /// <summary>Completed by a test to let a held stream go on after its first message.</summary>
+    public TaskCompletionSource StreamRelease { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task WatchWidgets(WatchWidgetsRequest request, IServerStreamWriter<Widget> responses, ServerCallContext context)
     {
         for (var i = 0; i < request.Count; i++)
         {
             await responses.WriteAsync(new Widget { Id = $"w{i}", Count = i }, context.CancellationToken);
+            if (i == 0 && request.HoldAfterFirst)
+            {
+                await StreamRelease.Task.WaitAsync(TimeSpan.FromSeconds(30), context.CancellationToken);
+            }
         }
 
         if (request.FailCode != 0)
