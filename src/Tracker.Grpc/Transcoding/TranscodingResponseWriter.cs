@@ -28,12 +28,12 @@ internal sealed class TranscodingResponseWriter
     {
         if (responseBodyField is null)
         {
-            return _formatter.Format(response);
+            return JsonWhitespace.Remove(_formatter.Format(response));
         }
 
         var writer = new StringWriter();
         _formatter.WriteValue(writer, responseBodyField.Accessor.GetValue(response));
-        return writer.ToString();
+        return JsonWhitespace.Remove(writer.ToString());
     }
 
     public async Task WriteAsync(HttpResponse response, string json, CancellationToken cancellationToken)
@@ -48,13 +48,13 @@ internal sealed class TranscodingResponseWriter
     {
         try
         {
-            return _formatter.Format(status);
+            return JsonWhitespace.Remove(_formatter.Format(status));
         }
         catch (InvalidOperationException e)
         {
             // An Any detail of a type this server does not know: send the code and message.
             TranscodingLog.ErrorDetailsDropped(_logger, method, e);
-            return _formatter.Format(new Google.Rpc.Status { Code = status.Code, Message = status.Message });
+            return JsonWhitespace.Remove(_formatter.Format(new Google.Rpc.Status { Code = status.Code, Message = status.Message }));
         }
     }
 

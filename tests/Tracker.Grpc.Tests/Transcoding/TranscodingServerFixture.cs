@@ -25,6 +25,9 @@ public sealed class TranscodingServerFixture : IAsyncLifetime
         typeof(TranscodingServerFixture).Assembly.GetManifestResourceStream("transcoding-test.protoset")
         ?? throw new InvalidOperationException("The test descriptor set is not embedded.");
 
+    public T GetService<T>()
+        where T : notnull => _app!.Services.GetRequiredService<T>();
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
