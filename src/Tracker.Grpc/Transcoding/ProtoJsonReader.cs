@@ -1,4 +1,6 @@
 using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
@@ -15,6 +17,9 @@ namespace Tracker.Grpc.Transcoding;
 /// </summary>
 internal sealed class ProtoJsonReader
 {
+    // Both spellings of every field, built once per message type.
+    private static readonly ConcurrentDictionary<MessageDescriptor, FrozenDictionary<string, FieldDescriptor>> FieldsByName = new();
+
     private readonly JsonParser _wellKnownParser;
     private readonly bool _ignoreUnknownFields;
 
@@ -84,8 +89,24 @@ internal sealed class ProtoJsonReader
 
     /// <summary>The field named by its JSON name or its proto name.</summary>
     public static FieldDescriptor? FindField(MessageDescriptor descriptor, string name) =>
-        descriptor.Fields.InDeclarationOrder().FirstOrDefault(f => f.JsonName == name)
-        ?? descriptor.FindFieldByName(name);
+        FieldsByName.GetOrAdd(descriptor, BuildFieldNames).GetValueOrDefault(name);
+
+    private static FrozenDictionary<string, FieldDescriptor> BuildFieldNames(MessageDescriptor descriptor)
+    {
+        var names = new Dictionary<string, FieldDescriptor>(StringComparer.Ordinal);
+        foreach (var field in descriptor.Fields.InDeclarationOrder())
+        {
+            names.TryAdd(field.Name, field);
+        }
+
+        // A JSON name wins over another field's proto name, as in JsonParser.
+        foreach (var field in descriptor.Fields.InDeclarationOrder())
+        {
+            names[field.JsonName] = field;
+        }
+
+        return names.ToFrozenDictionary(StringComparer.Ordinal);
+    }
 
     private void MergeFieldValue(
         IMessage message, FieldDescriptor field, JsonElement json, string jsonPath, string protoPrefix,

@@ -94,7 +94,6 @@ internal sealed class TranscodingRequestHandler
             return;
         }
 
-        context.Response.Headers.Clear();
         await _writer.WriteErrorAsync(context, httpStatus, status, route.Method.Path).ConfigureAwait(false);
     }
 
