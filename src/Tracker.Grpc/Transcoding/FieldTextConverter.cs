@@ -121,10 +121,20 @@ internal sealed class FieldTextConverter
             FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => long.TryParse(text, integer, invariant, out var l) ? l : null,
             FieldType.UInt64 or FieldType.Fixed64 => ulong.TryParse(text, NumberStyles.None, invariant, out var ul) ? ul : null,
             FieldType.Double => ParseDouble(text),
-            FieldType.Float => ParseDouble(text) is { } d && (double.IsInfinity(d) || double.IsNaN(d) || Math.Abs(d) <= float.MaxValue) ? (float)d : null,
+            FieldType.Float => ParseDouble(text) is { } d ? ToFloat(d) : null,
             FieldType.Bytes => ParseBytes(text),
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// A double as a float, or null when it is out of float range. Values that round to
+    /// float.MaxValue (such as its own text form "3.4028235E+38") are in range.
+    /// </summary>
+    public static float? ToFloat(double value)
+    {
+        var single = (float)value;
+        return float.IsInfinity(single) && !double.IsInfinity(value) ? null : single;
     }
 
     public static string ScalarExpectation(FieldType type) => type switch

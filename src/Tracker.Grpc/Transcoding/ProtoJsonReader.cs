@@ -299,7 +299,7 @@ internal sealed class ProtoJsonReader
                 if (json.ValueKind == JsonValueKind.Number)
                 {
                     var d = json.GetDouble();
-                    return type == FieldType.Double ? d : (Math.Abs(d) <= float.MaxValue ? (float)d : null);
+                    return type == FieldType.Double ? d : FieldTextConverter.ToFloat(d);
                 }
 
                 return json.ValueKind == JsonValueKind.String ? FieldTextConverter.ConvertScalar(type, json.GetString()!) : null;

@@ -95,6 +95,8 @@ public sealed class ProtoJsonReaderDifferentialTests
         """{"color": 99}""",
         """{"floatValue": "NaN", "doubleValue": "-Infinity"}""",
         """{"doubleValue": "1.5", "floatValue": 3}""",
+        """{"floatValue": 3.4028235E+38}""",
+        """{"floatValue": "-3.4028235e38"}""",
         """{"bytesValue": "AAEC+v8=", "bytesWrapper": "AAEC+v8="}""",
         """{"inner": null, "repeatedInt32": null, "stringToInt": null, "timestamp": null, "int32Wrapper": null}""",
         """{"value": null, "structValue": {}, "listValue": []}""",
@@ -112,6 +114,8 @@ public sealed class ProtoJsonReaderDifferentialTests
     {
         """{"int32Value": 2147483648}""",
         """{"int32Value": 1.5}""",
+        """{"floatValue": 3.40282357E+38}""",
+        """{"floatValue": "-3.5e38"}""",
         """{"uint32Value": -1}""",
         """{"int64Value": "12x"}""",
         """{"boolValue": "true"}""",
@@ -151,6 +155,29 @@ public sealed class ProtoJsonReaderDifferentialTests
 
         Assert.Equal(original, Parse(Format(original, preserveNames: false)));
         Assert.Equal(original, Parse(Format(original, preserveNames: true)));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Merge_RandomMessages_AgreeWithReferenceParserAndRoundTrip(int seed)
+    {
+        var messages = new RandomRichMessages(seed);
+        for (var i = 0; i < 200; i++)
+        {
+            var original = messages.Next();
+            foreach (var preserveNames in new[] { false, true })
+            {
+                var json = Format(original, preserveNames);
+
+                var actual = Parse(json);
+
+                Assert.Equal(ReferenceParser.Parse<Rich>(json), actual);
+                Assert.Equal(original, actual);
+            }
+        }
     }
 
     [Theory]
