@@ -119,6 +119,15 @@ public sealed class HttpRequestBinderTests
     }
 
     [Fact]
+    public async Task BindAsync_MaskGivenInQuery_IsKept()
+    {
+        var request = await BindAsync<UpdateWidgetRequest>("PATCH", "/v1/widgets/w1?updateMask=color", """{"name": "n", "color": 2}""");
+
+        Assert.Equal(["color"], request.UpdateMask.Paths);
+        Assert.Equal(new Widget { Id = "w1", Name = "n", Color = Color.Green }, request.Widget);
+    }
+
+    [Fact]
     public async Task BindAsync_EmptyBody_LeavesMaskUnset()
     {
         var request = await BindAsync<UpdateWidgetRequest>("PUT", "/v1/widgets", "{}");
