@@ -4,6 +4,7 @@ using Tracker.Events.Hosting;
 using Tracker.Events.Postgres;
 using Tracker.Events.Sqlite;
 using Tracker.Grpc;
+using Tracker.Grpc.Transcoding;
 
 namespace Tracker.Server;
 
@@ -15,6 +16,8 @@ internal static class TrackerComposition
         services.AddGrpcRuntime();
         services.AddGrpcHealth();
         services.AddGrpcReflection();
+        services.AddGrpcTranscoding(options => options.AddSourceInfo(
+            typeof(EventRpcService).Assembly.GetManifestResourceStream("protoset-with-source-info")!));
         services.AddTrackerEvents(configuration);
         services.AddEventStore(configuration);
         services.AddSingleton<StoreReadiness>();
@@ -27,6 +30,7 @@ internal static class TrackerComposition
         app.MapGrpcService<EventRpcService>(EventServiceReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("EventService"));
         app.MapGrpcHealth();
         app.MapGrpcReflection();
+        app.MapGrpcTranscoding();
 
         // For orchestrators: alive (the process answers HTTP), and ready (the store answers too).
         app.MapGet("/healthz", () => Results.Text("ok"));
