@@ -102,6 +102,34 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
     }
 
     [Fact]
+    public async Task EventLifecycle_ThroughReflectedSchema_CreateGetUpdateSearchListTodayDelete()
+    {
+        var service = "interop-lifecycle-" + Guid.NewGuid().ToString("N");
+        var created = await Call("CreateEvent", new { title = "Deploy api v1", attributes = new { type = "TYPE_DEPLOYMENT", service, status = "STATUS_START" } });
+        var id = created.GetProperty("id").GetString()!;
+
+        Assert.Equal("Deploy api v1", (await Call("GetEvent", new { id })).GetProperty("title").GetString());
+
+        var updated = await Call("UpdateEvent", new { id, etag = created.GetProperty("etag").GetString(), attributes = new { status = "STATUS_SUCCESS" } });
+        Assert.Equal("STATUS_SUCCESS", updated.GetProperty("attributes").GetProperty("status").GetString());
+        Assert.Equal(service, updated.GetProperty("attributes").GetProperty("service").GetString());
+
+        var found = await Call("SearchEvents", new { service, status = "STATUS_SUCCESS" });
+        Assert.Equal(id, found.GetProperty("events")[0].GetProperty("id").GetString());
+        Assert.Equal("1", found.GetProperty("totalCount").GetString());
+
+        var listed = await Call("ListEvents", new { page_size = 1000 });
+        Assert.Contains(listed.GetProperty("events").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        var today = await Call("TodayEvents", new { time_zone = "Europe/Paris", per_page = 1000 });
+        Assert.Contains(today.GetProperty("events").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        await Call("DeleteEvent", new { id });
+        var gone = await BufCurl(["-d", JsonSerializer.Serialize(new { id }), Method("tracker.event.v1alpha1.EventService/GetEvent")]);
+        Assert.True(gone.ExitCode == 40, gone.ToString());
+    }
+
+    [Fact]
     public async Task GetEvent_Missing_ReportsNotFoundWithItsDetail()
     {
         var run = await BufCurl(["-d", """{"id":"01900000-0000-7000-8000-000000000000"}""", Method("tracker.event.v1alpha1.EventService/GetEvent")]);
@@ -111,6 +139,13 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
         var error = JsonDocument.Parse(run.Error).RootElement;
         Assert.Equal("not_found", error.GetProperty("code").GetString());
         Assert.Equal("google.rpc.ResourceInfo", error.GetProperty("details")[0].GetProperty("type").GetString());
+    }
+
+    private async Task<JsonElement> Call(string method, object request)
+    {
+        var run = await BufCurl(["-d", JsonSerializer.Serialize(request), Method("tracker.event.v1alpha1.EventService/" + method)]);
+        Assert.True(run.ExitCode == 0, $"{method}: {run}");
+        return JsonDocument.Parse(run.Output).RootElement;
     }
 
     private Task<ClientRun> BufCurl(IEnumerable<string> arguments) =>
