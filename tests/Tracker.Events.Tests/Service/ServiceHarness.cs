@@ -34,12 +34,14 @@ internal sealed class ServiceHarness : IDisposable
     public static ServerCallContext Context(CancellationToken cancellationToken = default) =>
         new(new DefaultHttpContext(), "/m", null, cancellationToken);
 
-    public static async Task<ServiceHarness> StartAsync(string timeZone = "UTC")
+    /// <param name="timeZone">Tracker:TimeZone.</param>
+    /// <param name="now">The fake clock's start (it only moves forward); default <see cref="Start"/>.</param>
+    public static async Task<ServiceHarness> StartAsync(string timeZone = "UTC", DateTimeOffset? now = null)
     {
         var database = new TempSqliteDatabase();
         var store = new SqliteEventStore(database.ConnectionString);
         await store.MigrateAsync(CancellationToken.None).Bounded();
-        return new ServiceHarness(database, store, new FakeTimeProvider(Start), timeZone);
+        return new ServiceHarness(database, store, new FakeTimeProvider(now ?? Start), timeZone);
     }
 
     /// <summary>A request the service accepts: a title, a type and a service.</summary>
