@@ -146,8 +146,8 @@ public sealed class EventRpcService
             // merge again onto the newer version.
             if (clientEtag is not null)
             {
-                var now = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false);
-                throw now is null ? EventErrors.NotFound(request.Id) : EventErrors.EtagMismatch(request.Id);
+                var latest = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false);
+                throw latest is null ? EventErrors.NotFound(request.Id) : EventErrors.EtagMismatch(request.Id);
             }
         }
 

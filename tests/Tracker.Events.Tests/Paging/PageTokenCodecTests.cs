@@ -43,6 +43,9 @@ public sealed class PageTokenCodecTests
 
     [Theory]
     [InlineData("!!!")]
+    [InlineData("A")]
+    [InlineData("AAAAA")]
+    [InlineData("AAAA====")]
     [InlineData("abc")]
     [InlineData("AAAA")]
     [InlineData("not a token at all")]
