@@ -109,6 +109,7 @@ public sealed class EventRpcService
     {
         var violations = new Violations();
         CheckId(request.Id, violations);
+        CheckEtag(request.Etag, violations);
         _merger.CheckMask(request, violations);
         if (violations.Any)
         {
@@ -157,7 +158,14 @@ public sealed class EventRpcService
 
     private async Task<Empty> DeleteAsync(DeleteEventRequest request, CancellationToken cancellationToken)
     {
-        ThrowIfInvalidId(request.Id);
+        var violations = new Violations();
+        CheckId(request.Id, violations);
+        CheckEtag(request.Etag, violations);
+        if (violations.Any)
+        {
+            throw EventErrors.InvalidRequest(violations);
+        }
+
         var etag = request.Etag.Length > 0 ? request.Etag : null;
         var outcome = await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false);
         return outcome switch
@@ -238,6 +246,15 @@ public sealed class EventRpcService
         else if (TextRules.IsLongerThan(id, EventLimits.IdChars))
         {
             violations.Add("id", $"must be at most {EventLimits.IdChars} characters", ViolationReasons.TooLong);
+        }
+    }
+
+    // Etags are short tokens minted here; anything longer was never one of ours.
+    private static void CheckEtag(string etag, Violations violations)
+    {
+        if (etag.Length > EventLimits.EtagChars)
+        {
+            violations.Add("etag", $"must be at most {EventLimits.EtagChars} characters", ViolationReasons.TooLong);
         }
     }
 

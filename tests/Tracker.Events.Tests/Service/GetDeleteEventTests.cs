@@ -93,6 +93,15 @@ public sealed class GetDeleteEventTests
     }
 
     [Fact]
+    public async Task DeleteEvent_EtagOver128Chars_InvalidArgumentOnEtag()
+    {
+        using var h = await StartAsync();
+        var created = await h.CreateAsync();
+
+        Assert.Equal(["etag"], await RpcAssert.InvalidAsync(() => h.Service.DeleteEvent(new DeleteEventRequest { Id = created.Id, Etag = new string('e', 129) }, Context())));
+    }
+
+    [Fact]
     public async Task DeleteEvent_EmptyId_InvalidArgumentOnId()
     {
         using var h = await StartAsync();

@@ -145,6 +145,19 @@ public sealed class UpdateEventTests
     }
 
     [Fact]
+    public async Task UpdateEvent_EtagOver128CharsAndBadMask_ReportsBoth()
+    {
+        using var h = await StartAsync();
+        var created = await h.CreateAsync();
+        var mask = new FieldMask();
+        mask.Paths.Add("colour");
+
+        var fields = await RpcAssert.InvalidAsync(() => h.Service.UpdateEvent(new UpdateEventRequest { Id = created.Id, Etag = new string('e', 129), UpdateMask = mask }, Context()));
+
+        Assert.Equal(["etag", "update_mask"], fields);
+    }
+
+    [Fact]
     public async Task UpdateEvent_EmptyId_InvalidArgumentOnId()
     {
         using var h = await StartAsync();
