@@ -16,8 +16,12 @@ internal static class TrackerComposition
         services.AddGrpcRuntime();
         services.AddGrpcHealth();
         services.AddGrpcReflection();
-        services.AddGrpcTranscoding(options => options.AddSourceInfo(
-            typeof(EventRpcService).Assembly.GetManifestResourceStream("protoset-with-source-info")!));
+        services.AddGrpcTranscoding(options =>
+        {
+            options.OpenApiTitle = "Tracker API";
+            options.OpenApiVersion = "v1alpha1";
+            options.AddSourceInfo(typeof(EventRpcService).Assembly.GetManifestResourceStream("protoset-with-source-info")!);
+        });
         services.AddTrackerEvents(configuration);
         services.AddEventStore(configuration);
         services.AddSingleton<StoreReadiness>();
