@@ -14,6 +14,9 @@ public sealed class TrackerServerFixture : IAsyncLifetime
     /// <summary>The gRPC endpoint as a URL, http://127.0.0.1:port.</summary>
     public Uri GrpcUrl => _process!.GrpcAddress;
 
+    /// <summary>The REST endpoint, http://127.0.0.1:port.</summary>
+    public Uri HttpUrl => _process!.HttpAddress;
+
     /// <summary>The gRPC endpoint as clients take it, 127.0.0.1:port.</summary>
     public string GrpcTarget => $"{GrpcUrl.Host}:{GrpcUrl.Port}";
 
