@@ -37,6 +37,31 @@ internal static class EventRow
         parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = e.ToByteArray() });
     }
 
+    /// <summary>
+    /// Adds one array parameter per column, id and request_id first, then one per entry of
+    /// <see cref="ValueColumns"/>: the rows of a batch insert through unnest().
+    /// </summary>
+    public static void AddArrays(NpgsqlParameterCollection parameters, IReadOnlyList<(Event Event, string? RequestId)> rows)
+    {
+        T[] Column<T>(Func<Event, EventAttributes, T> value) =>
+            rows.Select(r => value(r.Event, r.Event.Attributes ?? new EventAttributes())).ToArray();
+
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Column((e, _) => e.Id), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = rows.Select(r => r.RequestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = Column((e, _) => EventKeys.CreatedAtMicros(e)) });
+        parameters.Add(new NpgsqlParameter<long[]> { TypedValue = Column((e, _) => EventKeys.EventTimeMicros(e)) });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = Column((_, a) => (int)a.Priority) });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = Column((_, a) => (int)a.Type) });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = Column((_, a) => (int)a.Status) });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = Column((_, a) => (int)a.Environment) });
+        parameters.Add(new NpgsqlParameter<int[]> { TypedValue = Column((_, a) => (int)a.Impact) });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Column((_, a) => a.Service), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Column((_, a) => a.Source), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Column((_, a) => a.Owner), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string[]> { TypedValue = Column((e, _) => e.Etag), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = Column((e, _) => e.ToByteArray()) });
+    }
+
     public static NpgsqlParameter Text(string? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 

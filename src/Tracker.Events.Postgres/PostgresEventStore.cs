@@ -9,16 +9,20 @@ namespace Tracker.Events.Postgres;
 /// <summary>
 /// The PostgreSQL store: one row per event in the events table of the connection string's
 /// Search Path schema. Every call is one statement on a pooled connection (a second one only to
-/// read back the first event of a repeated request id). Failures that mean PostgreSQL cannot
+/// read back the first event of a repeated request id); concurrent creates share one INSERT
+/// (<see cref="PostgresCreateBatcher"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
 /// connections so that the calls after PostgreSQL comes back open fresh ones.
 /// </summary>
-public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger) : IEventStore
+public sealed class PostgresEventStore : IEventStore
 {
-    private static readonly string InsertSql =
+    // One row per element of the array parameters; rows whose id or request id is taken are
+    // skipped, and RETURNING tells which went in.
+    private static readonly string BatchInsertSql =
         $"INSERT INTO events (id, request_id, {string.Join(", ", EventRow.ValueColumns)}) " +
-        $"VALUES ($1, $2, {string.Join(", ", EventRow.ValueColumns.Select((_, i) => $"${i + 3}"))}) " +
-        "ON CONFLICT DO NOTHING";
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], " +
+        "$7::integer[], $8::integer[], $9::integer[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[]) " +
+        "ON CONFLICT DO NOTHING RETURNING id";
 
     private static readonly string ReplaceSql =
         $"UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => $"{column} = ${i + 3}"))} " +
@@ -34,40 +38,50 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
 
     private static readonly TimeSpan ReachabilityTimeout = TimeSpan.FromSeconds(3);
 
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger<PostgresEventStore> _logger;
+    private readonly PostgresCreateBatcher _creates;
+
+    public PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger)
+    {
+        _dataSource = dataSource;
+        _logger = logger;
+        _creates = new PostgresCreateBatcher(InsertBatchAsync);
+    }
+
     public Task MigrateAsync(CancellationToken cancellationToken) =>
         RunAsync("migrate", retryOnBrokenConnection: true, async ct =>
         {
-            await new PostgresMigrator(dataSource, logger).MigrateAsync(ct);
+            await new PostgresMigrator(_dataSource, _logger).MigrateAsync(ct);
             return true;
         }, cancellationToken);
 
-    public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
+    public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(newEvent);
         ArgumentException.ThrowIfNullOrEmpty(newEvent.Id, nameof(newEvent));
 
-        // Safe to retry: a repeat of an insert that landed conflicts and reads the stored row.
-        return RunAsync("create", retryOnBrokenConnection: true, async ct =>
+        // The first event of a request id may be deleted between our conflict and our read:
+        // its request id is then free again, and inserting anew is right.
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-
-            // The first event of a request id may be deleted between our conflict and our read:
-            // its request id is then free again, and inserting anew is right.
-            for (var attempt = 0; attempt < 3; attempt++)
+            if (await _creates.InsertAsync(newEvent, requestId).WaitAsync(cancellationToken))
             {
-                if (await InsertAsync(connection, newEvent, requestId, ct))
-                {
-                    return newEvent;
-                }
-
-                if (await ReadConflictingAsync(connection, newEvent.Id, requestId, ct) is { } stored)
-                {
-                    return stored;
-                }
+                return newEvent;
             }
 
-            throw new StoreUnavailableException("The event stored under this request id kept changing; retry.");
-        }, cancellationToken);
+            var stored = await RunAsync("create", retryOnBrokenConnection: true, async ct =>
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(ct);
+                return await ReadConflictingAsync(connection, newEvent.Id, requestId, ct);
+            }, cancellationToken);
+            if (stored is not null)
+            {
+                return stored;
+            }
+        }
+
+        throw new StoreUnavailableException("The event stored under this request id kept changing; retry.");
     }
 
     public Task<Event?> GetAsync(string id, CancellationToken cancellationToken)
@@ -75,7 +89,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         ArgumentNullException.ThrowIfNull(id);
         return RunAsync("get", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
             select.Parameters.Add(EventRow.Text(id));
             return await ReadSingleAsync(select, ct);
@@ -90,7 +104,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         // Not retried: had the first attempt landed, a retry would wrongly report a conflict.
         return RunAsync("replace", retryOnBrokenConnection: false, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var update = new NpgsqlCommand(ReplaceSql, connection);
             update.Parameters.Add(EventRow.Text(updated.Id));
             update.Parameters.Add(EventRow.Text(expectedEtag));
@@ -104,7 +118,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         ArgumentNullException.ThrowIfNull(id);
         return RunAsync("delete", retryOnBrokenConnection: false, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var delete = new NpgsqlCommand(DeleteSql, connection);
             delete.Parameters.Add(EventRow.Text(id));
             delete.Parameters.Add(EventRow.Text(expectedEtag));
@@ -123,7 +137,7 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         ArgumentNullException.ThrowIfNull(query);
         return RunAsync("query", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var select = EventQuerySql.Build(query);
             select.Connection = connection;
             await using var reader = await select.ExecuteReaderAsync(ct);
@@ -148,34 +162,42 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
         timeout.CancelAfter(ReachabilityTimeout);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(timeout.Token);
+            await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token);
             await using var probe = new NpgsqlCommand("SELECT 1", connection);
             await probe.ExecuteScalarAsync(timeout.Token);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            dataSource.Clear();
-            PostgresLog.NotReachable(logger, new TimeoutException($"No answer within {ReachabilityTimeout.TotalSeconds} s."));
+            _dataSource.Clear();
+            PostgresLog.NotReachable(_logger, new TimeoutException($"No answer within {ReachabilityTimeout.TotalSeconds} s."));
             return false;
         }
         catch (Exception exception) when (exception is NpgsqlException or SocketException or IOException or TimeoutException)
         {
             // Any failure here means "not ready", including bad credentials or a missing database.
-            dataSource.Clear();
-            PostgresLog.NotReachable(logger, exception);
+            _dataSource.Clear();
+            PostgresLog.NotReachable(_logger, exception);
             return false;
         }
     }
 
-    private static async Task<bool> InsertAsync(NpgsqlConnection connection, Event newEvent, string? requestId, CancellationToken cancellationToken)
-    {
-        await using var insert = new NpgsqlCommand(InsertSql, connection);
-        insert.Parameters.Add(EventRow.Text(newEvent.Id));
-        insert.Parameters.Add(EventRow.Text(requestId));
-        EventRow.AddValues(insert.Parameters, newEvent);
-        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
+    // Safe to retry: a repeat of a batch that landed conflicts, and each create then reads its row.
+    private Task<IReadOnlySet<string>> InsertBatchAsync(IReadOnlyList<PendingCreate> batch) =>
+        RunAsync<IReadOnlySet<string>>("create", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            await using var insert = new NpgsqlCommand(BatchInsertSql, connection);
+            EventRow.AddArrays(insert.Parameters, batch.Select(p => (p.Event, p.RequestId)).ToArray());
+            var inserted = new HashSet<string>(StringComparer.Ordinal);
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+
+            return inserted;
+        }, CancellationToken.None);
 
     // The row that took the request id (or, on a retry, the id itself).
     private static async Task<Event?> ReadConflictingAsync(NpgsqlConnection connection, string id, string? requestId, CancellationToken cancellationToken)
@@ -214,14 +236,14 @@ public sealed class PostgresEventStore(NpgsqlDataSource dataSource, ILogger<Post
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && PostgresFaults.IsUnavailable(exception))
             {
-                dataSource.Clear();
+                _dataSource.Clear();
                 if (attempt == 1 && retryOnBrokenConnection && PostgresFaults.IsBrokenConnection(exception))
                 {
-                    PostgresLog.RetryingOnNewConnection(logger, exception, operation);
+                    PostgresLog.RetryingOnNewConnection(_logger, exception, operation);
                     continue;
                 }
 
-                PostgresLog.Unavailable(logger, exception, operation);
+                PostgresLog.Unavailable(_logger, exception, operation);
                 throw new StoreUnavailableException("PostgreSQL is unavailable.", exception);
             }
         }

@@ -10,10 +10,12 @@ namespace Tracker.Events.Sqlite;
 /// </summary>
 internal sealed class SqliteConnectionFactory
 {
-    public const int BusyTimeoutMilliseconds = 5000;
+    /// <summary>The longest a statement waits for another writer's lock, unless Default Timeout is shorter.</summary>
+    public const int MaxBusyTimeoutMilliseconds = 5000;
 
     private readonly string _connectionString;
     private readonly string? _directory;
+    private readonly int _busyTimeoutMilliseconds;
     private volatile bool _prepared;
 
     public SqliteConnectionFactory(string connectionString)
@@ -21,6 +23,10 @@ internal sealed class SqliteConnectionFactory
         var builder = new SqliteConnectionStringBuilder(connectionString);
         _connectionString = builder.ToString();
         _directory = DirectoryOf(builder);
+
+        // Microsoft.Data.Sqlite also retries a busy statement until Default Timeout, so the
+        // shorter of the two bounds the wait.
+        _busyTimeoutMilliseconds = (int)Math.Min(MaxBusyTimeoutMilliseconds, builder.DefaultTimeout * 1000L);
     }
 
     public string? DatabaseDirectory => _directory;
@@ -37,8 +43,8 @@ internal sealed class SqliteConnectionFactory
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             var pragmas = _prepared
-                ? $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
-                : $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+                ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
+                : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
             await using (var command = connection.CreateCommand())
             {
                 command.CommandText = pragmas;

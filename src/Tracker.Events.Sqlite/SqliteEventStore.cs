@@ -10,7 +10,7 @@ namespace Tracker.Events.Sqlite;
 /// indexed columns of <see cref="EventKeys"/>. Writes run in BEGIN IMMEDIATE transactions (the
 /// write lock is taken up front, so a transaction never fails half-way on a lock upgrade) and,
 /// within this process, one at a time, so concurrent callers queue instead of spinning on
-/// SQLITE_BUSY. Reads run in their own snapshot and never wait for the writer (WAL).
+/// SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit). Reads run in their own snapshot and never wait for the writer (WAL).
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IDisposable
 {
@@ -18,6 +18,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
 
     private readonly SqliteConnectionFactory _connections;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Queue<PendingCreate> _waitingCreates = new();
 
     public SqliteEventStore(string connectionString)
     {
@@ -33,27 +34,20 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             },
             cancellationToken);
 
-    public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (connection, transaction) =>
-            {
-                if (requestId is not null)
-                {
-                    await using var find = Command(connection, transaction, "SELECT doc FROM events WHERE request_id = $request_id");
-                    find.Parameters.AddWithValue("$request_id", requestId);
-                    if (await ReadEventAsync(find, cancellationToken).ConfigureAwait(false) is { } first)
-                    {
-                        return first;
-                    }
-                }
+    public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
+    {
+        var pending = new PendingCreate(newEvent, requestId);
+        lock (_waitingCreates)
+        {
+            _waitingCreates.Enqueue(pending);
+        }
 
-                await using var insert = Command(connection, transaction, $"INSERT INTO events ({Columns}) VALUES ($id, $request_id, $created_at_us, $event_time_us, $priority, $type, $status, $environment, $impact, $service, $source, $owner, $etag, $doc)");
-                AddColumns(insert, newEvent);
-                insert.Parameters.AddWithValue("$request_id", (object?)requestId ?? DBNull.Value);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return newEvent;
-            },
-            cancellationToken);
+        // Group commit: whoever holds the write lock next writes every create waiting by then
+        // in one transaction, one fsync for all. When this returns, ours was written, by us or
+        // by the writer before us.
+        await WriteWaitingCreatesAsync().ConfigureAwait(false);
+        return await pending.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) =>
         ReadAsync(
@@ -180,6 +174,74 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
     }
 
+    private async Task WriteWaitingCreatesAsync()
+    {
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        PendingCreate[] batch;
+        lock (_waitingCreates)
+        {
+            batch = [.. _waitingCreates];
+            _waitingCreates.Clear();
+        }
+
+        try
+        {
+            if (batch.Length == 0)
+            {
+                return;
+            }
+
+            var stored = new Event[batch.Length];
+            await using (var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false))
+            await using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    stored[i] = await InsertOrFindAsync(connection, transaction, batch[i]).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync().ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < batch.Length; i++)
+            {
+                batch[i].Complete(stored[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            var failure = SqliteFailures.IsUnavailable(e) ? SqliteFailures.Unavailable(e) : e;
+            foreach (var pending in batch)
+            {
+                pending.Fail(failure);
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Inserts a new event, or finds the first event of its request id (earlier in this batch too).</summary>
+    private static async Task<Event> InsertOrFindAsync(SqliteConnection connection, SqliteTransaction transaction, PendingCreate create)
+    {
+        if (create.RequestId is not null)
+        {
+            await using var find = Command(connection, transaction, "SELECT doc FROM events WHERE request_id = $request_id");
+            find.Parameters.AddWithValue("$request_id", create.RequestId);
+            if (await ReadEventAsync(find, CancellationToken.None).ConfigureAwait(false) is { } first)
+            {
+                return first;
+            }
+        }
+
+        await using var insert = Command(connection, transaction, $"INSERT INTO events ({Columns}) VALUES ($id, $request_id, $created_at_us, $event_time_us, $priority, $type, $status, $environment, $impact, $service, $source, $owner, $etag, $doc)");
+        AddColumns(insert, create.Event);
+        insert.Parameters.AddWithValue("$request_id", (object?)create.RequestId ?? DBNull.Value);
+        await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return create.Event;
+    }
+
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
         var command = connection.CreateCommand();
@@ -210,4 +272,21 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] doc
             ? Event.Parser.ParseFrom(doc)
             : null;
+}
+
+/// <summary>One create waiting for the next write transaction.</summary>
+internal sealed class PendingCreate(Event newEvent, string? requestId)
+{
+    private readonly TaskCompletionSource<Event> _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Event Event { get; } = newEvent;
+
+    public string? RequestId { get; } = requestId;
+
+    /// <summary>The stored event: this one, or the first of its request id.</summary>
+    public Task<Event> Stored => _stored.Task;
+
+    public void Complete(Event stored) => _stored.TrySetResult(stored);
+
+    public void Fail(Exception exception) => _stored.TrySetException(exception);
 }

@@ -110,6 +110,7 @@ public sealed class EventRpcService
     {
         var violations = new Violations();
         CheckId(request.Id, violations);
+        CheckEtag(request.Etag, violations);
         _merger.CheckMask(request, violations);
         if (violations.Any)
         {
@@ -148,8 +149,8 @@ public sealed class EventRpcService
             // merge again onto the newer version.
             if (clientEtag is not null)
             {
-                var now = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false);
-                throw now is null ? EventErrors.NotFound(request.Id) : EventErrors.EtagMismatch(request.Id);
+                var latest = await _store.GetAsync(request.Id, cancellationToken).ConfigureAwait(false);
+                throw latest is null ? EventErrors.NotFound(request.Id) : EventErrors.EtagMismatch(request.Id);
             }
         }
 
@@ -159,7 +160,14 @@ public sealed class EventRpcService
 
     private async Task<Empty> DeleteAsync(DeleteEventRequest request, CancellationToken cancellationToken)
     {
-        ThrowIfInvalidId(request.Id);
+        var violations = new Violations();
+        CheckId(request.Id, violations);
+        CheckEtag(request.Etag, violations);
+        if (violations.Any)
+        {
+            throw EventErrors.InvalidRequest(violations);
+        }
+
         var etag = request.Etag.Length > 0 ? request.Etag : null;
         var outcome = await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false);
         return outcome switch
@@ -240,6 +248,15 @@ public sealed class EventRpcService
         else if (TextRules.IsLongerThan(id, EventLimits.IdChars))
         {
             violations.Add("id", $"must be at most {EventLimits.IdChars} characters", ViolationReasons.TooLong);
+        }
+    }
+
+    // Etags are short tokens minted here; anything longer was never one of ours.
+    private static void CheckEtag(string etag, Violations violations)
+    {
+        if (etag.Length > EventLimits.EtagChars)
+        {
+            violations.Add("etag", $"must be at most {EventLimits.EtagChars} characters", ViolationReasons.TooLong);
         }
     }
 

@@ -4,6 +4,7 @@ using Tracker.Events.Hosting;
 using Tracker.Events.Postgres;
 using Tracker.Events.Sqlite;
 using Tracker.Grpc;
+using Tracker.Grpc.Transcoding;
 
 namespace Tracker.Server;
 
@@ -13,17 +14,32 @@ internal static class TrackerComposition
     public static IServiceCollection AddTracker(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddGrpcRuntime();
+        services.AddGrpcHealth();
+        services.AddGrpcReflection();
+        services.AddGrpcTranscoding(options =>
+        {
+            options.OpenApiTitle = "Tracker API";
+            options.OpenApiVersion = "v1alpha1";
+            options.AddSourceInfo(typeof(EventRpcService).Assembly.GetManifestResourceStream("protoset-with-source-info")!);
+        });
         services.AddTrackerEvents(configuration);
         services.AddEventStore(configuration);
+        services.AddSingleton<StoreReadiness>();
+        services.AddHostedService<StoreReadinessMonitor>();
         return services;
     }
 
     public static WebApplication MapTracker(this WebApplication app)
     {
         app.MapGrpcService<EventRpcService>(EventServiceReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.ServiceDescriptor>("EventService"));
+        app.MapGrpcHealth();
+        app.MapGrpcReflection();
+        app.MapGrpcTranscoding();
 
-        // Liveness for orchestrators: the process answers HTTP.
+        // For orchestrators: alive (the process answers HTTP), and ready (the store answers too).
         app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (StoreReadiness readiness, CancellationToken cancellationToken) =>
+            await readiness.CheckAsync(cancellationToken) ? Results.Text("ready") : Results.Text("event store unreachable", statusCode: 503));
         return app;
     }
 

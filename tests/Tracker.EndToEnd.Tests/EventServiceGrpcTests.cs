@@ -5,7 +5,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.EndToEnd.Tests;
 
 /// <summary>Every EventService RPC and error code, over real gRPC sockets to a real server process.</summary>
-public sealed class EventServiceGrpcTests(TrackerServerFixture fixture) : IClassFixture<TrackerServerFixture>
+public abstract class EventServiceGrpcTests(TrackerServerFixture fixture)
 {
     private TrackerGrpcClient Grpc => fixture.Grpc;
 
@@ -422,3 +422,9 @@ public sealed class EventServiceGrpcTests(TrackerServerFixture fixture) : IClass
         },
     };
 }
+
+public sealed class SqliteEventServiceGrpcTests(SqliteTrackerFixture fixture)
+    : EventServiceGrpcTests(fixture), IClassFixture<SqliteTrackerFixture>;
+
+public sealed class PostgresEventServiceGrpcTests(PostgresTrackerFixture fixture)
+    : EventServiceGrpcTests(fixture), IClassFixture<PostgresTrackerFixture>;

@@ -10,7 +10,7 @@ namespace Tracker.Events.Postgres.Tests;
 /// A store that lives through a PostgreSQL outage works again once the server is back, without
 /// being recreated: the same store object and pool before, during and after.
 /// </summary>
-public sealed class PostgresRecoveryTests(ThrowawayCluster cluster) : IClassFixture<ThrowawayCluster>, IAsyncLifetime
+public sealed class PostgresRecoveryTests(RecoveryCluster cluster) : IClassFixture<RecoveryCluster>, IAsyncLifetime
 {
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
 

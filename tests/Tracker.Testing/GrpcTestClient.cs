@@ -53,6 +53,31 @@ public sealed class GrpcTestClient(Uri address) : IDisposable
         return GrpcResult.From(response, body);
     }
 
+    /// <summary>
+    /// Starts a call and returns once the response headers arrived (for a streaming call: once the
+    /// server flushed its first message), so a test can act while the stream is open.
+    /// </summary>
+    public async Task<Func<Task<GrpcResult>>> OpenAsync(string path, IMessage request, CancellationToken cancellationToken = default)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ChunkedContent([Frame(request)], "application/grpc"),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return async () =>
+        {
+            using (message)
+            using (response)
+            {
+                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                return GrpcResult.From(response, body);
+            }
+        };
+    }
+
     public void Dispose() => _http.Dispose();
 
     private sealed class ChunkedContent : HttpContent

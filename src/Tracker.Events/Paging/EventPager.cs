@@ -22,7 +22,7 @@ internal sealed class EventPager(IEventStore store)
             {
                 PageTokenStatus.Valid => decoded.Cursor,
                 PageTokenStatus.OtherQuery => throw EventErrors.InvalidRequest(
-                    "page_token", "belongs to another query; send the same filters and order_by as the page it came from", ViolationReasons.Mismatch),
+                    "page_token", "belongs to another query; send the same filters and order_by as the page it came from (for TodayEvents, on the same day)", ViolationReasons.Mismatch),
                 _ => throw EventErrors.InvalidRequest(
                     "page_token", "is not a page token from this service", ViolationReasons.InvalidFormat),
             };

@@ -30,6 +30,6 @@ internal static partial class TimeZoneResolver
         }
     }
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*\z", RegexOptions.CultureInvariant)]
     private static partial Regex ZoneId();
 }

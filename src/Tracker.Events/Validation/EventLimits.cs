@@ -16,4 +16,5 @@ internal static class EventLimits
     public const int UrlChars = 2048;
     public const int IdChars = 128;
     public const int RequestIdChars = 128;
+    public const int EtagChars = 128;
 }

@@ -7,7 +7,7 @@ namespace Tracker.EndToEnd.Tests.Rest;
 /// Every curl example of the events guide, run verbatim with the real curl against a real
 /// server; only the host, the CI template values and the example ids are filled in.
 /// </summary>
-public sealed class SeedExamplesTests(TrackerServerFixture fixture) : IClassFixture<TrackerServerFixture>, IDisposable
+public abstract class SeedExamplesTests(TrackerServerFixture fixture) : IDisposable
 {
     private const string ExampleId = "507f1f77bcf86cd799439011";
     private readonly CurlRunner _curl = new();
@@ -15,7 +15,11 @@ public sealed class SeedExamplesTests(TrackerServerFixture fixture) : IClassFixt
 
     private TrackerProcess Server => fixture.Server;
 
-    public void Dispose() => _curl.Dispose();
+    public void Dispose()
+    {
+        _curl.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public void Load_EventsGuide_FindsEveryCurlExample()
@@ -185,3 +189,9 @@ public sealed class SeedExamplesTests(TrackerServerFixture fixture) : IClassFixt
         return _curl.RunAsync(SeedCurlExamples.Substitute(command, Server.HttpAddress, values));
     }
 }
+
+public sealed class SqliteSeedExamplesTests(SqliteTrackerFixture fixture)
+    : SeedExamplesTests(fixture), IClassFixture<SqliteTrackerFixture>;
+
+public sealed class PostgresSeedExamplesTests(PostgresTrackerFixture fixture)
+    : SeedExamplesTests(fixture), IClassFixture<PostgresTrackerFixture>;

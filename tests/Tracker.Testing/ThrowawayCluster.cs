@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using Xunit;
 
-namespace Tracker.Events.Postgres.Tests;
+namespace Tracker.Testing;
 
 /// <summary>
 /// A PostgreSQL server of the test's own, made with build/postgres-test-server.sh in a fresh
 /// directory, so that the test can stop and start it without disturbing other tests.
 /// </summary>
-public sealed class ThrowawayCluster : IAsyncLifetime
+public class ThrowawayCluster(int firstPort) : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
 
@@ -44,7 +44,8 @@ public sealed class ThrowawayCluster : IAsyncLifetime
             RedirectStandardError = true,
         };
         start.Environment["TRACKER_PG_TEST_DIR"] = _directory;
-        start.Environment["TRACKER_PG_TEST_PORT"] = "55600";
+        // The script takes the next free port from here; each test project starts from its own.
+        start.Environment["TRACKER_PG_TEST_PORT"] = firstPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Hosting;
+using Tracker.Events.Sqlite;
+using Tracker.Events.Tests.Support;
+using Xunit;
+using static Tracker.Events.Tests.Service.ServiceHarness;
+
+namespace Tracker.Events.Tests.Service;
+
+public sealed class AddTrackerEventsTests : IDisposable
+{
+    private readonly TempSqliteDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task AddTrackerEvents_WithSqliteStore_MigratesAtStartAndServesCalls()
+    {
+        await using var provider = Build(new Dictionary<string, string?> { ["Tracker:TimeZone"] = "Europe/Paris" });
+
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None).Bounded();
+        }
+
+        var service = provider.GetRequiredService<EventRpcService>();
+        var created = await service.CreateEvent(ValidRequest(), Context()).Bounded();
+        var today = await service.TodayEvents(new TodayEventsRequest(), Context()).Bounded();
+
+        Assert.True(File.Exists(_database.FilePath));
+        Assert.Equal("Europe/Paris", provider.GetRequiredService<IOptions<TrackerOptions>>().Value.TimeZone);
+        Assert.Equal([created.Id], today.Events.Select(e => e.Id));
+        Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public async Task AddTrackerEvents_NoTimeZoneConfigured_DefaultsToUtc()
+    {
+        await using var provider = Build([]);
+
+        Assert.Equal("UTC", provider.GetRequiredService<IOptions<TrackerOptions>>().Value.TimeZone);
+    }
+
+    [Fact]
+    public async Task AddTrackerEvents_UnknownConfiguredTimeZone_FailsNamingTheSetting()
+    {
+        await using var provider = Build(new Dictionary<string, string?> { ["Tracker:TimeZone"] = "Mars/Olympus_Mons" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<EventRpcService>());
+
+        Assert.Contains("Tracker:TimeZone", e.Message, StringComparison.Ordinal);
+    }
+
+    private ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        settings["ConnectionStrings:Sqlite"] = _database.ConnectionString;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSqliteEventStore(configuration);
+        services.AddTrackerEvents(configuration);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,128 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Hosting;
+using Tracker.Events.Storage;
+using Tracker.Events.Tests.Support;
+using Tracker.Grpc;
+using Xunit;
+using static Tracker.Events.Tests.Service.ServiceHarness;
+
+namespace Tracker.Events.Tests.Service;
+
+/// <summary>How the handlers answer when the store fails or the call is cancelled.</summary>
+public sealed class StoreFailureTests
+{
+    public static TheoryData<string> EveryRpc => new()
+    {
+        nameof(EventRpcService.CreateEvent),
+        nameof(EventRpcService.GetEvent),
+        nameof(EventRpcService.UpdateEvent),
+        nameof(EventRpcService.DeleteEvent),
+        nameof(EventRpcService.ListEvents),
+        nameof(EventRpcService.SearchEvents),
+        nameof(EventRpcService.TodayEvents),
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryRpc))]
+    public async Task AnyRpc_StoreUnavailable_UnavailableWithoutInternalsAndLogged(string rpc)
+    {
+        var logger = new ListLogger();
+        var service = Service(new FailingStore(() => new StoreUnavailableException("disk on fire", new IOException("secret path /var/x"))), logger);
+
+        var e = await RpcAssert.ThrowsAsync(StatusCode.Unavailable, () => Call(service, rpc, CancellationToken.None));
+
+        Assert.Equal("The event store is unavailable; retry later.", e.Detail);
+        Assert.Empty(e.Details);
+        var entry = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.IsType<StoreUnavailableException>(entry.Exception);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryRpc))]
+    public async Task AnyRpc_CallCancelled_CancellationPropagates(string rpc)
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var service = Service(new FailingStore(() => new InvalidOperationException("store must not be called uncancelled")), new ListLogger());
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call(service, rpc, cancelled.Token).Bounded());
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryRpc))]
+    public async Task AnyRpc_Always_PassesTheCallsTokenToTheStore(string rpc)
+    {
+        using var source = new CancellationTokenSource();
+        var store = new FailingStore(() => new StoreUnavailableException("down"));
+        var service = Service(store, new ListLogger());
+
+        await RpcAssert.ThrowsAsync(StatusCode.Unavailable, () => Call(service, rpc, source.Token));
+
+        Assert.Equal(source.Token, store.LastToken);
+    }
+
+    private static EventRpcService Service(IEventStore store, ILogger<EventRpcService> logger) =>
+        new(store, new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
+
+    private static Task Call(EventRpcService service, string rpc, CancellationToken cancellationToken)
+    {
+        var context = Context(cancellationToken);
+        const string id = "01890a5d-ac96-774b-bcce-b302099a8057";
+        return rpc switch
+        {
+            nameof(EventRpcService.CreateEvent) => service.CreateEvent(ValidRequest(), context),
+            nameof(EventRpcService.GetEvent) => service.GetEvent(new GetEventRequest { Id = id }, context),
+            nameof(EventRpcService.UpdateEvent) => service.UpdateEvent(new UpdateEventRequest { Id = id, Title = "t" }, context),
+            nameof(EventRpcService.DeleteEvent) => service.DeleteEvent(new DeleteEventRequest { Id = id }, context),
+            nameof(EventRpcService.ListEvents) => service.ListEvents(new ListEventsRequest(), context),
+            nameof(EventRpcService.SearchEvents) => service.SearchEvents(new SearchEventsRequest { Service = "s" }, context),
+            nameof(EventRpcService.TodayEvents) => service.TodayEvents(new TodayEventsRequest(), context),
+            _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
+        };
+    }
+
+    /// <summary>A store whose every call fails, after honouring cancellation as real stores do.</summary>
+    private sealed class FailingStore(Func<Exception> failure) : IEventStore
+    {
+        public CancellationToken LastToken { get; private set; }
+
+        public Task MigrateAsync(CancellationToken cancellationToken) => Fail<bool>(cancellationToken);
+
+        public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) => Fail<Event>(cancellationToken);
+
+        public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => Fail<Event?>(cancellationToken);
+
+        public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken) => Fail<bool>(cancellationToken);
+
+        public Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken) => Fail<DeleteOutcome>(cancellationToken);
+
+        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => Fail<EventPage>(cancellationToken);
+
+        public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
+        private Task<T> Fail<T>(CancellationToken cancellationToken)
+        {
+            LastToken = cancellationToken;
+            return cancellationToken.IsCancellationRequested
+                ? Task.FromCanceled<T>(cancellationToken)
+                : Task.FromException<T>(failure());
+        }
+    }
+
+    private sealed class ListLogger : ILogger<EventRpcService>
+    {
+        public List<(LogLevel Level, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, exception));
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+
+namespace Tracker.Interop.Tests;
+
+/// <summary>
+/// buf curl (pinned in tests/interop/package.json) against the real server, with no local schema:
+/// everything it knows about the services comes from server reflection.
+/// </summary>
+[Collection(TrackerServerCollection.Name)]
+public sealed class BufCurlInteropTests(TrackerServerFixture server)
+{
+    private static readonly string[] AllServices =
+    [
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+        "tracker.event.v1alpha1.EventService",
+    ];
+
+    [Theory]
+    [InlineData("grpc-v1")]
+    [InlineData("grpc-v1alpha")]
+    public async Task ListServices_EachReflectionProtocol_ListsEveryService(string reflectProtocol)
+    {
+        var run = await BufCurl(["--reflect-protocol", reflectProtocol, "--list-services", server.GrpcUrl.ToString()]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(AllServices, Lines(run.Output).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListMethods_ThroughReflection_ListsEveryMethod()
+    {
+        var run = await BufCurl(["--list-methods", server.GrpcUrl.ToString()]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var methods = Lines(run.Output);
+        Assert.Equal(
+            [
+                "grpc.health.v1.Health/Check", "grpc.health.v1.Health/List", "grpc.health.v1.Health/Watch",
+                "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                "tracker.event.v1alpha1.EventService/CreateEvent", "tracker.event.v1alpha1.EventService/DeleteEvent",
+                "tracker.event.v1alpha1.EventService/GetEvent", "tracker.event.v1alpha1.EventService/ListEvents",
+                "tracker.event.v1alpha1.EventService/SearchEvents", "tracker.event.v1alpha1.EventService/TodayEvents",
+                "tracker.event.v1alpha1.EventService/UpdateEvent",
+            ],
+            methods.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("grpc-v1")]
+    [InlineData("grpc-v1alpha")]
+    public async Task HealthCheck_EachReflectionProtocol_ReturnsServing(string reflectProtocol)
+    {
+        var run = await BufCurl(["--reflect-protocol", reflectProtocol, "-d", """{"service":""}""", Method("grpc.health.v1.Health/Check")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("SERVING", JsonDocument.Parse(run.Output).RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task HealthList_ThroughReflection_ReportsEveryServiceAndTheServer()
+    {
+        var run = await BufCurl(["-d", "{}", Method("grpc.health.v1.Health/List")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var statuses = JsonDocument.Parse(run.Output).RootElement.GetProperty("statuses");
+        Assert.Equal(
+            ["", .. AllServices],
+            statuses.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(statuses.EnumerateObject(), p => Assert.Equal("SERVING", p.Value.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Watch_UntilClientTimeout_StreamsTheCurrentStatusFirst()
+    {
+        // Watch never ends by itself: buf's own timeout ends it, with DEADLINE_EXCEEDED (exit code 8 x 4).
+        var run = await BufCurl(["--timeout", "3s", "-d", "{}", Method("grpc.health.v1.Health/Watch")]);
+
+        Assert.True(run.ExitCode == 32, run.ToString());
+        Assert.Equal("SERVING", JsonDocument.Parse(run.Output).RootElement.GetProperty("status").GetString());
+        Assert.Contains("deadline_exceeded", run.Error);
+    }
+
+    [Fact]
+    public async Task CreateEvent_ThenGetEvent_RoundTripsThroughReflectedSchema()
+    {
+        var created = await BufCurl(
+            ["-d", """{"title":"deployed by buf curl","attributes":{"type":"TYPE_DEPLOYMENT","service":"interop-buf"}}""",
+             Method("tracker.event.v1alpha1.EventService/CreateEvent")]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("id").GetString();
+
+        var fetched = await BufCurl(["-d", JsonSerializer.Serialize(new { id }), Method("tracker.event.v1alpha1.EventService/GetEvent")]);
+
+        Assert.True(fetched.ExitCode == 0, fetched.ToString());
+        var fetchedEvent = JsonDocument.Parse(fetched.Output).RootElement;
+        Assert.Equal(id, fetchedEvent.GetProperty("id").GetString());
+        Assert.Equal("deployed by buf curl", fetchedEvent.GetProperty("title").GetString());
+        Assert.Equal("interop-buf", fetchedEvent.GetProperty("attributes").GetProperty("service").GetString());
+    }
+
+    [Fact]
+    public async Task EventLifecycle_ThroughReflectedSchema_CreateGetUpdateSearchListTodayDelete()
+    {
+        var service = "interop-lifecycle-" + Guid.NewGuid().ToString("N");
+        var created = await Call("CreateEvent", new { title = "Deploy api v1", attributes = new { type = "TYPE_DEPLOYMENT", service, status = "STATUS_START" } });
+        var id = created.GetProperty("id").GetString()!;
+
+        Assert.Equal("Deploy api v1", (await Call("GetEvent", new { id })).GetProperty("title").GetString());
+
+        var updated = await Call("UpdateEvent", new { id, etag = created.GetProperty("etag").GetString(), attributes = new { status = "STATUS_SUCCESS" } });
+        Assert.Equal("STATUS_SUCCESS", updated.GetProperty("attributes").GetProperty("status").GetString());
+        Assert.Equal(service, updated.GetProperty("attributes").GetProperty("service").GetString());
+
+        var found = await Call("SearchEvents", new { service, status = "STATUS_SUCCESS" });
+        Assert.Equal(id, found.GetProperty("events")[0].GetProperty("id").GetString());
+        Assert.Equal("1", found.GetProperty("totalCount").GetString());
+
+        var listed = await Call("ListEvents", new { page_size = 1000 });
+        Assert.Contains(listed.GetProperty("events").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        var today = await Call("TodayEvents", new { time_zone = "Europe/Paris", per_page = 1000 });
+        Assert.Contains(today.GetProperty("events").EnumerateArray(), e => e.GetProperty("id").GetString() == id);
+
+        await Call("DeleteEvent", new { id });
+        var gone = await BufCurl(["-d", JsonSerializer.Serialize(new { id }), Method("tracker.event.v1alpha1.EventService/GetEvent")]);
+        Assert.True(gone.ExitCode == 40, gone.ToString());
+    }
+
+    [Fact]
+    public async Task GetEvent_Missing_ReportsNotFoundWithItsDetail()
+    {
+        var run = await BufCurl(["-d", """{"id":"01900000-0000-7000-8000-000000000000"}""", Method("tracker.event.v1alpha1.EventService/GetEvent")]);
+
+        // buf curl exits with the status code times 8 and prints the error as JSON.
+        Assert.True(run.ExitCode == 40, run.ToString());
+        var error = JsonDocument.Parse(run.Error).RootElement;
+        Assert.Equal("not_found", error.GetProperty("code").GetString());
+        Assert.Equal("google.rpc.ResourceInfo", error.GetProperty("details")[0].GetProperty("type").GetString());
+    }
+
+    private async Task<JsonElement> Call(string method, object request)
+    {
+        var run = await BufCurl(["-d", JsonSerializer.Serialize(request), Method("tracker.event.v1alpha1.EventService/" + method)]);
+        Assert.True(run.ExitCode == 0, $"{method}: {run}");
+        return JsonDocument.Parse(run.Output).RootElement;
+    }
+
+    private Task<ClientRun> BufCurl(IEnumerable<string> arguments) =>
+        ClientProcess.RunAsync(RepoPaths.Buf, ["curl", "--protocol", "grpc", "--http2-prior-knowledge", .. arguments]);
+
+    private string Method(string method) => new Uri(server.GrpcUrl, method).ToString();
+
+    private static string[] Lines(string output) =>
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
