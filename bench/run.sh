@@ -240,9 +240,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 stop_server
 
-say "e (stages): 64 events per commit; SqliteEventStore.CreateAsync in process"
+say "e (stages): the raw loop with 64 events per commit, what group commit allows"
 driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw64.db" --warmup "$WARMUP" --duration "$DURATION" --batch 64 --result "$RESULTS/e-raw64-sqlite.json"
-driver store-create --store "sqlite:Data Source=$DATA/sqlite-store.db" --concurrency 64 --warmup "$BURN_IN" --duration "$DURATION" --result "$RESULTS/e-store-sqlite.json"
 
 # --- d, f. 1,000,000 events: search and get on each store -----------------------------------
 say "d: generate $EVENTS events into SQLite"

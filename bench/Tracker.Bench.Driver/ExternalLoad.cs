@@ -24,8 +24,10 @@ internal static partial class ExternalLoad
         await using var rss = RssSampler.Start(PidOf(options));
         string[] measured = [.. args, "-D", Format(duration)];
         var cpu = CpuMeter.Start(PidOf(options));
+        var walBefore = await WalSyncsAsync(options);
         var output = await RunAsync("h2load", measured);
         var after = await counter();
+        var walSyncs = await WalSyncsAsync(options) - walBefore;
 
         var requests = RequestsLine().Match(output);
         var codes = StatusCodesLine().Match(output);
@@ -61,6 +63,12 @@ internal static partial class ExternalLoad
             ["latency_max_ms"] = latency.Success ? ToMilliseconds(latency.Groups["max"].Value) : null,
         };
         result["cpu"] = cpu.Stop(succeeded, seconds);
+        if (walSyncs is { } syncs and > 0)
+        {
+            result["wal_syncs"] = syncs;
+            result["events_per_wal_sync"] = Math.Round((double)gained / syncs, 2);
+        }
+
         if (rss is not null)
         {
             result["rss"] = await rss.StopAsync();
@@ -80,8 +88,10 @@ internal static partial class ExternalLoad
         var before = await counter();
         string[] measured = [.. args, "-T", Format(duration)];
         var cpu = CpuMeter.Start(null);
+        var walBefore = await WalSyncsAsync(options);
         var output = await RunAsync("pgbench", measured);
         var after = await counter();
+        var walSyncs = await WalSyncsAsync(options) - walBefore;
 
         var processed = ProcessedLine().Match(output);
         var tps = TpsLine().Match(output);
@@ -108,6 +118,8 @@ internal static partial class ExternalLoad
             ["verified"] = failed == 0 && gained == transactions,
             ["latency_mean_ms"] = latency.Success ? double.Parse(latency.Groups["ms"].Value, CultureInfo.InvariantCulture) : null,
             ["cpu"] = cpu.Stop(transactions, duration),
+            ["wal_syncs"] = walSyncs,
+            ["events_per_wal_sync"] = walSyncs is > 0 ? Math.Round((double)gained / walSyncs.Value, 2) : null,
         };
     }
 
@@ -124,6 +136,20 @@ internal static partial class ExternalLoad
 
         var store = StoreTarget.Parse(options.Get("count"));
         return store.CountAsync;
+    }
+
+    /// <summary>PostgreSQL's count of WAL flushes (pg_stat_wal, cluster-wide): events per flush is the group commit achieved.</summary>
+    private static async Task<long?> WalSyncsAsync(Options options)
+    {
+        if (options.Find("count") is not { } count || !count.StartsWith("postgres:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(StoreTarget.Parse(count).ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT wal_sync FROM pg_stat_wal", connection);
+        return (long)(await command.ExecuteScalarAsync() ?? 0L);
     }
 
     private static int? PidOf(Options options) => options.Find("pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null;

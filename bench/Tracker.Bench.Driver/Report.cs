@@ -99,7 +99,6 @@ internal static class Report
         Stage(text, "REST CreateEvent on PostgreSQL through Tracker, 64 concurrent", R("b-rest-postgres"));
         Stage(text, "raw Microsoft.Data.Sqlite loop, one commit per event", R("e-raw-sqlite"));
         Stage(text, "raw Microsoft.Data.Sqlite loop, 64 events per commit (what group commit allows)", R("e-raw64-sqlite"));
-        Stage(text, "SqliteEventStore.CreateAsync in process, 64 concurrent callers (no HTTP/2, no gRPC)", R("e-store-sqlite"));
         Stage(text, "gRPC CreateEvent on SQLite through Tracker, 64 concurrent", R("e-grpc-sqlite"));
         Stage(text, "no-op unary method through Tracker's gRPC runtime", R("c-noop-tracker"));
         Stage(text, "plain Kestrel endpoint returning the same bytes", R("c-noop-kestrel"));
@@ -221,6 +220,12 @@ internal static class Report
             merged["independent_count"] = Sum("independent_count");
         }
 
+        if (rounds.All(r => r["wal_syncs"] is not null) && rounds.All(r => r["independent_count"] is not null))
+        {
+            merged["wal_syncs"] = Sum("wal_syncs");
+            merged["events_per_wal_sync"] = Math.Round(Sum("independent_count") / Sum("wal_syncs"), 2);
+        }
+
         if (rounds.All(r => r["latency_mean_ms"] is not null))
         {
             merged["latency_mean_ms"] = Math.Round(rounds.Average(r => D(r, "latency_mean_ms")), 3);
@@ -288,6 +293,11 @@ internal static class Report
         var perUnit = cpu?["cpu_ms_per_unit"];
         var cpuText = perUnit is null ? "" : $"{D(perUnit, "server"):0.000} / {D(perUnit, "postgres"):0.000} / {D(perUnit, "load_tool"):0.000} / {D(perUnit, "driver"):0.000} / {D(perUnit, "others"):0.000}";
         var busy = cpu is null ? "" : $"{D(cpu, "cores_busy"):0.00} ({D(cpu, "cores_busy_by_others"):0.00})";
+        if (result["events_per_wal_sync"] is { } perSync)
+        {
+            detail += $"; {perSync} events per WAL flush";
+        }
+
         text.AppendLine($"| {what} | {D(result, "per_second"):0}{rounds} | {detail} | {cpuText} | {busy} |");
     }
 
