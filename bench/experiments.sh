@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# The measurements behind bench/analysis.md, for the figures of bench/RESULTS.md that need a
+# cause. Run after bench/run.sh (it reuses bench/out/publish and the generated SQLite file):
+#
+#   bash bench/experiments.sh search-indexes   search p99 with the shipped schema, after ANALYZE,
+#                                              and with an index on (service, type, event_time_us)
+#   bash bench/experiments.sh warmup-curve     CreateEvent/s on PostgreSQL in 5 s windows from the
+#                                              server's start, default JIT and DOTNET_TieredPGO=0
+#   bash bench/experiments.sh sqlite-syncs     events per fsync of the SQLite store under load (perf)
+#
+# Nothing here changes src/: indexes are added to copies of the bench data only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+OUT="bench/out"
+PUBLISH="$OUT/publish"
+EXP="$OUT/experiments"
+DATA="$EXP/data"
+PGDIR="/tmp/tracker-bench-postgres"
+export PATH="/usr/lib/postgresql/15/bin:$PATH"
+[ -f "$PUBLISH/server/Tracker.Server.dll" ] || { echo "run bash bench/run.sh first" >&2; exit 1; }
+mkdir -p "$EXP" "$DATA"
+
+pids=()
+pg_started=""
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_started" ]; then TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+
+driver() { dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" "$@"; }
+
+start_postgres() {
+  eval "$(TRACKER_PG_TEST_DIR="$PGDIR" TRACKER_PG_TEST_PORT=56432 bash build/postgres-test-server.sh start)"
+  pg_started=1
+  pg_port="$(cat "$PGDIR/port")"
+  psql_admin -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+    -c "ALTER SYSTEM SET full_page_writes = on" -c "ALTER SYSTEM SET shared_buffers = '512MB'" -c "ALTER SYSTEM SET max_wal_size = '4GB'"
+  TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh halt
+  eval "$(TRACKER_PG_TEST_DIR="$PGDIR" bash build/postgres-test-server.sh start)"
+}
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d "${PGDATABASE_NAME:-postgres}" "$@"; }
+pg_cs() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
+new_db() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
+
+# start_tracker DIR PORT [ENV=VALUE ...]: sets SERVER_PID and GRPC_URL.
+start_tracker() {
+  local dir="$1" port="$2"; shift 2
+  mkdir -p "$dir"
+  (cd "$dir" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+      Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" Kestrel__Endpoints__Http__Url="http://127.0.0.1:$((port + 1))" \
+      dotnet "$OLDPWD/$PUBLISH/server/Tracker.Server.dll" >>"$OLDPWD/$EXP/servers.log" 2>&1) &
+  SERVER_PID=$!
+  pids+=("$SERVER_PID")
+  GRPC_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$((port + 1))/healthz" && return 0; sleep 0.1; done
+  echo "server did not start" >&2; exit 1
+}
+stop_tracker() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
+
+search() { # search NAME STORE
+  driver latency --kind search --grpc "$GRPC_URL" --store "$2" --pid "$SERVER_PID" --warmup 10 --duration 15 --result "$EXP/$1.json" >/dev/null
+  python3 - "$EXP/$1.json" "$1" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t, s = r["tracker"], r["sql"]
+print(f'{sys.argv[2]:<28} Tracker p50 {t["p50_ms"]:7.2f} p99 {t["p99_ms"]:7.2f} ms | SQL p50 {s["p50_ms"]:7.2f} p99 {s["p99_ms"]:7.2f} ms | ratio p99 {t["p99_ms"] / s["p99_ms"]:.2f}x ({t["calls"]} paired calls)')
+EOF
+}
+
+h2load_create() { # h2load_create URL SECONDS: prints events/s
+  h2load -t 1 -c 8 -m 8 -D "$2" -d "$OUT/create.grpc" -H 'content-type: application/grpc' -H 'te: trailers' \
+    "$1/tracker.event.v1alpha1.EventService/CreateEvent" | awk '/^finished in/ {print $4}'
+}
+
+case "${1:-}" in
+  search-indexes)
+    source_db="$OUT/data/sqlite-read/data/tracker.db"
+    [ -f "$source_db" ] || { echo "no generated SQLite data: run bash bench/run.sh first" >&2; exit 1; }
+    mkdir -p "$DATA/sqlite/data"
+    cp "$source_db" "$DATA/sqlite/data/tracker.db"
+    db="$DATA/sqlite/data/tracker.db"
+    echo "SQLite plan, shipped schema:"; sqlite3 "$db" "EXPLAIN QUERY PLAN SELECT doc FROM events WHERE type = 1 AND service = 'checkout' AND event_time_us >= 1741564800000000 AND event_time_us <= 1742169599999999 ORDER BY created_at_us DESC, id DESC LIMIT 50"
+    start_tracker "$DATA/sqlite" 18801
+    search sqlite-shipped "sqlite:Data Source=$db"
+    sqlite3 "$db" "ANALYZE;"
+    search sqlite-analyze "sqlite:Data Source=$db"
+    sqlite3 "$db" "CREATE INDEX bench_service_type_time ON events (service, type, event_time_us); ANALYZE;"
+    echo "SQLite plan, with (service, type, event_time_us):"; sqlite3 "$db" "EXPLAIN QUERY PLAN SELECT doc FROM events WHERE type = 1 AND service = 'checkout' AND event_time_us >= 1741564800000000 AND event_time_us <= 1742169599999999 ORDER BY created_at_us DESC, id DESC LIMIT 50"
+    search sqlite-index "sqlite:Data Source=$db"
+    stop_tracker
+
+    start_postgres
+    new_db bench_exp
+    driver generate --store "postgres:$(pg_cs bench_exp)" --count "${BENCH_EVENTS:-1000000}" >/dev/null
+    start_tracker "$DATA/pg" 18811 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_cs bench_exp)"
+    search postgres-shipped "postgres:$(pg_cs bench_exp)"
+    PGDATABASE_NAME=bench_exp psql_admin -c "CREATE INDEX bench_service_type_time ON events (service, type, event_time_us)" -c "ANALYZE events"
+    search postgres-index "postgres:$(pg_cs bench_exp)"
+    PGDATABASE_NAME=bench_exp psql_admin -c "EXPLAIN (ANALYZE, COSTS OFF) SELECT c.total, p.document FROM (SELECT count(*) AS total FROM events WHERE service = 'checkout' AND type = 1 AND event_time_us >= 1741564800000000 AND event_time_us <= 1742169599999999) AS c LEFT JOIN LATERAL (SELECT document, created_at_us AS sort_key, id FROM events WHERE service = 'checkout' AND type = 1 AND event_time_us >= 1741564800000000 AND event_time_us <= 1742169599999999 ORDER BY created_at_us DESC, id DESC LIMIT 50) AS p ON true ORDER BY p.sort_key DESC, p.id DESC" | grep -E 'Scan|Execution'
+    stop_tracker
+    ;;
+
+  warmup-curve)
+    start_postgres
+    for variant in default TieredPGO=0; do
+      new_db bench_warm
+      extra=(); [ "$variant" = default ] || extra=("DOTNET_$variant")
+      start_tracker "$DATA/warm" 18821 "${extra[@]}" Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_cs bench_warm)"
+      printf '%-12s events/s in 5 s windows from start:' "$variant"
+      for _ in $(seq 1 10); do printf ' %s' "$(h2load_create "$GRPC_URL" 5)"; done
+      echo
+      stop_tracker
+    done
+    ;;
+
+  sqlite-syncs)
+    rm -rf "$DATA/syncs"
+    start_tracker "$DATA/syncs" 18831
+    h2load_create "$GRPC_URL" 20 >/dev/null
+    before="$(sqlite3 "$DATA/syncs/data/tracker.db" 'SELECT count(*) FROM events')"
+    # perf counts the fsync tracepoints of the server's threads (strace would slow every call).
+    perf stat -e syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync -p "$SERVER_PID" -o "$EXP/sqlite-syncs.perf" &
+    perf_pid=$!
+    sleep 1
+    rate="$(h2load_create "$GRPC_URL" 10)"
+    kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+    after="$(sqlite3 "$DATA/syncs/data/tracker.db" 'SELECT count(*) FROM events')"
+    syncs="$(awk '/syscalls:sys_enter_f/ {gsub(",", "", $1); n += $1} END {print n + 0}' "$EXP/sqlite-syncs.perf")"
+    echo "SQLite CreateEvent, 64 concurrent: $rate events/s, $((after - before)) events, $syncs fsync+fdatasync calls: $(python3 -c "print(round($((after - before)) / max($syncs, 1), 2))") events per sync"
+    grep -E 'syscalls|elapsed' "$EXP/sqlite-syncs.perf"
+    stop_tracker
+    ;;
+
+  *)
+    echo "usage: bash bench/experiments.sh search-indexes|warmup-curve|sqlite-syncs" >&2
+    exit 2
+    ;;
+esac
