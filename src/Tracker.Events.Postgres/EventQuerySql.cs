@@ -34,15 +34,18 @@ internal static class EventQuerySql
         parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(query.Offset, 0) });
         var offset = parameters.Count;
 
+        // The page is chosen on (key, id) alone, which an index can give without the rows, and
+        // only its documents are read: sorting whole rows would read every match's document.
         command.CommandText = CultureInvariant($"""
-            SELECT c.total, p.document
+            SELECT c.total, e.document
             FROM (SELECT count(*) AS total FROM events WHERE {filter}) AS c
             LEFT JOIN LATERAL (
-                SELECT document, {key} AS sort_key, id FROM events
+                SELECT {key} AS sort_key, id FROM events
                 WHERE {page}
                 ORDER BY {key} {direction}, id {direction}
                 LIMIT ${limit} OFFSET ${offset}
             ) AS p ON true
+            LEFT JOIN events AS e ON e.id = p.id
             ORDER BY p.sort_key {direction}, p.id {direction}
             """);
         return command;

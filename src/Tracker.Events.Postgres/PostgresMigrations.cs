@@ -45,5 +45,11 @@ internal static class PostgresMigrations
             CREATE INDEX events_filter_source ON events (source, created_at_us, id);
             CREATE INDEX events_filter_owner ON events (owner, created_at_us, id);
             """),
+        new(2, "covering indexes for a service's events in a time range", """
+            -- The commonest search (a service, maybe a type, a date range) answered from the
+            -- index alone: the count, and the page's ids before its 50 documents are read.
+            CREATE INDEX events_search_service_type_time ON events (service, type, event_time_us) INCLUDE (created_at_us, id);
+            CREATE INDEX events_search_service_time ON events (service, event_time_us) INCLUDE (created_at_us, id);
+            """),
     ];
 }

@@ -39,5 +39,12 @@ internal static class SqliteMigrations
             CREATE INDEX events_by_source ON events (source, event_time_us);
             CREATE INDEX events_by_owner ON events (owner, event_time_us);
             """),
+        new(2, "covering indexes for a service's events in a time range", """
+            -- The commonest search (a service, maybe a type, a date range) answered from the
+            -- index alone: the count, and the page's rows before their documents are read.
+            CREATE INDEX events_by_service_type_time ON events (service, type, event_time_us, created_at_us, id);
+            CREATE INDEX events_by_service_time ON events (service, event_time_us, created_at_us, id);
+            DROP INDEX events_by_service;
+            """),
     ];
 }

@@ -39,7 +39,10 @@ internal static class SqliteQueryBuilder
             page.Parameters.AddWithValue("$after_id", after.Id);
         }
 
-        page.CommandText = $"SELECT doc FROM events{Where(pageWhere.ToString())} ORDER BY {column} {direction}, id {direction} LIMIT $limit OFFSET $offset";
+        // The page is chosen on (key, id) alone, which an index can give without the rows, and
+        // only its documents are read: sorting whole rows would read every match's document.
+        var order = $"ORDER BY {column} {direction}, id {direction}";
+        page.CommandText = $"SELECT doc FROM events WHERE rowid IN (SELECT rowid FROM events{Where(pageWhere.ToString())} {order} LIMIT $limit OFFSET $offset) {order}";
         page.Parameters.AddWithValue("$limit", query.Limit);
         page.Parameters.AddWithValue("$offset", query.Offset);
     }

@@ -74,7 +74,49 @@ public sealed class SqliteEventStoreTests : IDisposable
         Assert.Contains("events_by_created_at", indexes);
         Assert.Contains("events_by_event_time", indexes);
         Assert.Contains("events_by_priority", indexes);
-        Assert.Contains("events_by_service", indexes);
+        Assert.Contains("events_by_service_time", indexes);
+        Assert.Contains("events_by_service_type_time", indexes);
+    }
+
+    [Fact]
+    public async Task Build_ServiceTypeAndWeekSearch_ReadsTheCoveringIndexAndOnlyThePageRows()
+    {
+        using var store = new SqliteEventStore(_database.ConnectionString);
+        await store.MigrateAsync(CancellationToken.None).Bounded();
+        var week = DateTimeOffset.Parse("2025-06-02T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var query = new EventQuery(
+            new EventFilter { Service = "checkout", Type = Api.V1Alpha1.Type.Deployment, From = week, To = week.AddDays(7) },
+            EventOrder.NewestFirst,
+            Limit: 50);
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        await using var page = connection.CreateCommand();
+        SqliteQueryBuilder.Build(query, count, page);
+
+        var countPlan = await PlanAsync(count);
+        var pagePlan = await PlanAsync(page);
+
+        Assert.Contains("COVERING INDEX events_by_service_type_time", countPlan);
+        Assert.Contains("COVERING INDEX events_by_service_type_time", pagePlan);
+        Assert.Contains("INTEGER PRIMARY KEY (rowid=?)", pagePlan);
+    }
+
+    private static async Task<string> PlanAsync(SqliteCommand command)
+    {
+        var sql = command.CommandText;
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        command.CommandText = sql;
+        return string.Join("\n", plan);
     }
 
     [Fact]
