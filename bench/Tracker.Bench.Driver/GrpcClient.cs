@@ -64,6 +64,31 @@ internal sealed class GrpcClient : IDisposable
         return parser.ParseFrom(body, 5, length);
     }
 
+    /// <summary>
+    /// Calls a unary method and returns the size of its response message without decoding it,
+    /// as the SQL baseline reads its rows' bytes without decoding them; throws unless grpc-status is 0.
+    /// </summary>
+    public async Task<int> CallRawAsync(string path, IMessage request, CancellationToken cancellationToken = default)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new ByteArrayContent(Frame(request)),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        message.Content.Headers.ContentType = GrpcContentType;
+        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var status = Header(response, "grpc-status");
+        if (response.StatusCode != HttpStatusCode.OK || status != "0" || body.Length < 5)
+        {
+            throw new GrpcCallException(path, (int)response.StatusCode, status, Header(response, "grpc-message"));
+        }
+
+        return (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1));
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string? Header(HttpResponseMessage response, string name) =>

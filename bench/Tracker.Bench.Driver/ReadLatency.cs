@@ -4,7 +4,9 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tracker.Api.V1Alpha1;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tracker.Events.Postgres;
+using Tracker.Events.Sqlite;
 using Tracker.Events.Storage;
 
 namespace Tracker.Bench.Driver;
@@ -33,8 +35,10 @@ internal static class ReadLatency
 
         using var client = new GrpcClient(grpcUrl);
         await using var direct = DirectSql.Open(store);
+        await using var storeClass = StoreClass.Open(store);
         Func<int, Func<Task>> grpcCall;
         Func<int, Func<Task>> sqlCall;
+        Func<int, Func<Task>> storeCall;
         if (kind == "search")
         {
             var queries = SearchQueries(seed: 7, count: 50_000);
@@ -48,8 +52,9 @@ internal static class ReadLatency
                 }
             }
 
-            grpcCall = worker => Cycle(queries, worker, concurrency, q => client.CallAsync("/tracker.event.v1alpha1.EventService/SearchEvents", q.Request, SearchEventsResponse.Parser));
+            grpcCall = worker => Cycle(queries, worker, concurrency, q => client.CallRawAsync("/tracker.event.v1alpha1.EventService/SearchEvents", q.Request));
             sqlCall = worker => Cycle(queries, worker, concurrency, q => direct.SearchAsync(q.Query));
+            storeCall = worker => Cycle(queries, worker, concurrency, q => storeClass.Store.QueryAsync(q.Query, CancellationToken.None));
         }
         else
         {
@@ -63,13 +68,18 @@ internal static class ReadLatency
                 }
             }
 
-            grpcCall = worker => Cycle(ids, worker, concurrency, id => client.CallAsync("/tracker.event.v1alpha1.EventService/GetEvent", new GetEventRequest { Id = id }, Event.Parser));
+            grpcCall = worker => Cycle(ids, worker, concurrency, id => client.CallRawAsync("/tracker.event.v1alpha1.EventService/GetEvent", new GetEventRequest { Id = id }));
             sqlCall = worker => Cycle(ids, worker, concurrency, direct.GetAsync);
+            storeCall = worker => Cycle(ids, worker, concurrency, id => storeClass.Store.GetAsync(id, CancellationToken.None));
         }
 
         await using var rss = RssSampler.Start(pid);
         var (tracker, sql) = await MeasurePairedAsync(grpcCall, sqlCall, concurrency, warmup, duration);
         var rssFigures = rss is null ? null : await rss.StopAsync();
+
+        // A third path, to split Tracker's share: the store class in this process (connection
+        // from its pool, the same SQL, documents decoded), paired with the SQL again.
+        var (inProcess, sqlAgain) = await MeasurePairedAsync(storeCall, sqlCall, concurrency, Math.Min(warmup, 5), Math.Min(duration, 10));
         var result = new JsonObject
         {
             ["tool"] = "driver",
@@ -84,8 +94,10 @@ internal static class ReadLatency
             ["tracker_errors"] = tracker.Errors,
             ["sql"] = sql.Samples.Summary(duration),
             ["sql_errors"] = sql.Errors,
+            ["store_class"] = inProcess.Samples.Summary(Math.Min(duration, 10)),
+            ["sql_paired_with_store_class"] = sqlAgain.Samples.Summary(Math.Min(duration, 10)),
         };
-        result["verified"] = tracker.Errors == 0 && sql.Errors == 0;
+        result["verified"] = tracker.Errors == 0 && sql.Errors == 0 && inProcess.Errors == 0;
         if (rssFigures is not null)
         {
             result["rss"] = rssFigures;
@@ -214,6 +226,40 @@ internal static class ReadLatency
         {
             Samples.AddRange(other.Samples);
             Errors += other.Errors;
+        }
+    }
+}
+
+/// <summary>The store class itself, called in the driver's process.</summary>
+internal sealed class StoreClass : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _owner;
+
+    private StoreClass(IEventStore store, IAsyncDisposable? owner)
+    {
+        Store = store;
+        _owner = owner;
+    }
+
+    public IEventStore Store { get; }
+
+    public static StoreClass Open(StoreTarget target)
+    {
+        if (target.IsSqlite)
+        {
+            return new StoreClass(new SqliteEventStore(target.ConnectionString), null);
+        }
+
+        var dataSource = PostgresDataSourceFactory.Create(target.ConnectionString);
+        return new StoreClass(new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance), dataSource);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        (Store as IDisposable)?.Dispose();
+        if (_owner is not null)
+        {
+            await _owner.DisposeAsync();
         }
     }
 }

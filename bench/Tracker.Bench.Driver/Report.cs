@@ -119,7 +119,11 @@ internal static class Report
         text.AppendLine("Calls are paired: each request goes to Tracker (gRPC, over HTTP/2 from the driver) and, right");
         text.AppendLine("after or right before, as the store's own SQL to the database from the same driver, so both");
         text.AppendLine("see the same requests and the same moments of the shared machine. One call at a time.");
-        text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total).");
+        text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total). Neither path");
+        text.AppendLine("decodes what it reads (the driver checks grpc-status and takes the response bytes; the SQL path");
+        text.AppendLine("reads the document bytes). A third path, timed after, paired with the SQL again, splits Tracker's");
+        text.AppendLine("share: the store class called in the driver's process (its pooled connection, the same SQL, and");
+        text.AppendLine("the documents decoded), so Tracker minus the store class is HTTP/2, gRPC and the domain.");
         text.AppendLine();
         text.AppendLine("| call | store | path | calls | mean | p50 | p90 | p99 | p99.9 | max |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -131,6 +135,11 @@ internal static class Report
                 {
                     LatencyRow(text, kind, store, "Tracker (gRPC)", r["tracker"]!);
                     LatencyRow(text, kind, store, "SQL directly", r["sql"]!);
+                    if (r["store_class"] is { } inProcess)
+                    {
+                        LatencyRow(text, kind, store, "store class in process (timed after)", inProcess);
+                        LatencyRow(text, kind, store, "SQL directly, paired with the store class", r["sql_paired_with_store_class"]!);
+                    }
                 }
             }
         }
