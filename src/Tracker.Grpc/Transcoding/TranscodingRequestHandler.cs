@@ -58,7 +58,7 @@ internal sealed class TranscodingRequestHandler
             var json = _writer.Format(response, route.ResponseBodyField);
             await _writer.WriteAsync(context.Response, json, context.RequestAborted).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientDisconnect.Is(e, context))
         {
             // The client went away: there is no one to answer.
         }

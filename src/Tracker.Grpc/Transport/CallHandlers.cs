@@ -58,7 +58,7 @@ internal abstract class CallHandler(ILogger logger)
             case OperationCanceledException when call.Deadline?.IsExpired == true:
                 await call.CompleteAsync(StatusCode.DeadlineExceeded, "Deadline Exceeded").ConfigureAwait(false);
                 break;
-            case OperationCanceledException or IOException when call.HttpContext.RequestAborted.IsCancellationRequested:
+            case Exception when ClientDisconnect.Is(e, call.HttpContext):
                 GrpcLog.CallCancelled(logger, call.Method.Path);
                 await call.CompleteAsync(StatusCode.Cancelled, "Call canceled by the client.").ConfigureAwait(false);
                 break;

@@ -121,6 +121,10 @@ internal sealed class GrpcCall : IServerStreamWriter<IMessage>, IDisposable
             GrpcStatusWriter.Write(HttpContext.Response, code, message, details, Context.ResponseTrailers);
             await HttpContext.Response.CompleteAsync().ConfigureAwait(false);
         }
+        catch (Exception e) when (ClientDisconnect.Is(e, HttpContext))
+        {
+            // The connection went away while the status was on its way; nobody is listening.
+        }
         finally
         {
             _writeLock.Release();
