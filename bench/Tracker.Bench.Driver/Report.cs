@@ -175,9 +175,31 @@ internal static class Report
                 continue;
             }
 
-            var successes = r["succeeded"]?.ToString() ?? r["tracker"]?["calls"]?.ToString() ?? r["stored"]?.ToString() ?? "";
+            var successes = r["succeeded"]?.ToString() ?? r["tracker"]?["calls"]?.ToString() ?? r["events"]?.ToString() ?? "";
             var failures = r["failed"]?.ToString() ?? r["tracker_errors"]?.ToString() ?? "";
-            var independent = r["independent_count"]?.ToString() ?? (r["checked_equal_to_sql"] is { } c ? $"first {c} pages equal to the SQL's" : "");
+            var independent = r["independent_count"]?.ToString() ?? "";
+            if (r["what"]?.ToString().Contains("in process", StringComparison.Ordinal) == true)
+            {
+                independent += " stored over warm-up and measured run together, each call's event counted";
+            }
+            else if (r["stored"] is { } stored)
+            {
+                independent = $"count(*) = {stored}";
+            }
+            else if (r["checked_equal_to_sql"] is { } c)
+            {
+                independent = r["kind"]?.ToString() == "get"
+                    ? $"first {c} events equal to the asked ids; grpc-status of every call"
+                    : $"first {c} pages equal to the SQL's (ids, total); grpc-status of every call";
+            }
+            else if (r["what"]?.ToString().StartsWith("raw", StringComparison.Ordinal) == true)
+            {
+                independent = "the driver's own loop: every insert and commit returned";
+            }
+            else if (r["rss_mb"] is not null || r["new_database"] is not null)
+            {
+                independent = "not a load run";
+            }
             text.AppendLine($"| {name} | {successes} | {failures} | {independent} | {(r["verified"]?.GetValue<bool>() == true ? "yes" : "NO")} |");
         }
 

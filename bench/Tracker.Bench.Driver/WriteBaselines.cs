@@ -177,6 +177,7 @@ internal static class WriteBaselines
                 ["succeeded"] = measured,
                 ["per_second"] = Math.Round(measured / duration, 1),
                 ["independent_count"] = gained,
+                ["calls_including_warmup"] = total,
                 ["verified"] = gained == total,
                 ["latency"] = all.Summary(duration),
                 ["cpu"] = cpuFigures,
