@@ -19,6 +19,14 @@ DATA="$EXP/data"
 PGDIR="/tmp/tracker-bench-postgres"
 export PATH="/usr/lib/postgresql/15/bin:$PATH"
 [ -f "$PUBLISH/server/Tracker.Server.dll" ] || { echo "run bash bench/run.sh first" >&2; exit 1; }
+missing=()
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v perf >/dev/null || missing+=(linux-perf)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=120 "${missing[@]}" >/dev/null
+fi
 mkdir -p "$EXP" "$DATA"
 
 pids=()
