@@ -14,7 +14,10 @@ internal static class TrackerDefaults
         ["Storage:Provider"] = "Sqlite",
         ["ConnectionStrings:Sqlite"] = "Data Source=data/tracker.db",
         ["Tracker:TimeZone"] = "UTC",
-        // Npgsql logs every command at Information: keep its warnings and errors only.
+        // ASP.NET Core and Npgsql log every request and command at Information: keep their
+        // warnings and errors, and Tracker's own start-up and lifetime messages.
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
     };
 
