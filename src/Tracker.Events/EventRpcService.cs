@@ -20,8 +20,8 @@ namespace Tracker.Events;
 /// </summary>
 public sealed class EventRpcService
 {
-    // Without an etag an update retries when a concurrent writer wins; each round one writer
-    // succeeds, so a handful of rounds settles ordinary contention.
+    // Updates of one event queue in this process (EventUpdateGate); without an etag an update
+    // retries only when another process (a replica on the same database) wrote first.
     private const int MaxUpdateAttempts = 10;
 
     private readonly IEventStore _store;

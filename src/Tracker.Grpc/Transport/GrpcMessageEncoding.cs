@@ -31,32 +31,6 @@ internal static class GrpcMessageEncoding
         return builder.ToString();
     }
 
-    public static string Decode(string value)
-    {
-        if (!value.Contains('%'))
-        {
-            return value;
-        }
-
-        var bytes = new List<byte>(value.Length);
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '%' && i + 2 < value.Length
-                && byte.TryParse(value.AsSpan(i + 1, 2), System.Globalization.NumberStyles.HexNumber, null, out var b))
-            {
-                bytes.Add(b);
-                i += 2;
-            }
-            else
-            {
-                // Invalid escapes are kept as they are, as the protocol asks of decoders.
-                bytes.AddRange(Encoding.UTF8.GetBytes(value[i].ToString()));
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes.ToArray());
-    }
-
     private static bool NeedsEncoding(string message)
     {
         foreach (var c in message)

@@ -16,21 +16,4 @@ public sealed class GrpcMessageEncodingTests
     {
         Assert.Equal(expected, GrpcMessageEncoding.Encode(message));
     }
-
-    [Theory]
-    [InlineData("caf\u00e9 \u65e5\u672c 100%")]
-    [InlineData("multi\r\nline")]
-    public void Decode_EncodedMessage_RoundTrips(string message)
-    {
-        Assert.Equal(message, GrpcMessageEncoding.Decode(GrpcMessageEncoding.Encode(message)));
-    }
-
-    [Theory]
-    [InlineData("50%", "50%")]
-    [InlineData("%zz", "%zz")]
-    [InlineData("%4", "%4")]
-    public void Decode_InvalidEscape_KeepsCharacters(string value, string expected)
-    {
-        Assert.Equal(expected, GrpcMessageEncoding.Decode(value));
-    }
 }
