@@ -16,6 +16,7 @@ namespace Tracker.Grpc;
 /// Client streaming: Task&lt;TResp&gt; M(IAsyncEnumerable&lt;TReq&gt; requests, ServerCallContext context)
 /// Bidirectional:    Task M(IAsyncEnumerable&lt;TReq&gt; requests, IServerStreamWriter&lt;TResp&gt; responses, ServerCallContext context)
 /// </code>
+/// A unary method may also return Task&lt;EncodedMessage&lt;TResp&gt;&gt;, a response already encoded.
 /// A method the class lacks answers UNIMPLEMENTED; one with another signature fails start-up.
 /// The implementation is resolved from the call's services, so its lifetime is the container's.
 /// </summary>
@@ -45,8 +46,11 @@ public static class ServiceBinder
             return Unimplemented(method, kind);
         }
 
+        var adapterName = kind == MethodKind.Unary && target.ReturnType == typeof(Task<>).MakeGenericType(typeof(EncodedMessage<>).MakeGenericType(responseType))
+            ? "AdaptEncodedUnary"
+            : "Adapt" + kind;
         var adapter = typeof(ServiceBinder)
-            .GetMethod("Adapt" + kind, BindingFlags.NonPublic | BindingFlags.Static)!
+            .GetMethod(adapterName, BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(typeof(TService), requestType, responseType);
         try
         {
@@ -64,6 +68,19 @@ public static class ServiceBinder
         where TService : class where TRequest : IMessage where TResponse : class, IMessage
     {
         var call = target.CreateDelegate<Func<TService, TRequest, ServerCallContext, Task<TResponse>>>();
+        return new GrpcMethod
+        {
+            Descriptor = method,
+            Kind = MethodKind.Unary,
+            Unary = async (services, request, context) =>
+                await call(services.GetRequiredService<TService>(), (TRequest)request, context).ConfigureAwait(false),
+        };
+    }
+
+    private static GrpcMethod AdaptEncodedUnary<TService, TRequest, TResponse>(MethodDescriptor method, MethodInfo target)
+        where TService : class where TRequest : IMessage where TResponse : IMessage<TResponse>, new()
+    {
+        var call = target.CreateDelegate<Func<TService, TRequest, ServerCallContext, Task<EncodedMessage<TResponse>>>>();
         return new GrpcMethod
         {
             Descriptor = method,

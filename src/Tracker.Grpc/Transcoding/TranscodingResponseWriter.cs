@@ -26,6 +26,11 @@ internal sealed class TranscodingResponseWriter
     /// <summary>The JSON of a response, or of its <c>response_body</c> field.</summary>
     public string Format(IMessage response, FieldDescriptor? responseBodyField)
     {
+        if (response is IEncodedMessage encoded)
+        {
+            response = encoded.Decode();
+        }
+
         if (responseBodyField is null)
         {
             return JsonWhitespace.Remove(_formatter.Format(response));

@@ -76,7 +76,7 @@ internal sealed class UnaryCallHandler(ILogger logger) : CallHandler(logger)
     {
         var request = await call.ReadSingleMessageAsync().ConfigureAwait(false);
         var response = await call.Method.Unary!(call.HttpContext.RequestServices, request, call.Context).ConfigureAwait(false);
-        await call.WriteAsync(response ?? throw new RpcException(StatusCode.Internal, "No message returned from method.")).ConfigureAwait(false);
+        await call.WriteSingleResponseAsync(response ?? throw new RpcException(StatusCode.Internal, "No message returned from method.")).ConfigureAwait(false);
     }
 }
 
@@ -94,7 +94,7 @@ internal sealed class ClientStreamingCallHandler(ILogger logger) : CallHandler(l
     protected override async Task InvokeAsync(GrpcCall call)
     {
         var response = await call.Method.ClientStreaming!(call.HttpContext.RequestServices, call.ReadAllMessagesAsync(), call.Context).ConfigureAwait(false);
-        await call.WriteAsync(response ?? throw new RpcException(StatusCode.Internal, "No message returned from method.")).ConfigureAwait(false);
+        await call.WriteSingleResponseAsync(response ?? throw new RpcException(StatusCode.Internal, "No message returned from method.")).ConfigureAwait(false);
     }
 }
 

@@ -16,6 +16,7 @@ internal sealed class GrpcCall : IServerStreamWriter<IMessage>, IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly GrpcFrameReader _reader;
     private bool _completed;
+    private bool _messageWritten;
 
     public GrpcCall(HttpContext httpContext, GrpcMethod method, TimeProvider clock, int maxReceiveMessageSize)
     {
@@ -80,7 +81,16 @@ internal sealed class GrpcCall : IServerStreamWriter<IMessage>, IDisposable
         }
     }
 
-    public async Task WriteAsync(IMessage message, CancellationToken cancellationToken = default)
+    public Task WriteAsync(IMessage message, CancellationToken cancellationToken = default) =>
+        WriteAsync(message, flush: true, cancellationToken);
+
+    /// <summary>
+    /// Writes the one response of a unary or client-streaming call without flushing it: the
+    /// status follows at once, and Kestrel then sends the message and the trailers together.
+    /// </summary>
+    public Task WriteSingleResponseAsync(IMessage message) => WriteAsync(message, flush: false, CancellationToken);
+
+    private async Task WriteAsync(IMessage message, bool flush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -92,7 +102,11 @@ internal sealed class GrpcCall : IServerStreamWriter<IMessage>, IDisposable
             }
 
             GrpcFrameWriter.Write(HttpContext.Response.BodyWriter, message);
-            await HttpContext.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+            _messageWritten = true;
+            if (flush)
+            {
+                await HttpContext.Response.BodyWriter.FlushAsync(CancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -118,7 +132,7 @@ internal sealed class GrpcCall : IServerStreamWriter<IMessage>, IDisposable
                 return;
             }
 
-            GrpcStatusWriter.Write(HttpContext.Response, code, message, details, Context.ResponseTrailers);
+            GrpcStatusWriter.Write(HttpContext.Response, code, message, details, Context.ResponseTrailers, _messageWritten);
             await HttpContext.Response.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (ClientDisconnect.Is(e, HttpContext))

@@ -9,9 +9,13 @@ namespace Tracker.Grpc.Transport;
 /// </summary>
 internal static class GrpcStatusWriter
 {
-    public static void Write(HttpResponse response, StatusCode code, string? message, Google.Rpc.Status? details, IHeaderDictionary? trailers)
+    /// <param name="messageWritten">
+    /// Whether a message is in the body, sent or not: a unary response is written unflushed, so
+    /// the response may not have started yet its status still belongs in trailers.
+    /// </param>
+    public static void Write(HttpResponse response, StatusCode code, string? message, Google.Rpc.Status? details, IHeaderDictionary? trailers, bool messageWritten = false)
     {
-        var trailersOnly = !response.HasStarted;
+        var trailersOnly = !response.HasStarted && !messageWritten;
         Action<string, string> write = trailersOnly
             ? (name, value) => response.Headers[name] = value
             : (name, value) => response.AppendTrailer(name, value);

@@ -56,8 +56,10 @@ public sealed class WidgetServiceImpl
         return Task.FromResult(new Empty());
     }
 
-    public Task<ListWidgetsResponse> ListWidgets(ListWidgetsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListWidgetsResponse { Request = request, Widgets = { new Widget { Id = "a" }, new Widget { Id = "b" } } });
+    // Answered encoded, so that the REST tests see an EncodedMessage turned into JSON.
+    public Task<EncodedMessage<ListWidgetsResponse>> ListWidgets(ListWidgetsRequest request, ServerCallContext context) =>
+        Task.FromResult(new EncodedMessage<ListWidgetsResponse>(
+            new ListWidgetsResponse { Request = request, Widgets = { new Widget { Id = "a" }, new Widget { Id = "b" } } }.ToByteArray()));
 
     public Task<ListWidgetsResponse> SearchWidgets(ListWidgetsRequest request, ServerCallContext context) =>
         Task.FromResult(new ListWidgetsResponse { Request = request });
