@@ -78,7 +78,7 @@ internal static class ReadLatency
         var rssFigures = rss is null ? null : await rss.StopAsync();
 
         // A third path, to split Tracker's share: the store class in this process (connection
-        // from its pool, the same SQL, documents decoded), paired with the SQL again.
+        // from its pool, the same SQL, pages as stored), paired with the SQL again.
         var (inProcess, sqlAgain) = await MeasurePairedAsync(storeCall, sqlCall, concurrency, Math.Min(warmup, 5), Math.Min(duration, 10));
         var result = new JsonObject
         {

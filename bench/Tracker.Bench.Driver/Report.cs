@@ -122,8 +122,9 @@ internal static class Report
         text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total). Neither path");
         text.AppendLine("decodes what it reads (the driver checks grpc-status and takes the response bytes; the SQL path");
         text.AppendLine("reads the document bytes). A third path, timed after, paired with the SQL again, splits Tracker's");
-        text.AppendLine("share: the store class called in the driver's process (its pooled connection, the same SQL, and");
-        text.AppendLine("the documents decoded), so Tracker minus the store class is HTTP/2, gRPC and the domain.");
+        text.AppendLine("share: the store class called in the driver's process (its pooled connection and the same SQL;");
+        text.AppendLine("GetEvent decodes its document, a search page keeps them encoded as Tracker sends them), so");
+        text.AppendLine("Tracker minus the store class is HTTP/2, gRPC and the domain.");
         text.AppendLine();
         text.AppendLine("| call | store | path | calls | mean | p50 | p90 | p99 | p99.9 | max |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");

@@ -141,14 +141,14 @@ public sealed class PostgresEventStore : IEventStore
             await using var select = EventQuerySql.Build(query);
             select.Connection = connection;
             await using var reader = await select.ExecuteReaderAsync(ct);
-            var events = new List<Event>();
+            var events = new List<StoredEvent>();
             long total = 0;
             while (await reader.ReadAsync(ct))
             {
                 total = reader.GetInt64(0);
                 if (!await reader.IsDBNullAsync(1, ct))
                 {
-                    events.Add(EventRow.Read(reader, 1));
+                    events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(1)));
                 }
             }
 

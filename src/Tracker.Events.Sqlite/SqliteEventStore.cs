@@ -110,12 +110,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 SqliteQueryBuilder.Build(query, count, page);
 
                 var total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
-                var events = new List<Event>(Math.Min(query.Limit, 1024));
+                var events = new List<StoredEvent>(Math.Min(query.Limit, 1024));
                 await using (var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        events.Add(Event.Parser.ParseFrom((byte[])reader[0]));
+                        events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(0)));
                     }
                 }
 

@@ -57,13 +57,13 @@ public sealed class EventRpcService
     public Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
         GuardAsync(nameof(DeleteEvent), () => DeleteAsync(request, context.CancellationToken));
 
-    public Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
+    public Task<EncodedMessage<ListEventsResponse>> ListEvents(ListEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(ListEvents), () => ListAsync(request, context.CancellationToken));
 
-    public Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
+    public Task<EncodedMessage<SearchEventsResponse>> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(SearchEvents), () => SearchAsync(request, context.CancellationToken));
 
-    public Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
+    public Task<EncodedMessage<TodayEventsResponse>> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(TodayEvents), () => TodayAsync(request, context.CancellationToken));
 
     private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
@@ -179,24 +179,24 @@ public sealed class EventRpcService
         };
     }
 
-    private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
+    private async Task<EncodedMessage<ListEventsResponse>> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(ListEvents), EventFilter.None, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new ListEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingEncoder.List(page);
     }
 
-    private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
+    private async Task<EncodedMessage<SearchEventsResponse>> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var filter = SearchFilterParser.Parse(request, violations);
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(SearchEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new SearchEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingEncoder.Search(page);
     }
 
-    private async Task<TodayEventsResponse> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
+    private async Task<EncodedMessage<TodayEventsResponse>> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var zone = _defaultTimeZone;
@@ -216,7 +216,7 @@ public sealed class EventRpcService
         var filter = new EventFilter { From = from, To = to };
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(TodayEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new TodayEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingEncoder.Today(page);
     }
 
     private Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest? paging, Violations violations, CancellationToken cancellationToken)

@@ -34,7 +34,7 @@ internal sealed class EventPager(IEventStore store)
         var query = new EventQuery(filter, paging.Order, limit, paging.UsesToken ? 0 : offset, after);
         var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
 
-        var events = page.Events;
+        var events = page.Stored;
         bool hasMore;
         if (paging.UsesToken)
         {
@@ -49,12 +49,13 @@ internal sealed class EventPager(IEventStore store)
             hasMore = events.Count > 0 && paging.Offset + events.Count < page.TotalCount;
         }
 
-        var next = hasMore
-            ? PageTokenCodec.Encode(new EventCursor(EventKeys.SortKey(events[^1], paging.Order.Field), events[^1].Id), fingerprint)
-            : string.Empty;
+        var next = hasMore ? NextPageToken(events[^1].Decode(), paging.Order, fingerprint) : string.Empty;
         return new PageResult(events, page.TotalCount, next);
     }
+
+    private static string NextPageToken(Event last, EventOrder order, ulong fingerprint) =>
+        PageTokenCodec.Encode(new EventCursor(EventKeys.SortKey(last, order.Field), last.Id), fingerprint);
 }
 
-/// <summary>One page as the listing responses carry it.</summary>
-internal sealed record PageResult(IReadOnlyList<Event> Events, long TotalCount, string NextPageToken);
+/// <summary>One page as the listing responses carry it, its events as stored.</summary>
+internal sealed record PageResult(IReadOnlyList<StoredEvent> Events, long TotalCount, string NextPageToken);

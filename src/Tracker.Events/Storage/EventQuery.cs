@@ -49,4 +49,15 @@ public sealed record EventCursor(long SortKey, string Id);
 /// </summary>
 public sealed record EventQuery(EventFilter Filter, EventOrder Order, int Limit, int Offset = 0, EventCursor? After = null);
 
-public sealed record EventPage(IReadOnlyList<Event> Events, long TotalCount);
+/// <summary>One page of stored events, and how many events match in all.</summary>
+public sealed class EventPage(IReadOnlyList<StoredEvent> stored, long totalCount)
+{
+    private IReadOnlyList<Event>? _events;
+
+    public IReadOnlyList<StoredEvent> Stored { get; } = stored;
+
+    public long TotalCount { get; } = totalCount;
+
+    /// <summary>The page's events, decoded on first use.</summary>
+    public IReadOnlyList<Event> Events => _events ??= Stored.Select(e => e.Decode()).ToArray();
+}
