@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Tracker.Events.Sqlite;
 
@@ -6,7 +8,8 @@ namespace Tracker.Events.Sqlite;
 /// Opens connections to the database file with the settings every connection needs:
 /// synchronous=FULL (an acknowledged write survives a power cut), a busy timeout (wait for
 /// another writer instead of failing), and WAL (readers never block the writer), which is a
-/// property of the file and set once. The file's directory is created on first use.
+/// property of the file and set once. Each database handle gets them when first opened; the
+/// pool hands it out again with them. The file's directory is created on first use.
 /// </summary>
 internal sealed class SqliteConnectionFactory
 {
@@ -16,6 +19,10 @@ internal sealed class SqliteConnectionFactory
     private readonly string _connectionString;
     private readonly string? _directory;
     private readonly int _busyTimeoutMilliseconds;
+    private static readonly object Configured = new();
+
+    // Weak: a handle the pool closes drops out with it.
+    private readonly ConditionalWeakTable<sqlite3, object> _configuredHandles = new();
     private volatile bool _prepared;
 
     public SqliteConnectionFactory(string connectionString)
@@ -42,16 +49,23 @@ internal sealed class SqliteConnectionFactory
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var pragmas = _prepared
-                ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
-                : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
-            await using (var command = connection.CreateCommand())
+
+            // Pooled connections keep their settings: only a new database handle needs them.
+            if (!_configuredHandles.TryGetValue(connection.Handle!, out _))
             {
-                command.CommandText = pragmas;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var pragmas = _prepared
+                    ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
+                    : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
+                await using (var command = connection.CreateCommand())
+                {
+                    command.CommandText = pragmas;
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                _configuredHandles.AddOrUpdate(connection.Handle!, Configured);
+                _prepared = true;
             }
 
-            _prepared = true;
             return connection;
         }
         catch

@@ -125,14 +125,26 @@ public sealed class SqliteEventStoreTests : IDisposable
         var factory = new SqliteConnectionFactory(_database.ConnectionString);
 
         await using var connection = await factory.OpenAsync(CancellationToken.None).Bounded();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous";
-        var synchronous = await command.ExecuteScalarAsync().Bounded();
-        command.CommandText = "PRAGMA busy_timeout";
-        var busyTimeout = await command.ExecuteScalarAsync().Bounded();
 
-        Assert.Equal(2L, synchronous); // FULL
-        Assert.Equal((long)SqliteConnectionFactory.MaxBusyTimeoutMilliseconds, busyTimeout);
+        await AssertSettingsAsync(connection);
+    }
+
+    [Fact]
+    public async Task OpenAsync_PooledAndNewConnections_AllHaveTheSettings()
+    {
+        var factory = new SqliteConnectionFactory(_database.ConnectionString);
+        await using (var first = await factory.OpenAsync(CancellationToken.None).Bounded())
+        {
+            await AssertSettingsAsync(first);
+        }
+
+        // The pooled handle again, and a second one opened while it is in use.
+        await using var reused = await factory.OpenAsync(CancellationToken.None).Bounded();
+        await using var concurrent = await factory.OpenAsync(CancellationToken.None).Bounded();
+
+        await AssertSettingsAsync(reused);
+        await AssertSettingsAsync(concurrent);
+        Assert.NotSame(reused.Handle, concurrent.Handle);
     }
 
     [Fact]
@@ -251,5 +263,17 @@ public sealed class SqliteEventStoreTests : IDisposable
         }
 
         return values;
+    }
+
+    private static async Task AssertSettingsAsync(SqliteConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        var synchronous = await command.ExecuteScalarAsync().Bounded();
+        command.CommandText = "PRAGMA busy_timeout";
+        var busyTimeout = await command.ExecuteScalarAsync().Bounded();
+
+        Assert.Equal(2L, synchronous); // FULL
+        Assert.Equal((long)SqliteConnectionFactory.MaxBusyTimeoutMilliseconds, busyTimeout);
     }
 }
