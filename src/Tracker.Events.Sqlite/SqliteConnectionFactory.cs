@@ -16,10 +16,11 @@ internal sealed class SqliteConnectionFactory
     /// <summary>The longest a statement waits for another writer's lock, unless Default Timeout is shorter.</summary>
     public const int MaxBusyTimeoutMilliseconds = 5000;
 
+    private static readonly object Configured = new();
+
     private readonly string _connectionString;
     private readonly string? _directory;
     private readonly int _busyTimeoutMilliseconds;
-    private static readonly object Configured = new();
 
     // Weak: a handle the pool closes drops out with it.
     private readonly ConditionalWeakTable<sqlite3, object> _configuredHandles = new();

@@ -46,9 +46,7 @@ public static class ServiceBinder
             return Unimplemented(method, kind);
         }
 
-        var adapterName = kind == MethodKind.Unary && target.ReturnType == typeof(Task<>).MakeGenericType(typeof(EncodedMessage<>).MakeGenericType(responseType))
-            ? "AdaptEncodedUnary"
-            : "Adapt" + kind;
+        var adapterName = kind == MethodKind.Unary && ReturnsEncoded(target, responseType) ? "AdaptEncodedUnary" : "Adapt" + kind;
         var adapter = typeof(ServiceBinder)
             .GetMethod(adapterName, BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(typeof(TService), requestType, responseType);
@@ -63,6 +61,9 @@ public static class ServiceBinder
                 e.InnerException);
         }
     }
+
+    private static bool ReturnsEncoded(MethodInfo target, Type responseType) =>
+        target.ReturnType == typeof(Task<>).MakeGenericType(typeof(EncodedMessage<>).MakeGenericType(responseType));
 
     private static GrpcMethod AdaptUnary<TService, TRequest, TResponse>(MethodDescriptor method, MethodInfo target)
         where TService : class where TRequest : IMessage where TResponse : class, IMessage

@@ -36,6 +36,20 @@ public sealed class GrpcStatusWriterTests
     }
 
     [Fact]
+    public void Write_MessageWrittenButNotYetSent_WritesTrailers()
+    {
+        var context = new DefaultHttpContext();
+        var trailers = new TrailersFeature();
+        context.Features.Set<IHttpResponseTrailersFeature>(trailers);
+
+        GrpcStatusWriter.Write(context.Response, StatusCode.OK, null, null, null, messageWritten: true);
+
+        Assert.False(context.Response.HasStarted);
+        Assert.Equal("0", trailers.Trailers["grpc-status"]);
+        Assert.False(context.Response.Headers.ContainsKey("grpc-status"));
+    }
+
+    [Fact]
     public void Write_WithDetails_WritesUnpaddedBase64Status()
     {
         var (context, trailers) = StartedContext();
