@@ -12,7 +12,8 @@ namespace Tracker.Bench.Driver;
 /// Loads generated events through each store's bulk path: the schema comes from the store's
 /// own migration, the rows from the store's own column binding. SQLite: one transaction of one
 /// prepared INSERT (the store's statement). PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY)
-/// with the store's row values, then VACUUM ANALYZE, which autovacuum would do on its own.
+/// with the store's row values, then VACUUM ANALYZE, which autovacuum would do on its own, and a
+/// CHECKPOINT, so that writing the loaded pages out does not overlap the reads measured next.
 /// </summary>
 internal static class BulkLoaders
 {
@@ -87,6 +88,10 @@ internal static class BulkLoaders
         {
             await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE events", connection) { CommandTimeout = 600 };
             await vacuum.ExecuteNonQueryAsync();
+
+            // Write the loaded pages out now, so the checkpointer does not do it during the reads.
+            await using var checkpoint = new NpgsqlCommand("CHECKPOINT", connection) { CommandTimeout = 600 };
+            await checkpoint.ExecuteNonQueryAsync();
         }
 
         return new LoadResult(count, clock.Elapsed.TotalSeconds, loaded);

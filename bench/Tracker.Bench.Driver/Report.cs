@@ -110,7 +110,7 @@ internal static class Report
         {
             if (R($"d-generate-{store}") is { } generated)
             {
-                var copy = generated["copy_seconds"] is { } c ? $" (COPY {c} s, then VACUUM ANALYZE)" : "";
+                var copy = generated["copy_seconds"] is { } c ? $" (COPY {c} s, then VACUUM ANALYZE and CHECKPOINT)" : "";
                 text.AppendLine($"- Generated {Thousands(S(generated, "stored"))} events into {store} in {S(generated, "seconds")} s{copy}, {S(generated, "per_second")} events/s.");
             }
         }
