@@ -7,6 +7,9 @@
 #   bash bench/experiments.sh warmup-curve     CreateEvent/s on PostgreSQL in 5 s windows from the
 #                                              server's start, default JIT and DOTNET_TieredPGO=0
 #   bash bench/experiments.sh sqlite-syncs     events per fsync of the SQLite store under load (perf)
+#   bash bench/experiments.sh search-repeats   the SQLite search ratio BENCH_REPEATS [5] times, a
+#                                              fresh server each time, workstation and server GC
+#                                              taking turns
 #
 # Nothing here changes src/; it works on copies of the bench data.
 set -euo pipefail
@@ -139,8 +142,25 @@ case "${1:-}" in
     stop_tracker
     ;;
 
+  search-repeats)
+    # One run's figure is one sample of a noisy ratio: repeat it, and weigh the GC choice of
+    # Tracker.Server.csproj (workstation) against the Web SDK's default (server GC) meanwhile.
+    source_db="$OUT/data/sqlite-read/data/tracker.db"
+    [ -f "$source_db" ] || { echo "no generated SQLite data: run bash bench/run.sh first" >&2; exit 1; }
+    mkdir -p "$DATA/repeats/data"
+    cp "$source_db" "$DATA/repeats/data/tracker.db"
+    for i in $(seq 1 "${BENCH_REPEATS:-5}"); do
+      for gc in workstation server; do
+        extra=(); [ "$gc" = workstation ] || extra=(DOTNET_gcServer=1)
+        start_tracker "$DATA/repeats" 18841 "${extra[@]}"
+        search "sqlite-$gc-gc-$i" "sqlite:Data Source=$DATA/repeats/data/tracker.db"
+        stop_tracker
+      done
+    done
+    ;;
+
   *)
-    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs" >&2
+    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs|search-repeats" >&2
     exit 2
     ;;
 esac
