@@ -11,7 +11,7 @@ internal static class GrpcStatusWriter
 {
     /// <param name="messageWritten">
     /// Whether a message is in the body, sent or not: a unary response is written unflushed, so
-    /// the response may not have started yet its status still belongs in trailers.
+    /// the response may not have started, yet its status still belongs in trailers.
     /// </param>
     public static void Write(HttpResponse response, StatusCode code, string? message, Google.Rpc.Status? details, IHeaderDictionary? trailers, bool messageWritten = false)
     {
