@@ -39,6 +39,20 @@ internal sealed class GrpcClient : IDisposable
     public async Task<T> CallAsync<T>(string path, IMessage request, MessageParser<T> parser, CancellationToken cancellationToken = default)
         where T : IMessage<T>
     {
+        var body = await SendAsync(path, request, cancellationToken);
+        return parser.ParseFrom(body, 5, body.Length - 5);
+    }
+
+    /// <summary>
+    /// Calls a unary method and returns the size of its response message without decoding it,
+    /// as the SQL baseline reads its rows' bytes without decoding them; throws unless grpc-status is 0.
+    /// </summary>
+    public async Task<int> CallRawAsync(string path, IMessage request, CancellationToken cancellationToken = default) =>
+        (await SendAsync(path, request, cancellationToken)).Length - 5;
+
+    /// <summary>The response body (one length-prefixed message) of a call answered with grpc-status 0.</summary>
+    private async Task<byte[]> SendAsync(string path, IMessage request, CancellationToken cancellationToken)
+    {
         using var message = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new ByteArrayContent(Frame(request)),
@@ -55,38 +69,12 @@ internal sealed class GrpcClient : IDisposable
             throw new GrpcCallException(path, (int)response.StatusCode, status, Header(response, "grpc-message"));
         }
 
-        if (body.Length < 5)
+        if (body.Length < 5 || BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1)) != body.Length - 5)
         {
-            throw new GrpcCallException(path, 200, status, "no response message");
+            throw new GrpcCallException(path, 200, status, "not one whole response message");
         }
 
-        var length = (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1));
-        return parser.ParseFrom(body, 5, length);
-    }
-
-    /// <summary>
-    /// Calls a unary method and returns the size of its response message without decoding it,
-    /// as the SQL baseline reads its rows' bytes without decoding them; throws unless grpc-status is 0.
-    /// </summary>
-    public async Task<int> CallRawAsync(string path, IMessage request, CancellationToken cancellationToken = default)
-    {
-        using var message = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new ByteArrayContent(Frame(request)),
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        message.Content.Headers.ContentType = GrpcContentType;
-        message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var status = Header(response, "grpc-status");
-        if (response.StatusCode != HttpStatusCode.OK || status != "0" || body.Length < 5)
-        {
-            throw new GrpcCallException(path, (int)response.StatusCode, status, Header(response, "grpc-message"));
-        }
-
-        return (int)BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(1));
+        return body;
     }
 
     public void Dispose() => _http.Dispose();
