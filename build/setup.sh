@@ -16,9 +16,9 @@ fi
 
 if [ ! -x tests/interop/node_modules/.bin/buf ] || [ tests/interop/package-lock.json -nt tests/interop/node_modules/.package-lock.json ]; then
   echo "setup: installing the pinned npm clients (tests/interop)"
-  # npm ci insists on lock entries for every platform's optional buf binary, which this
-  # registry does not serve; the versions are pinned exactly in package.json and the lock.
-  (cd tests/interop && npm install --no-audit --no-fund --loglevel=error)
+  # npm ci installs exactly the lock (which lists every platform's optional buf binary) and
+  # never rewrites it, so the test command leaves the work tree clean.
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 dotnet restore Tracker.sln --verbosity quiet

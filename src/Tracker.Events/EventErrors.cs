@@ -1,17 +1,23 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Tracker.Events.Validation;
-using Tracker.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Tracker.Events;
 
 /// <summary>
-/// Builds every RpcException the EventService sends, so codes, messages and details stay
-/// consistent. Messages are for developers and never carry internal details; echoed client
-/// input is shortened so an error never grows with the request.
+/// Builds every RpcException the EventService sends, each from a google.rpc.Status with typed
+/// details (Grpc.StatusProto's <c>ToRpcException</c>), so codes, messages and details stay
+/// consistent: gRPC clients read them from <c>grpc-status-details-bin</c>, REST clients get the
+/// same Status as the JSON body. Messages are for developers and never carry internal details;
+/// echoed client input is shortened so an error never grows with the request.
 /// </summary>
 internal static class EventErrors
 {
     private const string EventResourceType = "tracker.event.v1alpha1.Event";
+    private const string Domain = "tracker";
     private const int MaxEchoedLength = 64;
     private const int MaxSummarized = 5;
 
@@ -21,6 +27,7 @@ internal static class EventErrors
     /// <summary>INVALID_ARGUMENT for a request (paging, filters, ids) that breaks its rules.</summary>
     public static RpcException InvalidRequest(Violations violations) => Invalid("Invalid request", violations);
 
+    /// <summary>INVALID_ARGUMENT with one field violation.</summary>
     public static RpcException InvalidRequest(string field, string description, string reason)
     {
         var violations = new Violations();
@@ -28,24 +35,27 @@ internal static class EventErrors
         return InvalidRequest(violations);
     }
 
-    public static RpcException NotFound(string id) => new(
-        StatusCode.NotFound,
+    /// <summary>NOT_FOUND, with a ResourceInfo naming the event.</summary>
+    public static RpcException NotFound(string id) => Build(
+        Code.NotFound,
         $"Event '{Echo(id)}' was not found.",
-        [new ResourceInfo { ResourceType = EventResourceType, ResourceName = id, Description = "No event has this id." }]);
+        new ResourceInfo { ResourceType = EventResourceType, ResourceName = id, Description = "No event has this id." });
 
-    public static RpcException EtagMismatch(string id) => new(
-        StatusCode.Aborted,
+    /// <summary>ABORTED when the event's etag is no longer the one the client sent (AIP-154).</summary>
+    public static RpcException EtagMismatch(string id) => Build(
+        Code.Aborted,
         $"Event '{Echo(id)}' has changed since the given etag was read; get it again and retry.",
-        [new ErrorInfo { Reason = "ETAG_MISMATCH", Domain = "tracker" }]);
+        new ErrorInfo { Reason = "ETAG_MISMATCH", Domain = Domain });
 
     /// <summary>ABORTED when concurrent writers kept winning; the client may simply retry.</summary>
-    public static RpcException TooMuchContention(string id) => new(
-        StatusCode.Aborted,
+    public static RpcException TooMuchContention(string id) => Build(
+        Code.Aborted,
         $"Event '{Echo(id)}' is being changed concurrently; retry.",
-        [new ErrorInfo { Reason = "CONCURRENT_UPDATE", Domain = "tracker" }]);
+        new ErrorInfo { Reason = "CONCURRENT_UPDATE", Domain = Domain });
 
-    public static RpcException StoreUnavailable() => new(
-        StatusCode.Unavailable,
+    /// <summary>UNAVAILABLE while the store cannot be reached; the cause is logged, never sent.</summary>
+    public static RpcException StoreUnavailable() => Build(
+        Code.Unavailable,
         "The event store is unavailable; retry later.");
 
     private static RpcException Invalid(string subject, Violations violations)
@@ -59,7 +69,18 @@ internal static class EventErrors
             summary += $" (and {more} more)";
         }
 
-        return new RpcException(StatusCode.InvalidArgument, $"{subject}: {summary}", [badRequest]);
+        return Build(Code.InvalidArgument, $"{subject}: {summary}", badRequest);
+    }
+
+    private static RpcException Build(Code code, string message, params IMessage[] details)
+    {
+        var status = new RpcStatus { Code = (int)code, Message = message };
+        foreach (var detail in details)
+        {
+            status.Details.Add(Any.Pack(detail));
+        }
+
+        return status.ToRpcException();
     }
 
     private static string Echo(string value) =>

@@ -9,16 +9,17 @@ using Tracker.Events.Storage;
 using Tracker.Events.Time;
 using Tracker.Events.Updating;
 using Tracker.Events.Validation;
-using Tracker.Grpc;
+using Grpc.Core;
 
 namespace Tracker.Events;
 
 /// <summary>
-/// The tracker.event.v1alpha1.EventService handlers, bound by name (see ServiceBinder). Each
-/// handler checks its request, delegates to one small class per job and maps the outcome to a
-/// status through <see cref="EventErrors"/>; gRPC and REST reach the same handler.
+/// The tracker.event.v1alpha1.EventService handlers, on the class Grpc.Tools generates from the
+/// protos. Each handler checks its request, delegates to one small class per job and maps the
+/// outcome to a status through <see cref="EventErrors"/>; gRPC, gRPC-Web and REST (JSON
+/// transcoding) reach the same handler with the same request message.
 /// </summary>
-public sealed class EventRpcService
+public sealed class EventRpcService : EventService.EventServiceBase
 {
     // Updates of one event queue in this process (EventUpdateGate); without an etag an update
     // retries only when another process (a replica on the same database) wrote first.
@@ -45,25 +46,25 @@ public sealed class EventRpcService
         _pager = new EventPager(store);
     }
 
-    public Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
+    public override Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
         GuardAsync(nameof(CreateEvent), () => CreateAsync(request, context.CancellationToken));
 
-    public Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
+    public override Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
         GuardAsync(nameof(GetEvent), () => GetAsync(request, context.CancellationToken));
 
-    public Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
+    public override Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
         GuardAsync(nameof(UpdateEvent), () => UpdateAsync(request, context.CancellationToken));
 
-    public Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
+    public override Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
         GuardAsync(nameof(DeleteEvent), () => DeleteAsync(request, context.CancellationToken));
 
-    public Task<EncodedMessage<ListEventsResponse>> ListEvents(ListEventsRequest request, ServerCallContext context) =>
+    public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(ListEvents), () => ListAsync(request, context.CancellationToken));
 
-    public Task<EncodedMessage<SearchEventsResponse>> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
+    public override Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(SearchEvents), () => SearchAsync(request, context.CancellationToken));
 
-    public Task<EncodedMessage<TodayEventsResponse>> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
+    public override Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(TodayEvents), () => TodayAsync(request, context.CancellationToken));
 
     private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
@@ -179,24 +180,24 @@ public sealed class EventRpcService
         };
     }
 
-    private async Task<EncodedMessage<ListEventsResponse>> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
+    private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(ListEvents), EventFilter.None, paging, violations, cancellationToken).ConfigureAwait(false);
-        return ListingEncoder.List(page);
+        return new ListEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
     }
 
-    private async Task<EncodedMessage<SearchEventsResponse>> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
+    private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var filter = SearchFilterParser.Parse(request, violations);
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(SearchEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return ListingEncoder.Search(page);
+        return new SearchEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
     }
 
-    private async Task<EncodedMessage<TodayEventsResponse>> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
+    private async Task<TodayEventsResponse> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var zone = _defaultTimeZone;
@@ -216,7 +217,7 @@ public sealed class EventRpcService
         var filter = new EventFilter { From = from, To = to };
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(TodayEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return ListingEncoder.Today(page);
+        return new TodayEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
     }
 
     private Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest? paging, Violations violations, CancellationToken cancellationToken)

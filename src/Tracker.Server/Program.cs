@@ -1,14 +1,20 @@
-using Tracker.Grpc;
+using Tracker.Events.Hosting;
 using Tracker.Server;
 
-// Tracker: gRPC on Kestrel:Endpoints:Grpc (default :8765), REST and gRPC on
-// Kestrel:Endpoints:Http (default :8080), events in SQLite or PostgreSQL (Storage:Provider).
+// Tracker: gRPC on Kestrel:Endpoints:Grpc (default :8765); REST, gRPC-Web and gRPC on
+// Kestrel:Endpoints:Http (default :8080); events in SQLite or PostgreSQL (Storage:Provider).
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTrackerDefaults();
 builder.ConfigureTrackerEndpoints();
-builder.Services.AddTracker(builder.Configuration);
+builder.Services.AddTrackerEvents(builder.Configuration);
+builder.Services.AddEventStore(builder.Configuration);
+builder.Services.AddTrackerApi();
+builder.Services.AddTrackerHealth();
+builder.Services.AddTrackerOpenApi();
 
 var app = builder.Build();
-app.UseGrpcRuntime();
-app.MapTracker();
+app.UseTrackerApi();
+app.MapTrackerApi();
+app.MapTrackerHealth();
+app.MapTrackerOpenApi();
 app.Run();

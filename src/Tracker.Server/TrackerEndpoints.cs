@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Tracker.Grpc;
 
 namespace Tracker.Server;
 

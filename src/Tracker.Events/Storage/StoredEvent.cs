@@ -3,8 +3,7 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Storage;
 
 /// <summary>
-/// An event as a store read it: its protobuf encoding. Listings send it on as it is (see
-/// <see cref="Paging.ListingEncoder"/>); only what needs the fields decodes it.
+/// An event as a store read it: its protobuf encoding, decoded by whoever needs its fields.
 /// </summary>
 public sealed class StoredEvent(byte[] document)
 {

@@ -18,8 +18,10 @@ namespace Tracker.Events.Updating;
 /// the mask from the fields present in the JSON body, which include "id".
 /// </para>
 /// <para>
-/// Without a mask, every field set in the request (non-empty, non-zero, present) replaces the
-/// stored one, recursively through attributes and links; nothing can be cleared that way.
+/// Without a mask, every field present in the request replaces the stored one, recursively
+/// through attributes and links: a proto3 <c>optional</c> scalar or a message that is set (even
+/// to its default value, so <c>"notification": false</c> turns notifications off), a list or map
+/// that is not empty. Lists and maps cannot be cleared that way; a mask path can.
 /// </para>
 /// </summary>
 internal sealed class EventMerger
@@ -70,7 +72,7 @@ internal sealed class EventMerger
 
     private static void MergeSetFields(Event merged, UpdateEventRequest request)
     {
-        if (request.Title.Length > 0)
+        if (request.HasTitle)
         {
             merged.Title = request.Title;
         }
@@ -133,6 +135,11 @@ internal sealed class EventMerger
 
     private static bool IsSet(FieldDescriptor field, IMessage message)
     {
+        if (field.HasPresence)
+        {
+            return field.Accessor.HasValue(message);
+        }
+
         var value = field.Accessor.GetValue(message);
         return value switch
         {
@@ -168,7 +175,7 @@ internal sealed class EventMerger
                 list.Add(item is IMessage message ? CloneMessage(message) : item);
             }
         }
-        else if (value is null)
+        else if (value is null || (field.HasPresence && !field.Accessor.HasValue(source)))
         {
             field.Accessor.Clear(target);
         }

@@ -16,6 +16,8 @@ internal sealed class RelatedEventResolver(IEventStore store)
     /// On update, the related_id already stored. It is not re-checked when unchanged, so an event
     /// stays editable after the event it points to is deleted.
     /// </param>
+    /// <param name="violations">Receives "attributes.related_id" when it names no event.</param>
+    /// <param name="cancellationToken">Cancels the store look-up.</param>
     public async Task ResolveAsync(Event candidate, string? previousRelatedId, Violations violations, CancellationToken cancellationToken)
     {
         var attributes = candidate.Attributes;

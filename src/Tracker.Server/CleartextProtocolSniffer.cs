@@ -3,9 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
-namespace Tracker.Grpc.Transport;
+namespace Tracker.Server;
 
 /// <summary>
 /// Lets one cleartext endpoint serve both HTTP/1.1 and HTTP/2 with prior knowledge (h2c), as
@@ -15,6 +16,17 @@ namespace Tracker.Grpc.Transport;
 /// </summary>
 internal static class CleartextProtocolSniffer
 {
+    /// <summary>
+    /// Sniffs every connection of this endpoint. h2c streams then carry ":scheme http" on what
+    /// Kestrel believes is a TLS connection, which alternate schemes allow.
+    /// </summary>
+    public static ListenOptions UseCleartextHttp2Detection(this ListenOptions listen)
+    {
+        listen.KestrelServerOptions.AllowAlternateSchemes = true;
+        listen.Use(next => connection => SniffAsync(connection, () => next(connection)));
+        return listen;
+    }
+
     private static readonly byte[] Http2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
     public static async Task SniffAsync(ConnectionContext connection, Func<Task> next)

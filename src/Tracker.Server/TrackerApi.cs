@@ -1,0 +1,59 @@
+using System.IO.Compression;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Tracker.Events;
+
+namespace Tracker.Server;
+
+/// <summary>
+/// EventService as gRPC (Grpc.AspNetCore), gRPC-Web and REST (JSON transcoding of the protos'
+/// google.api.http rules), with server reflection. All three reach the same handler.
+/// </summary>
+internal static class TrackerApi
+{
+    /// <summary>The largest request or response message, in bytes: gRPC's customary 4 MiB.</summary>
+    public const int MaxMessageBytes = 4 * 1024 * 1024;
+
+    public static IServiceCollection AddTrackerApi(this IServiceCollection services)
+    {
+        services.AddGrpc(options =>
+            {
+                options.MaxReceiveMessageSize = MaxMessageBytes;
+                options.MaxSendMessageSize = MaxMessageBytes;
+                // Compresses responses only for clients that list gzip in grpc-accept-encoding.
+                options.ResponseCompressionAlgorithm = "gzip";
+                options.ResponseCompressionLevel = CompressionLevel.Fastest;
+            })
+            .AddJsonTranscoding(options =>
+            {
+                // The google.rpc details of errors (BadRequest, ErrorInfo, ...) in REST bodies;
+                // without their types the transcoder cannot write the Status and answers 500.
+                options.TypeRegistry = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor);
+                options.JsonSettings = new GrpcJsonSettings
+                {
+                    IgnoreDefaultValues = false,
+                    WriteEnumsAsIntegers = false,
+                    WriteInt64sAsStrings = false,
+                };
+            });
+        services.AddGrpcReflection();
+        return services;
+    }
+
+    /// <summary>Routing, then gRPC-Web for every gRPC service, so browsers can call them.</summary>
+    public static WebApplication UseTrackerApi(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        return app;
+    }
+
+    public static WebApplication MapTrackerApi(this WebApplication app)
+    {
+        app.MapGrpcService<EventRpcService>();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}
