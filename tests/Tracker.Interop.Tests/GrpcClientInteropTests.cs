@@ -49,7 +49,6 @@ public abstract class GrpcClientInteropTests
         var call = (await ResultsAsync()).Call("health_check_unknown_service");
 
         Assert.Equal("NOT_FOUND", Code(call));
-        Assert.Contains("no.such.Service", call.GetProperty("details").GetString());
     }
 
     [Fact]

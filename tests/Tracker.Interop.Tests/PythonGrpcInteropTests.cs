@@ -1,6 +1,3 @@
-using Google.Protobuf;
-using Google.Protobuf.Reflection;
-
 namespace Tracker.Interop.Tests;
 
 /// <summary>Python grpc from Debian (python3-grpcio) against the real server: tests/interop/python_client.py.</summary>
@@ -12,14 +9,8 @@ public sealed class PythonGrpcInteropTests(TrackerServerFixture server) : GrpcCl
     private protected override async Task<ClientRun> RunClientAsync()
     {
         // The script builds its message classes from this set, so Python's protobuf runtime encodes
-        // and decodes every message from the same schema as protos/.
-        var descriptorSet = Path.Combine(Path.GetTempPath(), $"tracker-interop-{Guid.NewGuid():N}.pb");
-        await File.WriteAllBytesAsync(descriptorSet, DescriptorSet(
-            global::Grpc.Health.V1.HealthReflection.Descriptor,
-            global::Grpc.Reflection.V1.ReflectionReflection.Descriptor,
-            Tracker.Api.V1Alpha1.EventServiceReflection.Descriptor,
-            Google.Rpc.StatusReflection.Descriptor,
-            Google.Rpc.ErrorDetailsReflection.Descriptor));
+        // and decodes every message from the same schema as the server.
+        var descriptorSet = await InteropDescriptorSet.WriteTempFileAsync();
         try
         {
             return await ClientProcess.RunAsync(Python, [Path.Combine(RepoPaths.Interop, "python_client.py"), Server.GrpcTarget, descriptorSet]);
@@ -27,34 +18,6 @@ public sealed class PythonGrpcInteropTests(TrackerServerFixture server) : GrpcCl
         finally
         {
             File.Delete(descriptorSet);
-        }
-    }
-
-    /// <summary>The files and everything they import, each after its imports, as a FileDescriptorSet.</summary>
-    private static byte[] DescriptorSet(params FileDescriptor[] files)
-    {
-        var set = new FileDescriptorSet();
-        var added = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            Add(file);
-        }
-
-        return set.ToByteArray();
-
-        void Add(FileDescriptor file)
-        {
-            if (!added.Add(file.Name))
-            {
-                return;
-            }
-
-            foreach (var dependency in file.Dependencies)
-            {
-                Add(dependency);
-            }
-
-            set.File.Add(FileDescriptorProto.Parser.ParseFrom(file.SerializedData));
         }
     }
 }

@@ -1,9 +1,11 @@
 // Interop client: @grpc/grpc-js with @grpc/proto-loader calling a running Tracker server.
 //
-// Usage: node node_client.js HOST:PORT PROTOS_DIR
+// Usage: node node_client.js HOST:PORT DESCRIPTOR_SET
 //
-// Loads the protos from PROTOS_DIR (the repo's protos/), makes the calls listed in main() in
-// turn and prints one JSON object per line:
+// DESCRIPTOR_SET is a serialized google.protobuf.FileDescriptorSet (imports included) of health,
+// reflection v1, EventService and google.rpc, written by the test. The client loads its services
+// and message types from it, makes the calls listed in main() in turn and prints one JSON object
+// per line:
 //   {"call": NAME, "code": STATUS_NAME, "details": MESSAGE,
 //    "messages": [response, ...], "status_details": [google.rpc.Status detail, ...]}
 // Responses use proto field names and enum names; each detail also has "@type". Exits 0 once
@@ -15,27 +17,20 @@ const fs = require('fs');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
-// proto-loader's own protobufjs, to decode grpc-status-details-bin (grpc-js leaves it as bytes).
-const protobuf = require(require.resolve('protobufjs', { paths: [path.dirname(require.resolve('@grpc/proto-loader'))] }));
+// proto-loader's own protobufjs, to decode grpc-status-details-bin (grpc-js leaves it as bytes);
+// its descriptor extension reads a FileDescriptorSet into a Root.
+const loaderDirectory = path.dirname(require.resolve('@grpc/proto-loader'));
+const protobuf = require(require.resolve('protobufjs', { paths: [loaderDirectory] }));
+require(require.resolve('protobufjs/ext/descriptor', { paths: [loaderDirectory] }));
 
 // Long enough for any healthy call on a loaded machine, short enough to end a test quickly.
 const DEADLINE_MILLISECONDS = 1000;
-const PROTOS = [
-  'grpc/health/v1/health.proto',
-  'grpc/reflection/v1/reflection.proto',
-  'tracker/event/v1alpha1/event_service.proto',
-];
 const LOADER_OPTIONS = { keepCase: true, enums: String, longs: String, defaults: false, oneofs: true };
 
 const statusNames = Object.fromEntries(Object.entries(grpc.status).map(([name, code]) => [code, name]));
 
-function detailDecoder(protosDir) {
-  const root = new protobuf.Root();
-  root.resolvePath = (origin, target) => {
-    const local = path.join(protosDir, target);
-    return fs.existsSync(local) ? local : target;
-  };
-  root.loadSync(['google/rpc/status.proto', 'google/rpc/error_details.proto'], { keepCase: true });
+function detailDecoder(descriptorSet) {
+  const root = protobuf.Root.fromDescriptor(descriptorSet);
   const status = root.lookupType('google.rpc.Status');
   return (metadata) => {
     const [bytes] = metadata ? metadata.get('grpc-status-details-bin') : [];
@@ -55,14 +50,15 @@ function callOptions(milliseconds) {
 }
 
 function main() {
-  const [address, protosDir] = process.argv.slice(2);
-  const loaded = grpc.loadPackageDefinition(protoLoader.loadSync(PROTOS, { includeDirs: [protosDir], ...LOADER_OPTIONS }));
+  const [address, descriptorSetFile] = process.argv.slice(2);
+  const descriptorSet = fs.readFileSync(descriptorSetFile);
+  const loaded = grpc.loadPackageDefinition(protoLoader.loadFileDescriptorSetFromBuffer(descriptorSet, LOADER_OPTIONS));
   const credentials = grpc.credentials.createInsecure();
   const health = new loaded.grpc.health.v1.Health(address, credentials);
   const events = new loaded.tracker.event.v1alpha1.EventService(address, credentials);
   const reflection = new loaded.grpc.reflection.v1.ServerReflection(address, credentials);
   const generic = new grpc.Client(address, credentials);
-  const decodeDetails = detailDecoder(protosDir);
+  const decodeDetails = detailDecoder(descriptorSet);
 
   const ok = (messages) => ({ code: 'OK', details: '', messages, status_details: [] });
   const failure = (error, messages) => ({

@@ -1,5 +1,6 @@
-// Validates an OpenAPI document against the official OpenAPI 3.1 JSON Schema (as bundled by
-// @seriousme/openapi-schema-validator) and checks that every local $ref resolves.
+// Validates an OpenAPI document against the official OpenAPI JSON Schema of its version, 3.0 or
+// 3.1 (as bundled by @seriousme/openapi-schema-validator), and checks that every local $ref
+// resolves.
 // Usage: node validate-openapi.mjs <document.json>   Exit code 0 when valid.
 import { readFileSync } from "node:fs";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -17,8 +18,8 @@ const problems = [];
 if (!result.valid) {
   problems.push(...result.errors.map((e) => `schema: ${JSON.stringify(e)}`));
 }
-if (validator.version !== "3.1") {
-  problems.push(`expected an OpenAPI 3.1 document, got version ${validator.version}`);
+if (validator.version !== "3.0" && validator.version !== "3.1") {
+  problems.push(`expected an OpenAPI 3.0 or 3.1 document, got version ${validator.version}`);
 }
 
 function resolve(pointer) {

@@ -1,7 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Tests.Support;
-using Tracker.Grpc;
+using Grpc.Core;
+using Status = Tracker.Api.V1Alpha1.Status;
 using Xunit;
 using static Tracker.Events.Tests.Service.ServiceHarness;
 
@@ -95,7 +96,7 @@ public sealed class CreateEventTests
         var e = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () => h.Service.CreateEvent(new CreateEventRequest(), Context()));
 
         Assert.Equal(["title", "attributes.type", "attributes.service"], RpcAssert.Fields(e));
-        Assert.StartsWith("Invalid event: title is required", e.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("Invalid event: title is required", e.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(0, (await h.Service.ListEvents(new ListEventsRequest(), Context()).Bounded()).TotalCount);
     }
 
@@ -106,7 +107,7 @@ public sealed class CreateEventTests
 
         var e = await RpcAssert.ThrowsAsync(StatusCode.InvalidArgument, () => h.CreateAsync(r => r.Attributes.Service = ""));
 
-        Assert.Contains("attributes.service is required", e.Detail, StringComparison.Ordinal);
+        Assert.Contains("attributes.service is required", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Tests.Support;
-using Tracker.Grpc;
+using Grpc.Core;
 using Xunit;
 using static Tracker.Events.Tests.Service.ServiceHarness;
 
@@ -20,8 +20,8 @@ public sealed class GetDeleteEventTests
 
         var e = await RpcAssert.ThrowsAsync(StatusCode.NotFound, () => h.Service.GetEvent(new GetEventRequest { Id = id }, Context()));
 
-        Assert.Contains(id, e.Detail, StringComparison.Ordinal);
-        Assert.Equal(id, Assert.Single(e.Details.OfType<ResourceInfo>()).ResourceName);
+        Assert.Contains(id, e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(id, e.GetRpcStatus()?.GetDetail<ResourceInfo>()?.ResourceName);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -6,7 +5,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Hosting;
 using Tracker.Events.Sqlite;
 using Tracker.Events.Tests.Support;
-using Tracker.Grpc;
+using Grpc.Core;
 
 namespace Tracker.Events.Tests.Service;
 
@@ -32,7 +31,7 @@ internal sealed class ServiceHarness : IDisposable
     public EventRpcService Service { get; }
 
     public static ServerCallContext Context(CancellationToken cancellationToken = default) =>
-        new(new DefaultHttpContext(), "/m", null, cancellationToken);
+        new TestCallContext(cancellationToken);
 
     /// <param name="timeZone">Tracker:TimeZone.</param>
     /// <param name="now">The fake clock's start (it only moves forward); default <see cref="Start"/>.</param>

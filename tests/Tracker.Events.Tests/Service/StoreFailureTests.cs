@@ -5,7 +5,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Hosting;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
-using Tracker.Grpc;
+using Grpc.Core;
 using Xunit;
 using static Tracker.Events.Tests.Service.ServiceHarness;
 
@@ -34,8 +34,8 @@ public sealed class StoreFailureTests
 
         var e = await RpcAssert.ThrowsAsync(StatusCode.Unavailable, () => Call(service, rpc, CancellationToken.None));
 
-        Assert.Equal("The event store is unavailable; retry later.", e.Detail);
-        Assert.Empty(e.Details);
+        Assert.Equal("The event store is unavailable; retry later.", e.Status.Detail);
+        Assert.Empty(e.GetRpcStatus()?.Details ?? []);
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.IsType<StoreUnavailableException>(entry.Exception);

@@ -1,7 +1,8 @@
 using Google.Protobuf.WellKnownTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Tests.Support;
-using Tracker.Grpc;
+using Grpc.Core;
+using Status = Tracker.Api.V1Alpha1.Status;
 using Xunit;
 using static Tracker.Events.Tests.Service.ServiceHarness;
 
@@ -207,7 +208,7 @@ public sealed class UpdateEventTests
             }
             catch (RpcException e)
             {
-                return (e.Code, Event: (Event?)null);
+                return (Code: e.StatusCode, Event: (Event?)null);
             }
         }))).Bounded();
 

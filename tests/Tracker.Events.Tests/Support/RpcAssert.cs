@@ -1,5 +1,5 @@
 using Google.Rpc;
-using Tracker.Grpc;
+using Grpc.Core;
 using Xunit;
 
 namespace Tracker.Events.Tests.Support;
@@ -10,7 +10,7 @@ public static class RpcAssert
     public static async Task<RpcException> ThrowsAsync(StatusCode code, Func<Task> call)
     {
         var e = await Assert.ThrowsAsync<RpcException>(() => call().Bounded());
-        Assert.Equal(code, e.Code);
+        Assert.Equal(code, e.StatusCode);
         return e;
     }
 
@@ -23,7 +23,7 @@ public static class RpcAssert
 
     public static IReadOnlyList<string> Fields(RpcException e)
     {
-        var badRequest = Assert.Single(e.Details.OfType<BadRequest>());
+        var badRequest = Assert.IsType<BadRequest>(e.GetRpcStatus()?.GetDetail<BadRequest>());
         Assert.All(badRequest.FieldViolations, v => Assert.False(string.IsNullOrEmpty(v.Description)));
         return badRequest.FieldViolations.Select(v => v.Field).ToArray();
     }

@@ -1,6 +1,3 @@
-using Google.Protobuf;
-using Tracker.Grpc;
-
 namespace Tracker.Events.Tests.Support;
 
 /// <summary>Every await in a test is bounded, so a hang fails the test instead of the run.</summary>
@@ -11,9 +8,4 @@ public static class TestTimeout
     public static Task Bounded(this Task task) => task.WaitAsync(Default);
 
     public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(Default);
-
-    /// <summary>A response the service returns encoded (the listings), parsed for the test to read.</summary>
-    public static async Task<T> Bounded<T>(this Task<EncodedMessage<T>> task)
-        where T : IMessage<T>, new() =>
-        (await task.WaitAsync(Default)).Decode();
 }

@@ -1,0 +1,39 @@
+using Grpc.Core;
+
+namespace Tracker.Events.Tests.Support;
+
+/// <summary>
+/// The ServerCallContext of a handler called directly, as the domain tests do: only the
+/// cancellation token is real. Transport behaviour is tested through the real server
+/// (tests/Tracker.Server.Tests and the end-to-end tests).
+/// </summary>
+internal sealed class TestCallContext(CancellationToken cancellationToken) : ServerCallContext
+{
+    private readonly Metadata _requestHeaders = [];
+    private readonly Metadata _responseTrailers = [];
+
+    protected override string MethodCore => "/tracker.event.v1alpha1.EventService/Test";
+
+    protected override string HostCore => "localhost";
+
+    protected override string PeerCore => "ipv4:127.0.0.1:1";
+
+    protected override DateTime DeadlineCore => DateTime.MaxValue;
+
+    protected override Metadata RequestHeadersCore => _requestHeaders;
+
+    protected override CancellationToken CancellationTokenCore => cancellationToken;
+
+    protected override Metadata ResponseTrailersCore => _responseTrailers;
+
+    protected override Status StatusCore { get; set; }
+
+    protected override WriteOptions? WriteOptionsCore { get; set; }
+
+    protected override AuthContext AuthContextCore => new(null, []);
+
+    protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
+        throw new NotSupportedException();
+
+    protected override Task WriteResponseHeadersAsyncCore(Metadata responseHeaders) => Task.CompletedTask;
+}
