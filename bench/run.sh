@@ -6,7 +6,8 @@
 # builds them), starts a durable PostgreSQL and each server as its own process on 127.0.0.1,
 # runs every scenario for a fixed time after a warm-up, checks each run independently of the
 # load tool (events counted with SQL, calls counted by the server, grpc-status read per call by
-# the driver) and writes bench/RESULTS.md. Not run by CI or by build/test.sh.
+# the driver) and writes bench/RESULTS.md, each figure beside the last run's on the home-made gRPC
+# runtime (bench/previous-homemade-runtime.tsv). Not run by CI or by build/test.sh.
 #
 # Environment (defaults in brackets): BENCH_ROUNDS [3] rounds of BENCH_WARMUP [3] plus
 # BENCH_DURATION [5] measured seconds for each side of a throughput comparison (15 s measured in
@@ -177,8 +178,8 @@ driver startup --server "$PUBLISH/server/Tracker.Server.dll" --runs "$STARTUP_RU
 # both meet the same moments of a shared machine; the report adds the rounds up.
 order() { if [ $(($1 % 2)) -eq 1 ]; then echo "$2"; else echo "$2" | tr ' ' '\n' | tac | tr '\n' ' '; fi; }
 
-# --- c. The gRPC runtime: no-op unary method vs plain Kestrel ------------------------------
-say "c: no-op gRPC method vs plain Kestrel, h2load, $ROUNDS rounds"
+# --- c. The gRPC runtime (Grpc.AspNetCore): no-op unary method vs plain Kestrel -------------
+say "c: no-op gRPC method on Grpc.AspNetCore vs plain Kestrel, h2load, $ROUNDS rounds"
 start_host noop Tracker.Bench.NoopHost.dll 18901
 NOOP_PID=$SERVER_PID
 start_host kestrel Tracker.Bench.KestrelBaseline.dll 18902
@@ -274,5 +275,5 @@ done
 echo '```' >>"$COMMANDS"
 say "report"
 dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" report --results "$RESULTS" --commands "$COMMANDS" \
-  --analysis bench/analysis.md --out bench/RESULTS.md
+  --analysis bench/analysis.md --previous bench/previous-homemade-runtime.tsv --out bench/RESULTS.md
 echo "bench/RESULTS.md written"

@@ -19,7 +19,7 @@ if (args.Length == 0)
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]
           rss      --pid P                                     VmRSS/VmHWM now
-          report   --results DIR --out FILE [--analysis FILE]
+          report   --results DIR --out FILE [--analysis FILE] [--commands FILE] [--previous TSV]
         """);
     return 2;
 }
