@@ -53,6 +53,11 @@ internal static class EventErrors
         $"Event '{Echo(id)}' is being changed concurrently; retry.",
         new ErrorInfo { Reason = "CONCURRENT_UPDATE", Domain = Domain });
 
+    /// <summary>CANCELLED for a call its client cancelled or left, or whose deadline passed.</summary>
+    public static RpcException Cancelled() => Build(
+        Code.Cancelled,
+        "The call was cancelled by its client, or its deadline passed.");
+
     /// <summary>UNAVAILABLE while the store cannot be reached; the cause is logged, never sent.</summary>
     public static RpcException StoreUnavailable() => Build(
         Code.Unavailable,

@@ -11,6 +11,9 @@ internal static partial class EventLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Event store schema is up to date.")]
     public static partial void StoreMigrated(ILogger logger);
 
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "{Method} ended early: its client cancelled or left, or its deadline passed.")]
+    public static partial void CallCancelled(ILogger logger, string method);
+
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Update of event {EventId} lost {Attempts} races with concurrent writers.")]
     public static partial void UpdateContention(ILogger logger, string eventId, int attempts);
 }

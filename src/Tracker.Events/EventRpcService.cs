@@ -47,25 +47,25 @@ public sealed class EventRpcService : EventService.EventServiceBase
     }
 
     public override Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(CreateEvent), () => CreateAsync(request, context.CancellationToken));
+        GuardAsync(nameof(CreateEvent), context.CancellationToken, cancellationToken => CreateAsync(request, cancellationToken));
 
     public override Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(GetEvent), () => GetAsync(request, context.CancellationToken));
+        GuardAsync(nameof(GetEvent), context.CancellationToken, cancellationToken => GetAsync(request, cancellationToken));
 
     public override Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(UpdateEvent), () => UpdateAsync(request, context.CancellationToken));
+        GuardAsync(nameof(UpdateEvent), context.CancellationToken, cancellationToken => UpdateAsync(request, cancellationToken));
 
     public override Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(DeleteEvent), () => DeleteAsync(request, context.CancellationToken));
+        GuardAsync(nameof(DeleteEvent), context.CancellationToken, cancellationToken => DeleteAsync(request, cancellationToken));
 
     public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(ListEvents), () => ListAsync(request, context.CancellationToken));
+        GuardAsync(nameof(ListEvents), context.CancellationToken, cancellationToken => ListAsync(request, cancellationToken));
 
     public override Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(SearchEvents), () => SearchAsync(request, context.CancellationToken));
+        GuardAsync(nameof(SearchEvents), context.CancellationToken, cancellationToken => SearchAsync(request, cancellationToken));
 
     public override Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(TodayEvents), () => TodayAsync(request, context.CancellationToken));
+        GuardAsync(nameof(TodayEvents), context.CancellationToken, cancellationToken => TodayAsync(request, cancellationToken));
 
     private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
     {
@@ -261,17 +261,26 @@ public sealed class EventRpcService : EventService.EventServiceBase
         }
     }
 
-    /// <summary>Turns a store outage into UNAVAILABLE; its cause is logged, never sent.</summary>
-    private async Task<T> GuardAsync<T>(string method, Func<Task<T>> call)
+    /// <summary>
+    /// Turns a store outage into UNAVAILABLE (its cause is logged, never sent), and a call that
+    /// its client cancelled, or left, or whose deadline passed into CANCELLED, logged at Debug:
+    /// neither is a fault of the handler, so neither reaches the framework as an error.
+    /// </summary>
+    private async Task<T> GuardAsync<T>(string method, CancellationToken callCancelled, Func<CancellationToken, Task<T>> call)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return await call(callCancelled).ConfigureAwait(false);
         }
         catch (StoreUnavailableException e)
         {
             EventLog.StoreUnavailable(_logger, method, e);
             throw EventErrors.StoreUnavailable();
+        }
+        catch (OperationCanceledException) when (callCancelled.IsCancellationRequested)
+        {
+            EventLog.CallCancelled(_logger, method);
+            throw EventErrors.Cancelled();
         }
     }
 }

@@ -43,13 +43,17 @@ public sealed class StoreFailureTests
 
     [Theory]
     [MemberData(nameof(EveryRpc))]
-    public async Task AnyRpc_CallCancelled_CancellationPropagates(string rpc)
+    public async Task AnyRpc_CallCancelled_EndsCancelledAndLogsAtDebugOnly(string rpc)
     {
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        var service = Service(new FailingStore(() => new InvalidOperationException("store must not be called uncancelled")), new ListLogger());
+        var logger = new ListLogger();
+        var service = Service(new FailingStore(() => new InvalidOperationException("store must not be called uncancelled")), logger);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Call(service, rpc, cancelled.Token).Bounded());
+        var e = await RpcAssert.ThrowsAsync(StatusCode.Cancelled, () => Call(service, rpc, cancelled.Token));
+
+        Assert.DoesNotContain("store must not", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(LogLevel.Debug, Assert.Single(logger.Entries).Level);
     }
 
     [Theory]

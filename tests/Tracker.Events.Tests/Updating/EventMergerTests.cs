@@ -52,6 +52,50 @@ public sealed class EventMergerTests
     }
 
     [Fact]
+    public void Merge_NoMaskOptionalFieldsSetToTheirDefaults_AreSet()
+    {
+        var current = Stored();
+        current.Attributes.Notification = true;
+        current.Attributes.Code = 42;
+        var request = new UpdateEventRequest
+        {
+            Id = current.Id,
+            Attributes = new EventAttributes { Notification = false, Code = 0, Message = "" },
+        };
+
+        var merged = _merger.Merge(current, request);
+
+        Assert.False(merged.Attributes.Notification);
+        Assert.True(merged.Attributes.HasNotification);
+        Assert.Equal(0, merged.Attributes.Code);
+        Assert.Equal("", merged.Attributes.Message);
+        Assert.Equal("user-service", merged.Attributes.Service);
+    }
+
+    [Fact]
+    public void Merge_NoMaskTitlePresentButEmpty_SetsItForValidationToRefuse()
+    {
+        var current = Stored();
+
+        var merged = _merger.Merge(current, new UpdateEventRequest { Id = current.Id, Title = "" });
+
+        Assert.Equal("", merged.Title);
+    }
+
+    [Fact]
+    public void Merge_MaskPathOfAnUnsetOptionalField_ClearsIt()
+    {
+        var current = Stored();
+        var request = new UpdateEventRequest { Id = current.Id, UpdateMask = new FieldMask { Paths = { "attributes.owner", "links.ticket" } } };
+
+        var merged = _merger.Merge(current, request);
+
+        Assert.False(merged.Attributes.HasOwner);
+        Assert.False(merged.Links.HasTicket);
+        Assert.Equal(current.Links.PullRequestLink, merged.Links.PullRequestLink);
+    }
+
+    [Fact]
     public void Merge_NoMaskEmptyRequest_ChangesNothing()
     {
         var current = Stored();
