@@ -1,0 +1,96 @@
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using Tracker.Api.V1Alpha1;
+using Tracker.Server.Tests.Support;
+using StatusCode = Grpc.Core.StatusCode;
+
+namespace Tracker.Server.Tests.BadInput;
+
+/// <summary>
+/// Whole classes of bad gRPC input: each answers INVALID_ARGUMENT, or INTERNAL for a message that
+/// does not decompress (as grpc-go, grpc-java and C-core answer), never UNKNOWN, and logs no
+/// Error with a stack trace.
+/// </summary>
+public sealed class GrpcBadInputTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
+{
+    private const string Service = "tracker.event.v1alpha1.EventService";
+
+    private readonly EventService.EventServiceClient _client = factory.CreateGrpcClient();
+
+    [Fact]
+    public async Task CreateEvent_CompressedMessageOver4MiBOnceInflated_ResourceExhausted()
+    {
+        var mark = factory.Logs.Mark();
+        var request = TestEvents.Deployment();
+        request.Attributes.Message = new string('x', 5 * 1024 * 1024);
+        var compressed = RawGrpc.Gzip(request.ToByteArray());
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", RawGrpc.Frame(compressed, compressedFlag: 1), ("grpc-encoding", "gzip"));
+
+        Assert.True(compressed.Length < 64 * 1024);
+        Assert.True(response.GrpcStatus == StatusCode.ResourceExhausted, response.ToString());
+        Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
+    }
+
+    [Fact]
+    public async Task ListEvents_AlteredOrTruncatedPageToken_InvalidArgumentNamingPageToken()
+    {
+        await _client.CreateEventAsync(TestEvents.Deployment()).Bounded();
+        await _client.CreateEventAsync(TestEvents.Deployment()).Bounded();
+        var token = (await _client.ListEventsAsync(new ListEventsRequest { PageSize = 1 }).Bounded()).NextPageToken;
+        var mark = factory.Logs.Mark();
+
+        foreach (var bad in PageTokens.Corrupted(token))
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => _client.ListEventsAsync(new ListEventsRequest { PageSize = 1, PageToken = bad }).Bounded());
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Equal("page_token", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+        }
+
+        Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
+    }
+
+    [Fact]
+    public async Task SearchEvents_UndefinedEnumNumber_InvalidArgumentNamingTheField()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.SearchEventsAsync(new SearchEventsRequest { Type = (global::Tracker.Api.V1Alpha1.Type)99 }).Bounded());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("type", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task CreateEvent_UndefinedEnumNumberInAttributes_InvalidArgumentNamingTheField()
+    {
+        var request = TestEvents.Deployment();
+        request.Attributes.Severity = (Severity)42;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => _client.CreateEventAsync(request).Bounded());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("attributes.severity", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 0, 0, 0 })]
+    [InlineData(new byte[] { 0, 0, 0, 0, 100, 1, 2 })]
+    public async Task GetEvent_IncompleteFrame_Internal(byte[] body)
+    {
+        var mark = factory.Logs.Mark();
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", body);
+
+        Assert.True(response.GrpcStatus == StatusCode.Internal, response.ToString());
+        Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
+    }
+
+    [Fact]
+    public async Task GetEvent_CompressedFlagWithoutEncoding_Internal()
+    {
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", RawGrpc.Frame(RawGrpc.Gzip([]), compressedFlag: 1));
+
+        Assert.True(response.GrpcStatus == StatusCode.Internal, response.ToString());
+    }
+}
