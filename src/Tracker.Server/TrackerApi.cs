@@ -42,9 +42,13 @@ internal static class TrackerApi
         return services;
     }
 
-    /// <summary>Routing, then gRPC-Web for every gRPC service, so browsers can call them.</summary>
+    /// <summary>
+    /// The 4 MiB limit on REST bodies (<see cref="RestBodyLimit"/>), routing, then gRPC-Web for
+    /// every gRPC service, so browsers can call them.
+    /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
+        app.UseMiddleware<RestBodyLimit>();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;
