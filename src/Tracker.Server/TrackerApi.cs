@@ -25,6 +25,8 @@ internal static class TrackerApi
                 // Compresses responses only for clients that list gzip in grpc-accept-encoding.
                 options.ResponseCompressionAlgorithm = "gzip";
                 options.ResponseCompressionLevel = CompressionLevel.Fastest;
+                // gzip only, with corrupt or truncated request messages answered INTERNAL.
+                options.CompressionProviders = [new CheckedGzipCompression(CompressionLevel.Fastest)];
             })
             .AddJsonTranscoding(options =>
             {

@@ -18,6 +18,51 @@ public sealed class GrpcBadInputTests(TrackerFactory factory) : IClassFixture<Tr
 
     private readonly EventService.EventServiceClient _client = factory.CreateGrpcClient();
 
+    /// <summary>Compressed payloads that are not one whole gzip member of a message.</summary>
+    public static TheoryData<string, byte[]> CorruptGzipPayloads
+    {
+        get
+        {
+            var whole = RawGrpc.Gzip(TestEvents.Deployment().ToByteArray());
+            var flipped = whole.ToArray();
+            flipped[^5] ^= 0xFF;
+            return new()
+            {
+                { "garbage", [1, 2, 3, 4, 5, 6, 7, 8] },
+                { "header only", whole[..10] },
+                { "header then garbage", [.. whole[..10], 0xFF, 0xFF, 0xFF, 0xFF] },
+                { "unknown method byte", [0x1F, 0x8B, 0x63, .. whole[3..]] },
+                { "cut in the data", whole[..(whole.Length / 2)] },
+                { "cut in the trailer", whole[..^3] },
+                { "wrong CRC-32", flipped },
+                { "trailing bytes", [.. whole, 0x00, 0x01] },
+                { "empty", [] },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CorruptGzipPayloads))]
+    public async Task CreateEvent_CorruptGzipMessage_InternalNamingTheEncoding(string damage, byte[] payload)
+    {
+        var mark = factory.Logs.Mark();
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", RawGrpc.Frame(payload, compressedFlag: 1), ("grpc-encoding", "gzip"));
+
+        Assert.True(response.GrpcStatus == StatusCode.Internal, $"{damage}: {response}");
+        Assert.Equal("The request message is not valid gzip data (grpc-encoding: gzip).", response.GrpcMessage);
+        Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
+    }
+
+    [Fact]
+    public async Task CreateEvent_DeflateMessage_UnimplementedOfferingGzip()
+    {
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", RawGrpc.Frame([0xFF, 0xFF], compressedFlag: 1), ("grpc-encoding", "deflate"));
+
+        Assert.True(response.GrpcStatus == StatusCode.Unimplemented, response.ToString());
+        Assert.Equal("identity,gzip", response.Header("grpc-accept-encoding"));
+    }
+
     [Fact]
     public async Task CreateEvent_CompressedMessageOver4MiBOnceInflated_ResourceExhausted()
     {
