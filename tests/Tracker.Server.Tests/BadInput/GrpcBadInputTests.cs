@@ -54,6 +54,41 @@ public sealed class GrpcBadInputTests(TrackerFactory factory) : IClassFixture<Tr
         Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
     }
 
+    /// <summary>Bytes that are not the protobuf encoding of a CreateEventRequest.</summary>
+    public static TheoryData<string, byte[]> MalformedProtobuf => new()
+    {
+        { "invalid wire type 7", [0x0F] },
+        { "field number 0", [0x02, 0x00] },
+        { "varint cut short", [0x08, 0xFF] },
+        { "length past the end", [0x0A, 0x20, 0x41] },
+        { "string not UTF-8", [0x0A, 0x02, 0xFF, 0xFE] },
+        { "nested message cut short", [0x12, 0x05, 0x0A, 0x09, 0x41] },
+        { "end group without start", [0x0C] },
+        { "varint over 10 bytes", [0x20, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01] },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedProtobuf))]
+    public async Task CreateEvent_MalformedProtobuf_InternalNamingTheMessageType(string damage, byte[] payload)
+    {
+        var mark = factory.Logs.Mark();
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", RawGrpc.Frame(payload));
+
+        Assert.True(response.GrpcStatus == StatusCode.Internal, $"{damage}: {response}");
+        Assert.Equal("The request message is not a valid tracker.event.v1alpha1.CreateEventRequest (protobuf encoding).", response.GrpcMessage);
+        Assert.Empty(factory.Logs.ErrorsWithExceptionsSince(mark));
+    }
+
+    [Fact]
+    public async Task GetEvent_MalformedProtobufInsideGzip_Internal()
+    {
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", RawGrpc.Frame(RawGrpc.Gzip([0x0A, 0x02, 0xFF, 0xFE]), compressedFlag: 1), ("grpc-encoding", "gzip"));
+
+        Assert.True(response.GrpcStatus == StatusCode.Internal, response.ToString());
+        Assert.Equal("The request message is not a valid tracker.event.v1alpha1.GetEventRequest (protobuf encoding).", response.GrpcMessage);
+    }
+
     [Fact]
     public async Task CreateEvent_DeflateMessage_UnimplementedOfferingGzip()
     {
