@@ -19,7 +19,7 @@ namespace Tracker.Server;
 /// </summary>
 internal sealed class RestBodyLimit(RequestDelegate next)
 {
-    public const string TooLargeMessage = "The request body is larger than the 4194304-byte (4 MiB) limit.";
+    public static readonly string TooLargeMessage = $"The request body is larger than the {TrackerApi.MaxMessageBytes}-byte (4 MiB) limit.";
 
     private static readonly JsonFormatter StatusFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
