@@ -17,8 +17,10 @@ namespace Tracker.Events;
 /// The tracker.event.v1alpha1.EventService handlers, on the class Grpc.Tools generates from the
 /// protos. Each handler checks its request, delegates to one small class per job and maps the
 /// outcome to a status through <see cref="EventErrors"/>; gRPC, gRPC-Web and REST (JSON
-/// transcoding) reach the same handler with the same request message.
+/// transcoding) reach the same handler with the same request message. It is bound through
+/// <see cref="EventServiceBinding"/>, which answers undecodable request messages INTERNAL.
 /// </summary>
+[BindServiceMethod(typeof(EventServiceBinding), nameof(EventServiceBinding.BindService))]
 public sealed class EventRpcService : EventService.EventServiceBase
 {
     // Updates of one event queue in this process (EventUpdateGate); without an etag an update

@@ -25,6 +25,8 @@ internal static class TrackerApi
                 // Compresses responses only for clients that list gzip in grpc-accept-encoding.
                 options.ResponseCompressionAlgorithm = "gzip";
                 options.ResponseCompressionLevel = CompressionLevel.Fastest;
+                // gzip only, with corrupt or truncated request messages answered INTERNAL.
+                options.CompressionProviders = [new CheckedGzipCompression(CompressionLevel.Fastest)];
             })
             .AddJsonTranscoding(options =>
             {
@@ -42,9 +44,13 @@ internal static class TrackerApi
         return services;
     }
 
-    /// <summary>Routing, then gRPC-Web for every gRPC service, so browsers can call them.</summary>
+    /// <summary>
+    /// The 4 MiB limit on REST bodies (<see cref="RestBodyLimit"/>), routing, then gRPC-Web for
+    /// every gRPC service, so browsers can call them.
+    /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
+        app.UseMiddleware<RestBodyLimit>();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;

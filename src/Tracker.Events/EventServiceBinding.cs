@@ -1,0 +1,69 @@
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Tracker.Api.V1Alpha1;
+
+namespace Tracker.Events;
+
+/// <summary>
+/// Binds <see cref="EventRpcService"/> as the generated <c>EventService.BindService</c> does, with
+/// one change: a request message whose bytes are not the protobuf encoding of its type (a bad
+/// wire type, a field cut short, a string that is not UTF-8) answers INTERNAL, as grpc-go and
+/// grpc-java do, instead of UNKNOWN "Exception was thrown by handler." with an Error log and a
+/// stack trace. Grpc.AspNetCore decodes a request before any interceptor runs and takes every
+/// exception but an RpcException for a fault of the service, so the request marshaller is the one
+/// place that sees the failure.
+/// <para>
+/// <see cref="EventRpcService"/> names this class in its BindServiceMethod attribute. Grpc.AspNetCore,
+/// JSON transcoding and server reflection all find a service's bind method through that attribute,
+/// and its descriptor as the <see cref="Descriptor"/> property beside the bind method.
+/// </para>
+/// </summary>
+public static class EventServiceBinding
+{
+    /// <summary>tracker.event.v1alpha1.EventService, where service discovery looks for it.</summary>
+    public static ServiceDescriptor Descriptor => EventService.Descriptor;
+
+    /// <summary>Adds each EventService method to <paramref name="binder"/> with a checked request marshaller.</summary>
+    public static void BindService(ServiceBinderBase binder, EventService.EventServiceBase? service) =>
+        EventService.BindService(new CheckedRequestBinder(binder), service);
+
+    /// <summary>Passes every method on with its request marshaller checked; EventService's methods are all unary.</summary>
+    private sealed class CheckedRequestBinder(ServiceBinderBase inner) : ServiceBinderBase
+    {
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(Checked(method), handler);
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(Checked(method), handler);
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(Checked(method), handler);
+
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
+            inner.AddMethod(Checked(method), handler);
+
+        private static Method<TRequest, TResponse> Checked<TRequest, TResponse>(Method<TRequest, TResponse> method)
+            where TRequest : class
+            where TResponse : class
+        {
+            var deserialize = method.RequestMarshaller.ContextualDeserializer;
+            var typeName = EventService.Descriptor.FindMethodByName(method.Name).InputType.FullName;
+            var requests = Marshallers.Create(
+                method.RequestMarshaller.ContextualSerializer,
+                context =>
+                {
+                    try
+                    {
+                        return deserialize(context);
+                    }
+                    catch (InvalidProtocolBufferException)
+                    {
+                        // Its message says only how the bytes are wrong; the client is told what matters.
+                        throw new RpcException(new Grpc.Core.Status(StatusCode.Internal, $"The request message is not a valid {typeName} (protobuf encoding)."));
+                    }
+                });
+            return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests, method.ResponseMarshaller);
+        }
+    }
+}

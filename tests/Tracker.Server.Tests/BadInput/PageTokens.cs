@@ -1,0 +1,18 @@
+namespace Tracker.Server.Tests.BadInput;
+
+/// <summary>
+/// Page tokens damaged the ways the domain refuses (PageTokenCodec): cut inside its header, cut
+/// to the header alone, an unknown version, not base64url, longer than any token.
+/// </summary>
+internal static class PageTokens
+{
+    public static IEnumerable<string> Corrupted(string token)
+    {
+        yield return token[..10];
+        yield return token[..23];
+        yield return (token[0] == 'A' ? 'B' : 'A') + token[1..];
+        yield return "not a token";
+        yield return "%%%";
+        yield return new string('A', 300);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.Json;
+using Tracker.Server.Tests.Support;
+
+namespace Tracker.Server.Tests.OpenApi;
+
+/// <summary>The OpenAPI document at /openapi.json (Grpc.Swagger from the transcoded routes) and Swagger UI at /docs.</summary>
+public sealed class OpenApiTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
+{
+    [Fact]
+    public async Task OpenApiJson_Document_HasTheFiveRestPaths()
+    {
+        var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal(
+            ["/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today"],
+            document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        var paths = document.GetProperty("paths");
+        Assert.Equal(["post", "put"], paths.GetProperty("/api/v1alpha1/event").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["delete", "get"], paths.GetProperty("/api/v1alpha1/event/{id}").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/api/v1alpha1/event", "post", "Records an event and returns it with its id, timestamps and etag.")]
+    [InlineData("/api/v1alpha1/event", "put", "Merges fields into an event and returns the event after the update.")]
+    [InlineData("/api/v1alpha1/event/{id}", "get", "Returns one event by id; NOT_FOUND when there is none.")]
+    [InlineData("/api/v1alpha1/event/{id}", "delete", "Deletes an event.")]
+    [InlineData("/api/v1alpha1/events/list", "get", "Lists every event, newest first unless order_by says otherwise.")]
+    [InlineData("/api/v1alpha1/events/search", "get", "Finds the events that match every filter given; no filter matches everything.")]
+    [InlineData("/api/v1alpha1/events/today", "get", "Lists the events of the current day in a time zone.")]
+    public async Task OpenApiJson_Operation_SummaryIsTheProtoComment(string path, string method, string summary)
+    {
+        var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
+
+        Assert.Equal(summary, document.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("summary").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApiJson_SearchParameters_CarryFieldComments()
+    {
+        var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
+
+        var parameters = document.GetProperty("paths").GetProperty("/api/v1alpha1/events/search").GetProperty("get").GetProperty("parameters");
+        var service = parameters.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "service");
+        Assert.Equal("query", service.GetProperty("in").GetString());
+        Assert.Equal("Only events of this service.", service.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task Docs_SwaggerUi_Answers200Html()
+    {
+        var response = await factory.CreateClient().GetRestAsync("/docs/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("text/html", response.MediaType);
+        Assert.Contains("swagger-ui", response.Body, StringComparison.Ordinal);
+    }
+}

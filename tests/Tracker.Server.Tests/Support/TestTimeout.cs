@@ -1,0 +1,15 @@
+using Grpc.Core;
+
+namespace Tracker.Server.Tests.Support;
+
+/// <summary>Every await in a test is bounded, so a hang fails the test instead of the run.</summary>
+public static class TestTimeout
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
+
+    public static Task Bounded(this Task task) => task.WaitAsync(Default);
+
+    public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(Default);
+
+    public static Task<T> Bounded<T>(this AsyncUnaryCall<T> call) => call.ResponseAsync.WaitAsync(Default);
+}

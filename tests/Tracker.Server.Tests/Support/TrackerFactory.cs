@@ -1,0 +1,75 @@
+using Grpc.Net.Client;
+using Grpc.Net.Client.Web;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tracker.Api.V1Alpha1;
+
+namespace Tracker.Server.Tests.Support;
+
+/// <summary>
+/// The whole Tracker host (Program.cs) on TestServer, in the Production environment, with its
+/// own SQLite file in a temporary directory that is deleted on dispose, and every log entry kept
+/// in <see cref="Logs"/>. Clients go through <c>Server.CreateHandler()</c>: no sockets.
+/// </summary>
+public sealed class TrackerFactory : WebApplicationFactory<Program>
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "tracker-server-tests", Guid.NewGuid().ToString("N"));
+
+    public TrackerFactory()
+    {
+        Directory.CreateDirectory(_directory);
+    }
+
+    /// <summary>The SQLite file this host keeps its events in.</summary>
+    public string DatabasePath => Path.Combine(_directory, "tracker.db");
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>A gRPC channel over the in-memory handler, with no message size limit of its own.</summary>
+    public GrpcChannel CreateGrpcChannel(HttpMessageHandler? handler = null) =>
+        GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = handler ?? Server.CreateHandler(),
+            MaxReceiveMessageSize = null,
+            MaxSendMessageSize = null,
+        });
+
+    public EventService.EventServiceClient CreateGrpcClient() => new(CreateGrpcChannel());
+
+    /// <summary>A gRPC-Web client (binary or base64 text), as a browser would call.</summary>
+    public EventService.EventServiceClient CreateGrpcWebClient(GrpcWebMode mode) =>
+        new(CreateGrpcChannel(new GrpcWebHandler(mode, Server.CreateHandler())));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Host settings reach Program's builder.Configuration before the store reads it.
+        builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={DatabasePath}");
+        builder.UseEnvironment(Environments.Production);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        DeleteDirectory();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync().ConfigureAwait(false);
+        DeleteDirectory();
+    }
+
+    private void DeleteDirectory()
+    {
+        // Pooled connections keep the file (and its -wal and -shm) open.
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+}

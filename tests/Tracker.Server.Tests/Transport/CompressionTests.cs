@@ -1,0 +1,76 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Tracker.Api.V1Alpha1;
+using Tracker.Server.Tests.Support;
+
+namespace Tracker.Server.Tests.Transport;
+
+/// <summary>gzip message compression (DESIGN §4): responses for clients that accept it, requests from clients that send it.</summary>
+public sealed class CompressionTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
+{
+    private const string Service = "tracker.event.v1alpha1.EventService";
+
+    [Fact]
+    public async Task GetEvent_ClientAcceptsGzip_ResponseMessageIsGzipCompressed()
+    {
+        var created = await factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment()).Bounded();
+        var request = RawGrpc.Frame(new GetEventRequest { Id = created.Id }.ToByteArray());
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", request, ("grpc-accept-encoding", "identity,gzip"));
+
+        Assert.Equal(StatusCode.OK, response.GrpcStatus);
+        Assert.Equal("gzip", response.Header("grpc-encoding"));
+        Assert.Equal(1, response.Body[0]);
+        Assert.Equal(created, Event.Parser.ParseFrom(RawGrpc.Gunzip(response.Body[5..])));
+    }
+
+    [Fact]
+    public async Task GetEvent_ClientAcceptsNoCompression_ResponseIsPlain()
+    {
+        var created = await factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment()).Bounded();
+        var request = RawGrpc.Frame(new GetEventRequest { Id = created.Id }.ToByteArray());
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", request);
+
+        Assert.Equal(StatusCode.OK, response.GrpcStatus);
+        Assert.Null(response.Header("grpc-encoding"));
+        Assert.Equal(0, response.Body[0]);
+        Assert.Equal(created, Event.Parser.ParseFrom(response.Body[5..]));
+    }
+
+    [Fact]
+    public async Task CreateEvent_GzipCompressedRequest_IsAccepted()
+    {
+        var request = TestEvents.Deployment();
+        var body = RawGrpc.Frame(RawGrpc.Gzip(request.ToByteArray()), compressedFlag: 1);
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", body, ("grpc-encoding", "gzip"));
+
+        Assert.Equal(StatusCode.OK, response.GrpcStatus);
+        Assert.Equal(request.Title, Event.Parser.ParseFrom(response.Body[5..]).Title);
+    }
+
+    [Fact]
+    public async Task CreateEvent_GrpcNetClientSendingGzip_IsAccepted()
+    {
+        var client = factory.CreateGrpcClient();
+        var headers = new Metadata { { "grpc-internal-encoding-request", "gzip" } };
+
+        var created = await client.CreateEventAsync(TestEvents.Deployment(), headers).Bounded();
+
+        Assert.NotEmpty(created.Id);
+    }
+
+    [Fact]
+    public async Task CreateEvent_UnsupportedEncoding_UnimplementedAdvertisingGrpcAcceptEncoding()
+    {
+        var body = RawGrpc.Frame([1, 2, 3], compressedFlag: 1);
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "CreateEvent", body, ("grpc-encoding", "snappy"));
+
+        Assert.Equal(StatusCode.Unimplemented, response.GrpcStatus);
+        var accepted = response.Header("grpc-accept-encoding")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("gzip", accepted);
+        Assert.Contains("identity", accepted);
+    }
+}
