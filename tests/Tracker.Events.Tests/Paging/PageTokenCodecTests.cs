@@ -69,6 +69,32 @@ public sealed class PageTokenCodecTests
         Assert.Equal(PageTokenStatus.Malformed, PageTokenCodec.Decode(badUtf8, Fingerprint).Status);
         Assert.Equal(PageTokenStatus.Malformed, PageTokenCodec.Decode(new string('A', 10_000), Fingerprint).Status);
     }
+
+    [Fact]
+    public void Decode_AnyByteOfTheTokenChanged_ReportsMalformed()
+    {
+        var token = PageTokenCodec.Encode(new EventCursor(1_705_312_800_000_000L, "01890a5d-ac96-774b-bcce-b302099a8057"), Fingerprint);
+        var original = Base64Url.DecodeFromChars(token);
+
+        for (var i = 0; i < original.Length; i++)
+        {
+            var edited = (byte[])original.Clone();
+            edited[i] ^= 0x01;
+            Assert.Equal(PageTokenStatus.Malformed, PageTokenCodec.Decode(Base64Url.EncodeToString(edited), Fingerprint).Status);
+        }
+    }
+
+    [Fact]
+    public void Decode_TokenCutAnywhere_ReportsMalformed()
+    {
+        var token = PageTokenCodec.Encode(new EventCursor(42, "01890a5d-ac96-774b-bcce-b302099a8057"), Fingerprint);
+        var original = Base64Url.DecodeFromChars(token);
+
+        for (var length = 0; length < original.Length; length++)
+        {
+            Assert.Equal(PageTokenStatus.Malformed, PageTokenCodec.Decode(Base64Url.EncodeToString(original.AsSpan(0, length)), Fingerprint).Status);
+        }
+    }
 }
 
 public sealed class QueryFingerprintTests

@@ -1,8 +1,10 @@
 namespace Tracker.Server.Tests.BadInput;
 
 /// <summary>
-/// Page tokens damaged the ways the domain refuses (PageTokenCodec): cut inside its header, cut
-/// to the header alone, an unknown version, not base64url, longer than any token.
+/// Page tokens damaged the ways a client might damage them, all refused by the domain's integrity
+/// check (PageTokenCodec): cut inside its header, cut to the header alone, cut by one character,
+/// a character changed in the middle (inside the cursor), an unknown version, not base64url,
+/// longer than any token.
 /// </summary>
 internal static class PageTokens
 {
@@ -10,6 +12,8 @@ internal static class PageTokens
     {
         yield return token[..10];
         yield return token[..23];
+        yield return token[..^1];
+        yield return token[..(token.Length / 2)] + (token[token.Length / 2] == 'A' ? 'B' : 'A') + token[(token.Length / 2 + 1)..];
         yield return (token[0] == 'A' ? 'B' : 'A') + token[1..];
         yield return "not a token";
         yield return "%%%";
