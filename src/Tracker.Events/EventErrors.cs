@@ -53,10 +53,24 @@ internal static class EventErrors
         $"Event '{Echo(id)}' is being changed concurrently; retry.",
         new ErrorInfo { Reason = "CONCURRENT_UPDATE", Domain = Domain });
 
-    /// <summary>CANCELLED for a call its client cancelled or left, or whose deadline passed.</summary>
+    /// <summary>
+    /// INTERNAL for a request message whose bytes are not the protobuf encoding of its type, as
+    /// grpc-go and grpc-java answer; the parser's own message, which says only how the bytes are
+    /// wrong, is not sent.
+    /// </summary>
+    public static RpcException UndecodableRequest(string messageType) => Build(
+        Code.Internal,
+        $"The request message is not a valid {messageType} (protobuf encoding).");
+
+    /// <summary>CANCELLED for a call its client cancelled or left.</summary>
     public static RpcException Cancelled() => Build(
         Code.Cancelled,
-        "The call was cancelled by its client, or its deadline passed.");
+        "The call was cancelled by its client.");
+
+    /// <summary>DEADLINE_EXCEEDED for a call stopped because its deadline (grpc-timeout) passed.</summary>
+    public static RpcException DeadlineExceeded() => Build(
+        Code.DeadlineExceeded,
+        "The call's deadline passed before it completed.");
 
     /// <summary>UNAVAILABLE while the store cannot be reached; the cause is logged, never sent.</summary>
     public static RpcException StoreUnavailable() => Build(

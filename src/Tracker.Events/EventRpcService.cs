@@ -49,25 +49,25 @@ public sealed class EventRpcService : EventService.EventServiceBase
     }
 
     public override Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(CreateEvent), context.CancellationToken, cancellationToken => CreateAsync(request, cancellationToken));
+        GuardAsync(nameof(CreateEvent), context, cancellationToken => CreateAsync(request, cancellationToken));
 
     public override Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(GetEvent), context.CancellationToken, cancellationToken => GetAsync(request, cancellationToken));
+        GuardAsync(nameof(GetEvent), context, cancellationToken => GetAsync(request, cancellationToken));
 
     public override Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(UpdateEvent), context.CancellationToken, cancellationToken => UpdateAsync(request, cancellationToken));
+        GuardAsync(nameof(UpdateEvent), context, cancellationToken => UpdateAsync(request, cancellationToken));
 
     public override Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(DeleteEvent), context.CancellationToken, cancellationToken => DeleteAsync(request, cancellationToken));
+        GuardAsync(nameof(DeleteEvent), context, cancellationToken => DeleteAsync(request, cancellationToken));
 
     public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(ListEvents), context.CancellationToken, cancellationToken => ListAsync(request, cancellationToken));
+        GuardAsync(nameof(ListEvents), context, cancellationToken => ListAsync(request, context, cancellationToken));
 
     public override Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(SearchEvents), context.CancellationToken, cancellationToken => SearchAsync(request, cancellationToken));
+        GuardAsync(nameof(SearchEvents), context, cancellationToken => SearchAsync(request, context, cancellationToken));
 
     public override Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(TodayEvents), context.CancellationToken, cancellationToken => TodayAsync(request, cancellationToken));
+        GuardAsync(nameof(TodayEvents), context, cancellationToken => TodayAsync(request, context, cancellationToken));
 
     private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
     {
@@ -182,24 +182,24 @@ public sealed class EventRpcService : EventService.EventServiceBase
         };
     }
 
-    private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, CancellationToken cancellationToken)
+    private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(ListEvents), EventFilter.None, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new ListEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingResponses.List(page, context);
     }
 
-    private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken)
+    private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var filter = SearchFilterParser.Parse(request, violations);
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(SearchEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new SearchEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingResponses.Search(page, context);
     }
 
-    private async Task<TodayEventsResponse> TodayAsync(TodayEventsRequest request, CancellationToken cancellationToken)
+    private async Task<TodayEventsResponse> TodayAsync(TodayEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         var zone = _defaultTimeZone;
@@ -219,7 +219,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         var filter = new EventFilter { From = from, To = to };
         var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
         var page = await FetchAsync(nameof(TodayEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
-        return new TodayEventsResponse { Events = { page.Events }, TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        return ListingResponses.Today(page, context);
     }
 
     private Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest? paging, Violations violations, CancellationToken cancellationToken)
@@ -264,12 +264,15 @@ public sealed class EventRpcService : EventService.EventServiceBase
     }
 
     /// <summary>
-    /// Turns a store outage into UNAVAILABLE (its cause is logged, never sent), and a call that
-    /// its client cancelled, or left, or whose deadline passed into CANCELLED, logged at Debug:
-    /// neither is a fault of the handler, so neither reaches the framework as an error.
+    /// Runs a handler with the call's token (cancelled when the client cancels or leaves, or the
+    /// deadline passes). Turns a store outage into UNAVAILABLE (its cause is logged, never sent),
+    /// and a call stopped by its token into DEADLINE_EXCEEDED when its deadline has passed,
+    /// CANCELLED otherwise, logged at Debug: none is a fault of the handler, so none reaches the
+    /// framework as an error.
     /// </summary>
-    private async Task<T> GuardAsync<T>(string method, CancellationToken callCancelled, Func<CancellationToken, Task<T>> call)
+    private async Task<T> GuardAsync<T>(string method, ServerCallContext context, Func<CancellationToken, Task<T>> call)
     {
+        var callCancelled = context.CancellationToken;
         try
         {
             return await call(callCancelled).ConfigureAwait(false);
@@ -282,7 +285,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         catch (OperationCanceledException) when (callCancelled.IsCancellationRequested)
         {
             EventLog.CallCancelled(_logger, method);
-            throw EventErrors.Cancelled();
+            throw context.Deadline <= _clock.Now().UtcDateTime ? EventErrors.DeadlineExceeded() : EventErrors.Cancelled();
         }
     }
 }

@@ -7,7 +7,9 @@ namespace Tracker.Events;
 
 /// <summary>
 /// Binds <see cref="EventRpcService"/> as the generated <c>EventService.BindService</c> does, with
-/// one change: a request message whose bytes are not the protobuf encoding of its type (a bad
+/// two changes. The listing responses go out as the encoding <see cref="Paging.ListingResponses"/>
+/// kept for them, their stored documents unparsed. And a request message whose bytes are not the
+/// protobuf encoding of its type (a bad
 /// wire type, a field cut short, a string that is not UTF-8) answers INTERNAL, as grpc-go and
 /// grpc-java do, instead of UNKNOWN "Exception was thrown by handler." with an Error log and a
 /// stack trace. Grpc.AspNetCore decodes a request before any interceptor runs and takes every
@@ -60,10 +62,38 @@ public static class EventServiceBinding
                     catch (InvalidProtocolBufferException)
                     {
                         // Its message says only how the bytes are wrong; the client is told what matters.
-                        throw new RpcException(new Grpc.Core.Status(StatusCode.Internal, $"The request message is not a valid {typeName} (protobuf encoding)."));
+                        throw EventErrors.UndecodableRequest(typeName);
                     }
                 });
-            return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests, method.ResponseMarshaller);
+            return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests, Responses(method.ResponseMarshaller));
+        }
+
+        /// <summary>
+        /// Sends a listing response as the encoding <see cref="Paging.ListingResponses"/> kept for it
+        /// (its stored documents as they are); every other response as the generated code encodes it.
+        /// </summary>
+        private static Marshaller<TResponse> Responses<TResponse>(Marshaller<TResponse> generated)
+            where TResponse : class
+        {
+            if (typeof(TResponse) != typeof(ListEventsResponse) && typeof(TResponse) != typeof(SearchEventsResponse) && typeof(TResponse) != typeof(TodayEventsResponse))
+            {
+                return generated;
+            }
+
+            var serialize = generated.ContextualSerializer;
+            return Marshallers.Create<TResponse>(
+                (response, context) =>
+                {
+                    if (Paging.ListingResponses.TryTakeEncoded(response, out var encoded))
+                    {
+                        context.Complete(encoded);
+                    }
+                    else
+                    {
+                        serialize(response, context);
+                    }
+                },
+                generated.ContextualDeserializer);
         }
     }
 }

@@ -45,12 +45,14 @@ internal static class TrackerApi
     }
 
     /// <summary>
-    /// The 4 MiB limit on REST bodies (<see cref="RestBodyLimit"/>), routing, then gRPC-Web for
-    /// every gRPC service, so browsers can call them.
+    /// The 4 MiB limit on REST bodies (<see cref="RestBodyLimit"/>), grpc-accept-encoding on gRPC
+    /// responses (<see cref="GrpcAcceptEncodingHeader"/>), routing, then gRPC-Web for every gRPC
+    /// service, so browsers can call them.
     /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
         app.UseMiddleware<RestBodyLimit>();
+        app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         return app;

@@ -49,19 +49,14 @@ internal sealed class EventPager(IEventStore store)
             hasMore = events.Count > 0 && paging.Offset + events.Count < page.TotalCount;
         }
 
-        var pageEvents = new Event[events.Count];
-        for (var i = 0; i < pageEvents.Length; i++)
-        {
-            pageEvents[i] = events[i].Decode();
-        }
-
-        var next = hasMore ? NextPageToken(pageEvents[^1], paging.Order, fingerprint) : string.Empty;
-        return new PageResult(pageEvents, page.TotalCount, next);
+        // Only the last event is decoded, for the next page's position.
+        var next = hasMore ? NextPageToken(events[^1].Decode(), paging.Order, fingerprint) : string.Empty;
+        return new PageResult(events, page.TotalCount, next);
     }
 
     private static string NextPageToken(Event last, EventOrder order, ulong fingerprint) =>
         PageTokenCodec.Encode(new EventCursor(EventKeys.SortKey(last, order.Field), last.Id), fingerprint);
 }
 
-/// <summary>One page as the listing responses carry it.</summary>
-internal sealed record PageResult(IReadOnlyList<Event> Events, long TotalCount, string NextPageToken);
+/// <summary>One page as the listing responses carry it, its events as stored.</summary>
+internal sealed record PageResult(IReadOnlyList<StoredEvent> Events, long TotalCount, string NextPageToken);

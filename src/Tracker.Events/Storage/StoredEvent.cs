@@ -3,7 +3,8 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Storage;
 
 /// <summary>
-/// An event as a store read it: its protobuf encoding, decoded by whoever needs its fields.
+/// An event as a store read it: its protobuf encoding. gRPC listings send it on as it is (see
+/// <see cref="Paging.ListingResponses"/>); only what needs the fields decodes it.
 /// </summary>
 public sealed class StoredEvent(byte[] document)
 {

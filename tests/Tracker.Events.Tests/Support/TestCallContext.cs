@@ -1,16 +1,26 @@
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace Tracker.Events.Tests.Support;
 
 /// <summary>
 /// The ServerCallContext of a handler called directly, as the domain tests do: only the
-/// cancellation token is real. Transport behaviour is tested through the real server
+/// cancellation token is real. Its HttpContext (a request with no content type, as a transcoded
+/// GET has) sits in UserState under "__HttpContext", where Grpc.AspNetCore's GetHttpContext looks
+/// for a call context it did not make. Transport behaviour is tested through the real server
 /// (tests/Tracker.Server.Tests and the end-to-end tests).
 /// </summary>
-internal sealed class TestCallContext(CancellationToken cancellationToken) : ServerCallContext
+internal sealed class TestCallContext : ServerCallContext
 {
+    private readonly CancellationToken _cancellationToken;
     private readonly Metadata _requestHeaders = [];
     private readonly Metadata _responseTrailers = [];
+
+    public TestCallContext(CancellationToken cancellationToken)
+    {
+        _cancellationToken = cancellationToken;
+        UserStateCore["__HttpContext"] = new DefaultHttpContext();
+    }
 
     protected override string MethodCore => "/tracker.event.v1alpha1.EventService/Test";
 
@@ -22,7 +32,7 @@ internal sealed class TestCallContext(CancellationToken cancellationToken) : Ser
 
     protected override Metadata RequestHeadersCore => _requestHeaders;
 
-    protected override CancellationToken CancellationTokenCore => cancellationToken;
+    protected override CancellationToken CancellationTokenCore => _cancellationToken;
 
     protected override Metadata ResponseTrailersCore => _responseTrailers;
 

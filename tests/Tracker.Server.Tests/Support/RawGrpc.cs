@@ -42,7 +42,11 @@ public static class RawGrpc
     }
 
     /// <summary>POSTs <paramref name="body"/> to /<paramref name="service"/>/<paramref name="method"/> as an HTTP/2 gRPC request.</summary>
-    public static async Task<RawGrpcResponse> SendAsync(HttpClient client, string service, string method, byte[] body, params (string Name, string Value)[] headers)
+    public static Task<RawGrpcResponse> SendAsync(HttpClient client, string service, string method, byte[] body, params (string Name, string Value)[] headers) =>
+        SendAsync(client, service, method, body, "application/grpc", headers);
+
+    /// <summary>As above, with another content type, e.g. application/grpc-web.</summary>
+    public static async Task<RawGrpcResponse> SendAsync(HttpClient client, string service, string method, byte[] body, string contentType, params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
         {
@@ -50,7 +54,7 @@ public static class RawGrpc
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Content = new ByteArrayContent(body),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");
         foreach (var (name, value) in headers)
         {

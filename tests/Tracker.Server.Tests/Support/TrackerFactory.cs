@@ -2,6 +2,10 @@ using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Tracker.Events.Sqlite;
+using Tracker.Events.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,6 +26,9 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
     {
         Directory.CreateDirectory(_directory);
     }
+
+    /// <summary>When set before the host starts, its event store sits behind this gate.</summary>
+    public StoreGate? Gate { get; init; }
 
     /// <summary>The SQLite file this host keeps its events in.</summary>
     public string DatabasePath => Path.Combine(_directory, "tracker.db");
@@ -49,6 +56,11 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={DatabasePath}");
         builder.UseEnvironment(Environments.Production);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (Gate is { } gate)
+        {
+            builder.ConfigureTestServices(services =>
+                services.AddSingleton(provider => gate.Wrap(provider.GetRequiredService<SqliteEventStore>())));
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -24,6 +24,19 @@ public sealed class CompressionTests(TrackerFactory factory) : IClassFixture<Tra
         Assert.Equal(created, Event.Parser.ParseFrom(RawGrpc.Gunzip(response.Body[5..])));
     }
 
+    [Theory]
+    [InlineData("application/grpc")]
+    [InlineData("application/grpc-web")]
+    public async Task GetEvent_AnyGrpcCall_AdvertisesTheAcceptedEncodings(string contentType)
+    {
+        var created = await factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment()).Bounded();
+        var request = RawGrpc.Frame(new GetEventRequest { Id = created.Id }.ToByteArray());
+
+        var response = await RawGrpc.SendAsync(factory.Server.CreateClient(), Service, "GetEvent", request, contentType);
+
+        Assert.Equal("identity,gzip", response.Header("grpc-accept-encoding"));
+    }
+
     [Fact]
     public async Task GetEvent_ClientAcceptsNoCompression_ResponseIsPlain()
     {

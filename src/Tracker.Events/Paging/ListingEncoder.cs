@@ -1,0 +1,60 @@
+using Google.Protobuf;
+
+namespace Tracker.Events.Paging;
+
+/// <summary>
+/// Encodes a listing response (List, Search and Today share its fields: events = 1,
+/// total_count = 2, next_page_token = 3) around the events' stored bytes, which go in as they
+/// are. The bytes are those the generated class writes for the same response: fields in number
+/// order, defaults left out.
+/// </summary>
+internal static class ListingEncoder
+{
+    private const int EventsField = 1;
+    private const int TotalCountField = 2;
+    private const int NextPageTokenField = 3;
+
+    public static byte[] Encode(PageResult page)
+    {
+        var size = 0;
+        foreach (var stored in page.Events)
+        {
+            size += TagSize(EventsField) + CodedOutputStream.ComputeLengthSize(stored.Document.Length) + stored.Document.Length;
+        }
+
+        if (page.TotalCount != 0)
+        {
+            size += TagSize(TotalCountField) + CodedOutputStream.ComputeInt64Size(page.TotalCount);
+        }
+
+        if (page.NextPageToken.Length != 0)
+        {
+            size += TagSize(NextPageTokenField) + CodedOutputStream.ComputeStringSize(page.NextPageToken);
+        }
+
+        var bytes = new byte[size];
+        var output = new CodedOutputStream(bytes);
+        foreach (var stored in page.Events)
+        {
+            output.WriteTag(EventsField, WireFormat.WireType.LengthDelimited);
+            output.WriteBytes(UnsafeByteOperations.UnsafeWrap(stored.Document));
+        }
+
+        if (page.TotalCount != 0)
+        {
+            output.WriteTag(TotalCountField, WireFormat.WireType.Varint);
+            output.WriteInt64(page.TotalCount);
+        }
+
+        if (page.NextPageToken.Length != 0)
+        {
+            output.WriteTag(NextPageTokenField, WireFormat.WireType.LengthDelimited);
+            output.WriteString(page.NextPageToken);
+        }
+
+        output.CheckNoSpaceLeft();
+        return bytes;
+    }
+
+    private static int TagSize(int field) => CodedOutputStream.ComputeTagSize(field);
+}
