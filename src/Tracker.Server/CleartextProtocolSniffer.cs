@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -34,7 +35,19 @@ internal static class CleartextProtocolSniffer
         var input = connection.Transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            // No token: when the client closes its side before the protocol is known, the read
+            // completes with the bytes that came and the HTTP parser decides what they are. A
+            // reset or an abort ends the connection quietly: there is nothing left to serve.
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ConnectionResetException or ConnectionAbortedException)
+            {
+                return;
+            }
+
             var buffer = result.Buffer;
             var decided = Decide(buffer, out var isHttp2);
             if (decided || result.IsCompleted)

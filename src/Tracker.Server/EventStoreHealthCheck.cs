@@ -5,7 +5,8 @@ namespace Tracker.Server;
 
 /// <summary>
 /// Healthy when the event store answers a query now (<see cref="IEventStore.IsReachableAsync"/>),
-/// within <see cref="Timeout"/>. Logs each change of state once, at Warning, not every probe.
+/// within <see cref="Timeout"/>. Logs each change of state once, not every probe: an outage at
+/// Warning, being reachable (at start-up, and after an outage) at Information.
 /// </summary>
 internal sealed partial class EventStoreHealthCheck(IEventStore store, ILogger<EventStoreHealthCheck> logger) : IHealthCheck
 {
@@ -33,14 +34,24 @@ internal sealed partial class EventStoreHealthCheck(IEventStore store, ILogger<E
         var state = ready ? 1 : 0;
         if (Interlocked.Exchange(ref _lastReady, state) != state)
         {
-            LogReadinessChanged(logger, ready ? "reachable: serving" : "unreachable: not serving");
+            if (ready)
+            {
+                LogReachable(logger);
+            }
+            else
+            {
+                LogUnreachable(logger);
+            }
         }
 
         return ready ? HealthCheckResult.Healthy("The event store answers.") : HealthCheckResult.Unhealthy("The event store is unreachable.");
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Event store {State}.")]
-    private static partial void LogReadinessChanged(ILogger logger, string state);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Event store unreachable: not serving.")]
+    private static partial void LogUnreachable(ILogger logger);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Event store reachable: serving.")]
+    private static partial void LogReachable(ILogger logger);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Event store readiness check failed.")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);

@@ -45,13 +45,15 @@ internal static class TrackerApi
     }
 
     /// <summary>
-    /// The 4 MiB limit on REST bodies (<see cref="RestBodyLimit"/>), grpc-accept-encoding on gRPC
-    /// responses (<see cref="GrpcAcceptEncodingHeader"/>), routing, then gRPC-Web for every gRPC
-    /// service, so browsers can call them.
+    /// google.rpc.Status bodies for REST routing errors (<see cref="ApiStatusCodePages"/>), the
+    /// checks of REST requests before transcoding (<see cref="RestRequestGuard"/>: UTF-8, 4 MiB),
+    /// grpc-accept-encoding on gRPC responses (<see cref="GrpcAcceptEncodingHeader"/>), routing,
+    /// then gRPC-Web for every gRPC service, so browsers can call them.
     /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
-        app.UseMiddleware<RestBodyLimit>();
+        app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
+        app.UseMiddleware<RestRequestGuard>();
         app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

@@ -19,6 +19,9 @@ internal static class TrackerDefaults
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Npgsql"] = "Warning",
+        // Grpc.AspNetCore and JSON transcoding log each refused request at Information with its
+        // stack trace; the client is told why, the log keeps warnings and errors.
+        ["Logging:LogLevel:Grpc"] = "Warning",
     };
 
     /// <summary>

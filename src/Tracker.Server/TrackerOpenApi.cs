@@ -33,7 +33,8 @@ internal static class TrackerOpenApi
             // Grpc.Tools copies each proto comment into the generated classes' XML documentation.
             var comments = Path.Combine(AppContext.BaseDirectory, "Tracker.Events.xml");
             options.IncludeXmlComments(comments);
-            options.IncludeGrpcXmlComments(comments, includeControllerXmlComments: true);
+            // The service's description comes from the proto's comment, not the implementing class's.
+            options.IncludeGrpcXmlComments(comments, includeControllerXmlComments: false);
         });
         return services;
     }

@@ -50,6 +50,12 @@ internal static class PageTokenCodec
             return PageTokenResult.Malformed;
         }
 
+        // Only the exact text this codec writes: no padding, no other spelling of the same bytes.
+        if (!string.Equals(Base64Url.EncodeToString(bytes), token, StringComparison.Ordinal))
+        {
+            return PageTokenResult.Malformed;
+        }
+
         var idLength = bytes.Length - HeaderBytes - CheckBytes;
         if (idLength <= 0 || idLength > MaxIdBytes || bytes[0] != Version || !HasValidCheck(bytes))
         {

@@ -77,9 +77,16 @@ internal sealed class EventValidator
 
         var startValid = ValidTimestamp(a.StartDate, "attributes.start_date", violations);
         var endValid = ValidTimestamp(a.EndDate, "attributes.end_date", violations);
-        if (startValid && endValid && a.StartDate is not null && a.EndDate is not null && a.EndDate < a.StartDate)
+        if (startValid && endValid && a.StartDate is not null && a.EndDate is not null)
         {
-            violations.Add("attributes.end_date", "must not be before attributes.start_date", ViolationReasons.OutOfRange);
+            if (a.EndDate < a.StartDate)
+            {
+                violations.Add("attributes.end_date", "must not be before attributes.start_date", ViolationReasons.OutOfRange);
+            }
+            else if ((a.EndDate - a.StartDate).Seconds > EventLimits.DurationSeconds)
+            {
+                violations.Add("attributes.end_date", $"must be at most {EventLimits.DurationSeconds} seconds (about 8,000 years) after attributes.start_date", ViolationReasons.OutOfRange);
+            }
         }
 
         MaxChars(a.Owner, EventLimits.ShortTextChars, "attributes.owner", violations);

@@ -84,6 +84,17 @@ public sealed class PageTokenCodecTests
         }
     }
 
+    [Theory]
+    [InlineData("=")]
+    [InlineData("==")]
+    [InlineData("%3D%3D")]
+    public void Decode_ValidTokenWithAnythingAppended_ReportsMalformed(string suffix)
+    {
+        var token = PageTokenCodec.Encode(new EventCursor(42, "01890a5d-ac96-774b-bcce-b302099a8057"), Fingerprint);
+
+        Assert.Equal(PageTokenStatus.Malformed, PageTokenCodec.Decode(token + suffix, Fingerprint).Status);
+    }
+
     [Fact]
     public void Decode_TokenCutAnywhere_ReportsMalformed()
     {

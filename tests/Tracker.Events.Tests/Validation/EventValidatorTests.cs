@@ -286,6 +286,16 @@ public sealed class EventValidatorTests
     }
 
     [Fact]
+    public void Validate_DurationLongerThanJsonCanWrite_ViolatesEndDate()
+    {
+        var longest = Valid(a => (a.StartDate, a.EndDate) = (new Timestamp { Seconds = 0 }, new Timestamp { Seconds = 253_402_300_799 }));
+        var longer = Valid(a => (a.StartDate, a.EndDate) = (new Timestamp { Seconds = -62_135_596_800 }, new Timestamp { Seconds = 253_402_300_799 }));
+
+        Assert.Empty(Violated(longest));
+        Assert.Equal(["attributes.end_date"], Violated(longer));
+    }
+
+    [Fact]
     public void Validate_EndEqualsStartOrOnlyOneSet_Allowed()
     {
         Assert.Empty(Violated(Valid(a => (a.StartDate, a.EndDate) = (Timestamp.FromDateTimeOffset(Start), Timestamp.FromDateTimeOffset(Start)))));

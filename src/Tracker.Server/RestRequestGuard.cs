@@ -1,27 +1,33 @@
-using Google.Protobuf;
 using Google.Rpc;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 
 namespace Tracker.Server;
 
 /// <summary>
-/// Holds REST request bodies to <see cref="TrackerApi.MaxMessageBytes"/> (4 MiB), the limit gRPC
-/// messages have (DESIGN §4).
+/// Checks what JSON transcoding cannot refuse by itself before it reads a REST request, and answers
+/// with a google.rpc.Status body as the transcoder's own errors have. gRPC and gRPC-Web requests
+/// (application/grpc...) pass untouched: Grpc.AspNetCore checks those.
 /// <para>
+/// The charset: JSON is UTF-8 (RFC 8259 section 8.1). A Content-Type naming any other charset, or
+/// one .NET does not know, is answered 415 INVALID_ARGUMENT; the transcoder would throw on an
+/// unknown one (HTTP 500 and an Error log). UTF-8 in any spelling (utf8, "UTF-8") is passed on
+/// spelt utf-8.
+/// </para>
+/// <para>
+/// The size: bodies are held to <see cref="TrackerApi.MaxMessageBytes"/> (4 MiB), the limit gRPC
+/// messages have (DESIGN §4).
 /// JSON transcoding reads a body whole with no limit of its own (only Kestrel's 30 MB request
 /// limit), so a 20 MiB body, mostly whitespace, would still create an event. A body whose
 /// Content-Length is larger is answered at once, unread: 413 with a google.rpc.Status body,
 /// RESOURCE_EXHAUSTED (8). A body without Content-Length (chunked) is read through a stream that
 /// fails past the limit with the same message, which the transcoder answers as 400
-/// INVALID_ARGUMENT. gRPC and gRPC-Web requests (application/grpc...) pass untouched:
-/// Grpc.AspNetCore limits each of their messages.
+/// INVALID_ARGUMENT.
 /// </para>
 /// </summary>
-internal sealed class RestBodyLimit(RequestDelegate next)
+internal sealed class RestRequestGuard(RequestDelegate next)
 {
     public static readonly string TooLargeMessage = $"The request body is larger than the {TrackerApi.MaxMessageBytes}-byte (4 MiB) limit.";
-
-    private static readonly JsonFormatter StatusFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -31,12 +37,23 @@ internal sealed class RestBodyLimit(RequestDelegate next)
             return next(context);
         }
 
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType) && mediaType.Charset.HasValue)
+        {
+            var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Value;
+            if (!string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                return RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, Code.InvalidArgument, $"Content-Type charset must be utf-8 (JSON is UTF-8, RFC 8259), not '{Echo(charset)}'.");
+            }
+
+            // The transcoder looks the charset up as written: a quoted "UTF-8" (RFC 9110 allows
+            // it) would be unknown to it, so it gets the plain spelling.
+            mediaType.Charset = "utf-8";
+            request.ContentType = mediaType.ToString();
+        }
+
         if (request.ContentLength > TrackerApi.MaxMessageBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            var status = new Google.Rpc.Status { Code = (int)Code.ResourceExhausted, Message = TooLargeMessage };
-            return context.Response.WriteAsync(StatusFormatter.Format(status), context.RequestAborted);
+            return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, Code.ResourceExhausted, TooLargeMessage);
         }
 
         if (request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
@@ -46,6 +63,13 @@ internal sealed class RestBodyLimit(RequestDelegate next)
 
         return next(context);
     }
+
+    private static Task RefuseAsync(HttpContext context, int httpStatus, Code code, string message) =>
+        RestStatusBody.WriteAsync(context.Response, httpStatus, code, message);
+
+    // Echoed client input is shortened, so an error never grows with the request.
+    private static string Echo(string? value) =>
+        value is null ? string.Empty : value.Length <= 32 ? value : string.Concat(value.AsSpan(0, 32), "...");
 
     /// <summary>Reads a body of unknown length, failing once it passes the limit.</summary>
     private sealed class LimitedReadStream(Stream body, long limit) : ReadOnlyStream

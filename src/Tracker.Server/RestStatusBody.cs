@@ -1,0 +1,23 @@
+using Google.Protobuf;
+using Google.Rpc;
+using HttpResponse = Microsoft.AspNetCore.Http.HttpResponse;
+
+namespace Tracker.Server;
+
+/// <summary>
+/// Writes a google.rpc.Status as a REST error body (<c>{"code": 5, "message": "...", "details": []}</c>),
+/// the shape JSON transcoding gives its own errors, for the answers Tracker makes before or
+/// around the transcoder.
+/// </summary>
+internal static class RestStatusBody
+{
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static Task WriteAsync(HttpResponse response, int httpStatus, Code code, string message)
+    {
+        response.StatusCode = httpStatus;
+        response.ContentType = "application/json; charset=utf-8";
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        return response.WriteAsync(Formatter.Format(status), response.HttpContext.RequestAborted);
+    }
+}
