@@ -71,7 +71,9 @@ EOF
 
 # --- 2. Release builds ---------------------------------------------------------------------
 say "publish Release builds"
-run dotnet publish src/Tracker.Server/Tracker.Server.csproj -c Release -o "$PUBLISH/server" --nologo -v quiet
+# For this machine's runtime, so it is precompiled (ReadyToRun, see Tracker.Server.csproj), as a
+# deployment would be; framework-dependent, like the container image.
+run dotnet publish src/Tracker.Server/Tracker.Server.csproj -c Release -r linux-x64 --self-contained false -o "$PUBLISH/server" --nologo -v quiet
 run dotnet publish bench/Tracker.Bench.Driver/Tracker.Bench.Driver.csproj -c Release -o "$PUBLISH/driver" --nologo -v quiet
 run dotnet publish bench/Tracker.Bench.NoopHost/Tracker.Bench.NoopHost.csproj -c Release -o "$PUBLISH/noop" --nologo -v quiet
 run dotnet publish bench/Tracker.Bench.KestrelBaseline/Tracker.Bench.KestrelBaseline.csproj -c Release -o "$PUBLISH/kestrel" --nologo -v quiet
