@@ -263,6 +263,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
         }
     }
 
+    /// <summary>Whether a call whose token was cancelled was stopped by its deadline (grpc-timeout).</summary>
+    private bool StoppedByDeadline(ServerCallContext context) =>
+        context.Deadline <= _clock.Now().UtcDateTime;
+
     /// <summary>
     /// Runs a handler with the call's token (cancelled when the client cancels or leaves, or the
     /// deadline passes). Turns a store outage into UNAVAILABLE (its cause is logged, never sent),
@@ -285,7 +289,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         catch (OperationCanceledException) when (callCancelled.IsCancellationRequested)
         {
             EventLog.CallCancelled(_logger, method);
-            throw context.Deadline <= _clock.Now().UtcDateTime ? EventErrors.DeadlineExceeded() : EventErrors.Cancelled();
+            throw StoppedByDeadline(context) ? EventErrors.DeadlineExceeded() : EventErrors.Cancelled();
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Tracker.Server.Tests.Api;
 public sealed class CancellationTests
 {
     [Fact]
-    public async Task ListEvents_DeadlinePasses_DeadlineExceededAndTheStoreQueryIsCancelled()
+    public async Task ListEvents_DeadlinePasses_CallEndsAndTheStoreQueryIsCancelled()
     {
         var gate = new StoreGate { HoldQueries = true };
         await using var factory = new TrackerFactory { Gate = gate };
@@ -17,7 +17,10 @@ public sealed class CancellationTests
         var call = client.ListEventsAsync(new ListEventsRequest(), deadline: DateTime.UtcNow.AddMilliseconds(300));
         var error = await Assert.ThrowsAsync<RpcException>(() => call.Bounded());
 
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        // At the deadline Grpc.AspNetCore resets the stream (HTTP/2 CANCEL) and Grpc.Net.Client's
+        // own timer fires too: the client reports DEADLINE_EXCEEDED, or CANCELLED for the reset,
+        // whichever it sees first. What is Tracker's is that the store's query was stopped.
+        Assert.Contains(error.StatusCode, new[] { StatusCode.DeadlineExceeded, StatusCode.Cancelled });
         await gate.QueryCancelled.Bounded();
     }
 
