@@ -19,8 +19,7 @@ internal static class ApiStatusCodePages
             return Task.CompletedTask;
         }
 
-        // Echoed client input is shortened, so an error never grows with the request.
-        var path = http.Request.Path.Value is { Length: > 128 } longPath ? string.Concat(longPath.AsSpan(0, 128), "...") : http.Request.Path.Value;
+        var path = RestStatusBody.Echo(http.Request.Path.Value, 128);
         var status = http.Response.StatusCode;
         var (code, message) = status switch
         {

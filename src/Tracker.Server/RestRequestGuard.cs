@@ -42,7 +42,7 @@ internal sealed class RestRequestGuard(RequestDelegate next)
             var charset = HeaderUtilities.RemoveQuotes(mediaType.Charset).Value;
             if (!string.Equals(charset, "utf-8", StringComparison.OrdinalIgnoreCase) && !string.Equals(charset, "utf8", StringComparison.OrdinalIgnoreCase))
             {
-                return RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, Code.InvalidArgument, $"Content-Type charset must be utf-8 (JSON is UTF-8, RFC 8259), not '{Echo(charset)}'.");
+                return RefuseAsync(context, StatusCodes.Status415UnsupportedMediaType, Code.InvalidArgument, $"Content-Type charset must be utf-8 (JSON is UTF-8, RFC 8259), not '{RestStatusBody.Echo(charset, 32)}'.");
             }
 
             // The transcoder looks the charset up as written: a quoted "UTF-8" (RFC 9110 allows
@@ -66,10 +66,6 @@ internal sealed class RestRequestGuard(RequestDelegate next)
 
     private static Task RefuseAsync(HttpContext context, int httpStatus, Code code, string message) =>
         RestStatusBody.WriteAsync(context.Response, httpStatus, code, message);
-
-    // Echoed client input is shortened, so an error never grows with the request.
-    private static string Echo(string? value) =>
-        value is null ? string.Empty : value.Length <= 32 ? value : string.Concat(value.AsSpan(0, 32), "...");
 
     /// <summary>Reads a body of unknown length, failing once it passes the limit.</summary>
     private sealed class LimitedReadStream(Stream body, long limit) : ReadOnlyStream

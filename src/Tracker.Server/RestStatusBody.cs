@@ -13,6 +13,13 @@ internal static class RestStatusBody
 {
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
+    /// <summary>
+    /// Client input to quote in a message, cut to <paramref name="maxLength"/> characters, so an
+    /// error never grows with the request.
+    /// </summary>
+    public static string Echo(string? value, int maxLength) =>
+        value is null ? string.Empty : value.Length <= maxLength ? value : string.Concat(value.AsSpan(0, maxLength), "...");
+
     public static Task WriteAsync(HttpResponse response, int httpStatus, Code code, string message)
     {
         response.StatusCode = httpStatus;

@@ -1,6 +1,7 @@
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Tracker.Api.V1Alpha1;
 
 namespace Tracker.Server;
 
@@ -11,7 +12,6 @@ namespace Tracker.Server;
 /// </summary>
 internal static class TrackerHealth
 {
-    public const string EventServiceName = "tracker.event.v1alpha1.EventService";
     private const string ReadyTag = "ready";
 
     /// <summary>How often grpc.health.v1 Watch streams learn of a change of the store's state.</summary>
@@ -22,7 +22,7 @@ internal static class TrackerHealth
         services.AddGrpcHealthChecks(options =>
             {
                 options.Services.Map(string.Empty, result => result.Tags.Contains(ReadyTag));
-                options.Services.Map(EventServiceName, result => result.Tags.Contains(ReadyTag));
+                options.Services.Map(EventService.Descriptor.FullName, result => result.Tags.Contains(ReadyTag));
             })
             .Add(new HealthCheckRegistration(
                 "event-store",
