@@ -127,7 +127,14 @@ internal static class ReadLatency
                 EndDate = to.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
                 PerPage = PageSize,
             };
-            var query = new EventQuery(new EventFilter { Service = service, Type = type, From = from, To = to }, EventOrder.NewestFirst, PageSize);
+            FilterNode[] terms =
+            [
+                new Comparison(EventField.Service, Comparator.Equal, FilterValue.Of(service)),
+                new Comparison(EventField.Type, Comparator.Equal, FilterValue.Of((long)type)),
+                new Comparison(EventField.StartDate, Comparator.GreaterOrEqual, FilterValue.Of(EventKeys.ToMicros(from))),
+                new Comparison(EventField.StartDate, Comparator.LessOrEqual, FilterValue.Of(EventKeys.ToMicros(to))),
+            ];
+            var query = new EventQuery(new EventCriteria(new AllOf(terms), []), EventOrder.NewestFirst, PageSize);
             cases.Add(new SearchCase(request, query));
         }
 

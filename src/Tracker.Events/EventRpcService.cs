@@ -36,6 +36,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
     private readonly EventUpdateGate _updateGate = new();
     private readonly RelatedEventResolver _related;
     private readonly EventPager _pager;
+    private readonly SearchCriteriaBuilder _criteria;
 
     public EventRpcService(IEventStore store, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
     {
@@ -46,6 +47,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         _logger = logger;
         _related = new RelatedEventResolver(store);
         _pager = new EventPager(store);
+        _criteria = new SearchCriteriaBuilder(store);
     }
 
     public override Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
@@ -184,18 +186,19 @@ public sealed class EventRpcService : EventService.EventServiceBase
 
     private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
     {
-        var violations = new Violations();
-        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
-        var page = await FetchAsync(nameof(ListEvents), EventFilter.None, paging, violations, cancellationToken).ConfigureAwait(false);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var search = new SearchFields(request.Filter, request.Query, request.Q, request.AfterId);
+        var page = await FetchAsync(nameof(ListEvents), [], search, paging, new Violations(), cancellationToken).ConfigureAwait(false);
         return ListingResponses.List(page, context);
     }
 
     private async Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
     {
         var violations = new Violations();
-        var filter = SearchFilterParser.Parse(request, violations);
-        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
-        var page = await FetchAsync(nameof(SearchEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
+        var terms = SearchFilterParser.Parse(request, violations);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var search = new SearchFields(request.Filter, request.Query, request.Q, request.AfterId);
+        var page = await FetchAsync(nameof(SearchEvents), terms, search, paging, violations, cancellationToken).ConfigureAwait(false);
         return ListingResponses.Search(page, context);
     }
 
@@ -216,20 +219,34 @@ public sealed class EventRpcService : EventService.EventServiceBase
         }
 
         var (from, to) = DayWindow.Of(_clock.Now(), zone);
-        var filter = new EventFilter { From = from, To = to };
-        var paging = PagingParser.Parse(new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy), violations);
-        var page = await FetchAsync(nameof(TodayEvents), filter, paging, violations, cancellationToken).ConfigureAwait(false);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var search = new SearchFields(request.Filter, request.Query, request.Q, AfterId: string.Empty);
+        var page = await FetchAsync(nameof(TodayEvents), SearchFilterParser.TimeWindow(from, to), search, paging, violations, cancellationToken).ConfigureAwait(false);
         return ListingResponses.Today(page, context);
     }
 
-    private Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest? paging, Violations violations, CancellationToken cancellationToken)
+    /// <summary>Checks a listing's fields (every violation at once), then fetches its page.</summary>
+    private async Task<PageResult> FetchAsync(
+        string method, IEnumerable<FilterNode> methodTerms, SearchFields search, PagingFields pagingFields, Violations violations, CancellationToken cancellationToken)
     {
-        if (violations.Any || paging is null)
+        var paging = PagingParser.Parse(pagingFields, violations);
+        if (search.AfterId.Length > 0 && pagingFields.OrderBy.Trim().Length > 0)
+        {
+            violations.Add("order_by", "must be empty with after_id, which lists events oldest first, in the order they were created", ViolationReasons.Mismatch);
+        }
+
+        var criteria = await _criteria.BuildAsync(methodTerms, search, violations, cancellationToken).ConfigureAwait(false);
+        if (violations.Any || paging is null || criteria is null)
         {
             throw EventErrors.InvalidRequest(violations);
         }
 
-        return _pager.FetchAsync(method, filter, paging, cancellationToken);
+        if (criteria.AfterSequence is not null)
+        {
+            paging = paging with { Order = EventOrder.CommitOrder };
+        }
+
+        return await _pager.FetchAsync(method, criteria, paging, cancellationToken).ConfigureAwait(false);
     }
 
     private static void ThrowIfInvalidId(string id)

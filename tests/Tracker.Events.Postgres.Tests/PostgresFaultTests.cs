@@ -27,7 +27,7 @@ public sealed class PostgresFaultTests : IAsyncDisposable
     {
         var store = Store;
         var e = TestEvents.New();
-        var query = new EventQuery(EventFilter.None, EventOrder.NewestFirst, Limit: 10);
+        var query = new EventQuery(EventCriteria.All, EventOrder.NewestFirst, Limit: 10);
 
         await AssertUnavailableAsync(() => store.MigrateAsync(CancellationToken.None));
         await AssertUnavailableAsync(() => store.CreateAsync(e, "request-1", CancellationToken.None));

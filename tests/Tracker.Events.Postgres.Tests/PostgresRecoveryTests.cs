@@ -87,5 +87,5 @@ public sealed class PostgresRecoveryTests(RecoveryCluster cluster) : IClassFixtu
         }
     }
 
-    private static EventQuery AllNewestFirst() => new(EventFilter.None, EventOrder.NewestFirst, Limit: 50);
+    private static EventQuery AllNewestFirst() => new(EventCriteria.All, EventOrder.NewestFirst, Limit: 50);
 }

@@ -85,5 +85,5 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         Assert.Null(await _stores[0].GetAsync(e.Id, CancellationToken.None).WaitAsync(TestPostgres.Timeout));
     }
 
-    private static EventQuery AllNewestFirst() => new(EventFilter.None, EventOrder.NewestFirst, Limit: 50);
+    private static EventQuery AllNewestFirst() => new(EventCriteria.All, EventOrder.NewestFirst, Limit: 50);
 }

@@ -85,7 +85,7 @@ public sealed class SqliteEventStoreTests : IDisposable
         await store.MigrateAsync(CancellationToken.None).Bounded();
         var week = DateTimeOffset.Parse("2025-06-02T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         var query = new EventQuery(
-            new EventFilter { Service = "checkout", Type = Api.V1Alpha1.Type.Deployment, From = week, To = week.AddDays(7) },
+            new EventFilter { Service = "checkout", Type = Api.V1Alpha1.Type.Deployment, From = week, To = week.AddDays(7) }.ToCriteria(),
             EventOrder.NewestFirst,
             Limit: 50);
         await using var connection = new SqliteConnection(_database.ConnectionString);

@@ -6,23 +6,23 @@ namespace Tracker.Events.Paging;
 
 /// <summary>
 /// Runs one page of a listing against the store, in either paging mode, and mints the token
-/// of the next page. A token is a keyset position (sort key, id), so walking by token while
+/// of the next page. A token is a keyset position (sort keys, id), so walking by token while
 /// events are added yields every pre-existing event exactly once.
 /// </summary>
 internal sealed class EventPager(IEventStore store)
 {
-    public async Task<PageResult> FetchAsync(string method, EventFilter filter, PagingRequest paging, CancellationToken cancellationToken)
+    public async Task<PageResult> FetchAsync(string method, EventCriteria criteria, PagingRequest paging, CancellationToken cancellationToken)
     {
-        var fingerprint = QueryFingerprint.Compute(method, filter, paging.Order);
+        var fingerprint = QueryFingerprint.Compute(method, criteria, paging.Order);
         EventCursor? after = null;
         if (paging.PageToken.Length > 0)
         {
             var decoded = PageTokenCodec.Decode(paging.PageToken, fingerprint);
             after = decoded.Status switch
             {
-                PageTokenStatus.Valid => decoded.Cursor,
+                PageTokenStatus.Valid when Fits(decoded.Cursor!, paging.Order) => decoded.Cursor,
                 PageTokenStatus.OtherQuery => throw EventErrors.InvalidRequest(
-                    "page_token", "belongs to another query; send the same filters and order_by as the page it came from (for TodayEvents, on the same day)", ViolationReasons.Mismatch),
+                    "page_token", "belongs to another query; send the same filter, query, q, after_id, other filters and order_by as the page it came from (for TodayEvents, on the same day)", ViolationReasons.Mismatch),
                 _ => throw EventErrors.InvalidRequest(
                     "page_token", "is not a page token from this service", ViolationReasons.InvalidFormat),
             };
@@ -31,7 +31,7 @@ internal sealed class EventPager(IEventStore store)
         // Keyset pages ask for one event more than they show: its presence means a next page.
         var limit = paging.UsesToken ? paging.Size + 1 : paging.Size;
         var offset = (int)Math.Min(paging.Offset, int.MaxValue);
-        var query = new EventQuery(filter, paging.Order, limit, paging.UsesToken ? 0 : offset, after);
+        var query = new EventQuery(criteria, paging.Order, limit, paging.UsesToken ? 0 : offset, after);
         var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
 
         var events = page.Stored;
@@ -50,12 +50,24 @@ internal sealed class EventPager(IEventStore store)
         }
 
         // Only the last event is decoded, for the next page's position.
-        var next = hasMore ? NextPageToken(events[^1].Decode(), paging.Order, fingerprint) : string.Empty;
+        var next = hasMore ? NextPageToken(events[^1], paging.Order, fingerprint) : string.Empty;
         return new PageResult(events, page.TotalCount, next);
     }
 
-    private static string NextPageToken(Event last, EventOrder order, ulong fingerprint) =>
-        PageTokenCodec.Encode(new EventCursor(EventKeys.SortKey(last, order.Field), last.Id), fingerprint);
+    private static string NextPageToken(StoredEvent last, EventOrder order, ulong fingerprint)
+    {
+        var decoded = last.Decode();
+        var keys = order.Keys.Select(key => EventKeys.SortValue(last, decoded, key.Field)).ToArray();
+        return PageTokenCodec.Encode(new EventCursor(keys, decoded.Id), fingerprint);
+    }
+
+    // A token minted for this order has one value per key, each of the key's kind.
+    private static bool Fits(EventCursor cursor, EventOrder order) =>
+        cursor.Keys.Count == order.Keys.Count
+        && cursor.Keys.Zip(order.Keys).All(pair => pair.First.IsText == IsText(pair.Second.Field));
+
+    private static bool IsText(EventField field) =>
+        field != EventField.Sequence && EventFields.Info(field).Kind == FieldKind.Text;
 }
 
 /// <summary>One page as the listing responses carry it, its events as stored.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Tracker.Events.Storage;
@@ -6,40 +7,84 @@ using Tracker.Events.Storage;
 namespace Tracker.Events.Paging;
 
 /// <summary>
-/// A 64-bit hash of what a query asks for (method, filters, order), carried in its page tokens
-/// so a token cannot be replayed against another query. The page size is left out: AIP-158
-/// lets a client change it between pages.
+/// A 64-bit hash of what a query asks for (method, the whole expression, full-text words,
+/// after_id's position, order), carried in its page tokens so a token cannot be replayed against
+/// another query (issue 11, item 5). The page size is left out: AIP-158 lets a client change it
+/// between pages. Two spellings of one expression (a filter and the same query) share tokens.
 /// </summary>
 internal static class QueryFingerprint
 {
-    public static ulong Compute(string method, EventFilter filter, EventOrder order)
+    public static ulong Compute(string method, EventCriteria criteria, EventOrder order)
     {
-        var text = new StringBuilder()
-            .Append(method).Append('|')
-            .Append(Text(filter.Source)).Append('|')
-            .Append(Number(filter.Type)).Append('|')
-            .Append(Number(filter.Priority)).Append('|')
-            .Append(Number(filter.Status)).Append('|')
-            .Append(Text(filter.Service)).Append('|')
-            .Append(Number(filter.Environment)).Append('|')
-            .Append(Number(filter.Impact)).Append('|')
-            .Append(Text(filter.Owner)).Append('|')
-            .Append(Instant(filter.From)).Append('|')
-            .Append(Instant(filter.To)).Append('|')
-            .Append(order.Field).Append(order.Descending ? " desc" : " asc")
-            .ToString();
+        var text = new StringBuilder().Append(method).Append('|');
+        Append(text, criteria.Where);
+        text.Append('|');
+        foreach (var word in criteria.Words)
+        {
+            Text(text, word);
+        }
+
+        text.Append('|').Append(criteria.AfterSequence?.ToString(CultureInfo.InvariantCulture) ?? "-").Append('|');
+        foreach (var key in order.Keys)
+        {
+            text.Append(key.Field).Append(key.Descending ? " desc," : " asc,");
+        }
+
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
         return BinaryPrimitives.ReadUInt64BigEndian(hash);
     }
 
-    // Length-prefixed, so no filter value can imitate a separator.
-    private static string Text(string? value) => value is null ? "-" : $"{value.Length}:{value}";
+    private static void Append(StringBuilder text, FilterNode node)
+    {
+        switch (node)
+        {
+            case AllOf all:
+                List(text, "and(", all.Terms);
+                break;
+            case AnyOf any:
+                List(text, "or(", any.Terms);
+                break;
+            case Negation not:
+                text.Append("not(");
+                Append(text, not.Term);
+                text.Append(')');
+                break;
+            case Comparison c:
+                text.Append(c.Field).Append(' ').Append(c.Comparator).Append(' ');
+                Text(text, c.LabelKey);
+                if (c.Value.Text is { } value)
+                {
+                    Text(text, value);
+                }
+                else
+                {
+                    text.Append('#').Append(c.Value.Number.ToString(CultureInfo.InvariantCulture)).Append(';');
+                }
 
-    private static string Number<TEnum>(TEnum? value)
-        where TEnum : struct, Enum =>
-        value is null ? "-" : Convert.ToInt32(value.Value, System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case Presence p:
+                text.Append(p.Field).Append(" set ");
+                Text(text, p.LabelKey);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node), node, "Unknown filter node.");
+        }
+    }
 
-    private static string Instant(DateTimeOffset? value) =>
-        value is null ? "-" : EventKeys.ToMicros(value.Value).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static void List(StringBuilder text, string head, IReadOnlyList<FilterNode> terms)
+    {
+        text.Append(head);
+        foreach (var term in terms)
+        {
+            Append(text, term);
+            text.Append(',');
+        }
+
+        text.Append(')');
+    }
+
+    // Length-prefixed, so no value can imitate a separator.
+    private static void Text(StringBuilder text, string? value) =>
+        text.Append(value is null ? "-" : $"{value.Length}:{value}").Append(';');
 }

@@ -5,15 +5,16 @@ using Tracker.Events.Validation;
 namespace Tracker.Events.Querying;
 
 /// <summary>
-/// Turns a SearchEventsRequest into an EventFilter. Empty strings and zero enums mean "no
-/// filter"; enum numbers must be defined. start_date is the earliest event time included,
-/// end_date the latest; a date-only end_date includes its whole (UTC) day.
+/// Turns SearchEventsRequest's equality fields into expression terms, ANDed with its filter or
+/// query. Empty strings and zero enums mean "no filter"; enum numbers must be defined.
+/// start_date is the earliest event time included, end_date the latest; a date-only end_date
+/// includes its whole (UTC) day.
 /// </summary>
 internal static class SearchFilterParser
 {
     private const string DateFormat = "must be an RFC 3339 date-time with an offset (2024-01-15T10:00:00Z) or a date (2024-01-15)";
 
-    public static EventFilter Parse(SearchEventsRequest request, Violations violations)
+    public static IReadOnlyList<FilterNode> Parse(SearchEventsRequest request, Violations violations)
     {
         var from = ParseBound(request.StartDate, "start_date", endOfDay: false, violations);
         var to = ParseBound(request.EndDate, "end_date", endOfDay: true, violations);
@@ -22,19 +23,39 @@ internal static class SearchFilterParser
             violations.Add("start_date", "must not be after end_date", ViolationReasons.OutOfRange);
         }
 
-        return new EventFilter
+        var terms = new List<FilterNode>();
+        Equal(terms, EventField.Source, Text(request.Source, "source", violations));
+        Equal(terms, EventField.Type, Enum(request.Type, "type", violations));
+        Equal(terms, EventField.Priority, Enum(request.Priority, "priority", violations));
+        Equal(terms, EventField.Status, Enum(request.Status, "status", violations));
+        Equal(terms, EventField.Service, Text(request.Service, "service", violations));
+        Equal(terms, EventField.Environment, Enum(request.Environment, "environment", violations));
+        Equal(terms, EventField.Impact, Enum(request.Impact, "impact", violations));
+        Equal(terms, EventField.Owner, Text(request.Owner, "owner", violations));
+        terms.AddRange(TimeWindow(from, to));
+        return terms;
+    }
+
+    /// <summary>The terms of an inclusive event-time window (start_date is the event time).</summary>
+    public static IEnumerable<FilterNode> TimeWindow(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        if (from is { } start)
         {
-            Source = Text(request.Source, "source", violations),
-            Type = Enum(request.Type, "type", violations),
-            Priority = Enum(request.Priority, "priority", violations),
-            Status = Enum(request.Status, "status", violations),
-            Service = Text(request.Service, "service", violations),
-            Environment = Enum(request.Environment, "environment", violations),
-            Impact = Enum(request.Impact, "impact", violations),
-            Owner = Text(request.Owner, "owner", violations),
-            From = from,
-            To = to,
-        };
+            yield return new Comparison(EventField.StartDate, Comparator.GreaterOrEqual, FilterValue.Of(EventKeys.ToMicros(start)));
+        }
+
+        if (to is { } end)
+        {
+            yield return new Comparison(EventField.StartDate, Comparator.LessOrEqual, FilterValue.Of(EventKeys.ToMicros(end)));
+        }
+    }
+
+    private static void Equal(List<FilterNode> terms, EventField field, FilterValue? value)
+    {
+        if (value is { } v)
+        {
+            terms.Add(new Comparison(field, Comparator.Equal, v));
+        }
     }
 
     private static DateTimeOffset? ParseBound(string text, string field, bool endOfDay, Violations violations)
@@ -63,7 +84,7 @@ internal static class SearchFilterParser
     }
 
     // A filter longer than any stored value can match nothing; refuse it rather than send it on.
-    private static string? Text(string value, string field, Violations violations)
+    private static FilterValue? Text(string value, string field, Violations violations)
     {
         if (value.Length == 0)
         {
@@ -75,10 +96,10 @@ internal static class SearchFilterParser
             violations.Add(field, $"must be at most {EventLimits.ShortTextChars} characters", ViolationReasons.TooLong);
         }
 
-        return value;
+        return FilterValue.Of(value);
     }
 
-    private static TEnum? Enum<TEnum>(TEnum value, string field, Violations violations)
+    private static FilterValue? Enum<TEnum>(TEnum value, string field, Violations violations)
         where TEnum : struct, System.Enum
     {
         var number = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
@@ -92,6 +113,6 @@ internal static class SearchFilterParser
             violations.Add(field, $"has no value {number}", ViolationReasons.UndefinedEnumValue);
         }
 
-        return value;
+        return FilterValue.Of(number);
     }
 }

@@ -3,51 +3,39 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Storage;
 
 /// <summary>
-/// What to find: every non-null filter must match. The event time is start_date, or
-/// created_at where the event has none; From and To bound it inclusively.
+/// What to find. <see cref="Where"/> must hold; every word of <see cref="Words"/> must start a
+/// word of the title or message (full text, case-insensitive); with <see cref="AfterSequence"/>,
+/// only events committed after that position are found.
 /// </summary>
-public sealed record EventFilter
+public sealed record EventCriteria(FilterNode Where, IReadOnlyList<string> Words, long? AfterSequence = null)
 {
-    public string? Source { get; init; }
-    public Api.V1Alpha1.Type? Type { get; init; }
-    public Priority? Priority { get; init; }
-    public Status? Status { get; init; }
-    public string? Service { get; init; }
-    public Api.V1Alpha1.Environment? Environment { get; init; }
-    public Impact? Impact { get; init; }
-    public string? Owner { get; init; }
-    public DateTimeOffset? From { get; init; }
-    public DateTimeOffset? To { get; init; }
-
-    public static EventFilter None { get; } = new();
+    public static EventCriteria All { get; } = new(new AllOf([]), []);
 }
 
-/// <summary>The sortable keys. Each is stored as a 64-bit integer column.</summary>
-public enum EventSortField
+/// <summary>One sort key and its direction.</summary>
+public sealed record SortKey(EventField Field, bool Descending);
+
+/// <summary>
+/// The order: its keys in turn, then the id, in the first key's direction, so that no two events
+/// tie and keyset paging is stable (AIP-132).
+/// </summary>
+public sealed record EventOrder(IReadOnlyList<SortKey> Keys)
 {
-    /// <summary>created_at, in microseconds since the Unix epoch.</summary>
-    CreatedAt,
+    public static EventOrder NewestFirst { get; } = new([new SortKey(EventField.CreatedAt, Descending: true)]);
 
-    /// <summary>The event time (start_date, else created_at), in microseconds since the Unix epoch.</summary>
-    EventTime,
+    /// <summary>The order after_id lists in: oldest first, as committed.</summary>
+    public static EventOrder CommitOrder { get; } = new([new SortKey(EventField.Sequence, Descending: false)]);
 
-    /// <summary>The priority number (0 when unset).</summary>
-    Priority,
+    public bool IdDescending => Keys[0].Descending;
 }
 
-/// <summary>The order: a key, then the id in the same direction to break ties.</summary>
-public sealed record EventOrder(EventSortField Field, bool Descending)
-{
-    public static EventOrder NewestFirst { get; } = new(EventSortField.CreatedAt, Descending: true);
-}
-
-/// <summary>A keyset position: the sort key and id of the last event of the previous page.</summary>
-public sealed record EventCursor(long SortKey, string Id);
+/// <summary>A keyset position: the sort key values and id of the last event of the previous page.</summary>
+public sealed record EventCursor(IReadOnlyList<FilterValue> Keys, string Id);
 
 /// <summary>
 /// One page: either Offset (page-number paging) or After (keyset paging) is used, never both.
 /// </summary>
-public sealed record EventQuery(EventFilter Filter, EventOrder Order, int Limit, int Offset = 0, EventCursor? After = null);
+public sealed record EventQuery(EventCriteria Criteria, EventOrder Order, int Limit, int Offset = 0, EventCursor? After = null);
 
 /// <summary>One page of stored events, and how many events match in all.</summary>
 public sealed class EventPage(IReadOnlyList<StoredEvent> stored, long totalCount)

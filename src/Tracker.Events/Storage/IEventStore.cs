@@ -30,8 +30,15 @@ public interface IEventStore
     /// <summary>Deletes an event, only if its etag matches when one is given.</summary>
     Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken);
 
-    /// <summary>One page of the events matching a query, and how many match in all.</summary>
+    /// <summary>
+    /// One page of the events matching a query, and how many match in all. The whole query runs
+    /// in the database as parameterised SQL: the expression, the full-text words, the commit
+    /// position, the order (its keys, then the id) and the keyset position.
+    /// </summary>
     Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The commit position (<see cref="StoredEvent.Sequence"/>) of the event with this id, or null when there is none.</summary>
+    Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Whether the store answers now (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);

@@ -21,14 +21,14 @@ public abstract class EventStoreContractTests
     /// <summary>A new, migrated, empty store, private to the calling test.</summary>
     protected abstract Task<IEventStore> CreateStoreAsync();
 
-    public static TheoryData<EventSortField, bool> EveryOrder => new()
+    public static TheoryData<EventField, bool> EveryOrder => new()
     {
-        { EventSortField.CreatedAt, false },
-        { EventSortField.CreatedAt, true },
-        { EventSortField.EventTime, false },
-        { EventSortField.EventTime, true },
-        { EventSortField.Priority, false },
-        { EventSortField.Priority, true },
+        { EventField.CreatedAt, false },
+        { EventField.CreatedAt, true },
+        { EventField.StartDate, false },
+        { EventField.StartDate, true },
+        { EventField.Priority, false },
+        { EventField.Priority, true },
     };
 
     // ---- create, get, migrate ------------------------------------------------------------
@@ -450,7 +450,7 @@ public abstract class EventStoreContractTests
         var events = await CreateManyAsync(store, 7);
         var newestFirst = events.OrderByDescending(e => EventKeys.CreatedAtMicros(e)).ThenByDescending(e => e.Id, StringComparer.Ordinal).ToArray();
 
-        var page = await store.QueryAsync(new EventQuery(EventFilter.None, EventOrder.NewestFirst, Limit: 3, Offset: 3), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.NewestFirst, Limit: 3, Offset: 3), CancellationToken.None).Bounded();
 
         Assert.Equal(Ids(newestFirst.Skip(3).Take(3)), Ids(page.Events));
         Assert.Equal(7, page.TotalCount);
@@ -462,7 +462,7 @@ public abstract class EventStoreContractTests
         var store = await CreateStoreAsync().Bounded();
         await CreateManyAsync(store, 4);
 
-        var page = await store.QueryAsync(new EventQuery(EventFilter.None, EventOrder.NewestFirst, Limit: 10, Offset: 10), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.NewestFirst, Limit: 10, Offset: 10), CancellationToken.None).Bounded();
 
         Assert.Empty(page.Events);
         Assert.Equal(4, page.TotalCount);
@@ -477,7 +477,7 @@ public abstract class EventStoreContractTests
             await store.CreateAsync(NewEvent(a => a.Service = i % 2 == 0 ? "even" : "odd"), null, CancellationToken.None).Bounded();
         }
 
-        var page = await store.QueryAsync(new EventQuery(new EventFilter { Service = "even" }, EventOrder.NewestFirst, Limit: 2), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(new EventFilter { Service = "even" }.ToCriteria(), EventOrder.NewestFirst, Limit: 2), CancellationToken.None).Bounded();
 
         Assert.Equal(2, page.Events.Count);
         Assert.Equal(3, page.TotalCount);
@@ -488,24 +488,24 @@ public abstract class EventStoreContractTests
 
     [Theory]
     [MemberData(nameof(EveryOrder))]
-    public async Task QueryAsync_Order_SortsByKeyThenIdInTheSameDirection(EventSortField field, bool descending)
+    public async Task QueryAsync_Order_SortsByKeyThenIdInTheSameDirection(EventField field, bool descending)
     {
         var store = await CreateStoreAsync().Bounded();
         var events = await CreateWithTiesAsync(store);
-        var order = new EventOrder(field, descending);
+        var order = Orders.By(field, descending);
 
-        var page = await store.QueryAsync(new EventQuery(EventFilter.None, order, Limit: 100), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, order, Limit: 100), CancellationToken.None).Bounded();
 
         Assert.Equal(Ids(Expected(events, order)), Ids(page.Events));
     }
 
     [Theory]
     [MemberData(nameof(EveryOrder))]
-    public async Task QueryAsync_KeysetWalk_YieldsEveryEventOnceInOrder(EventSortField field, bool descending)
+    public async Task QueryAsync_KeysetWalk_YieldsEveryEventOnceInOrder(EventField field, bool descending)
     {
         var store = await CreateStoreAsync().Bounded();
         var events = await CreateWithTiesAsync(store);
-        var order = new EventOrder(field, descending);
+        var order = Orders.By(field, descending);
 
         var walked = await WalkAsync(store, EventFilter.None, order, pageSize: 4);
 
@@ -517,9 +517,9 @@ public abstract class EventStoreContractTests
     {
         var store = await CreateStoreAsync().Bounded();
         var events = await CreateManyAsync(store, 5);
-        var after = new EventCursor(EventKeys.CreatedAtMicros(events[2]), events[2].Id);
+        var after = Orders.After(events[2], EventOrder.NewestFirst);
 
-        var page = await store.QueryAsync(new EventQuery(EventFilter.None, EventOrder.NewestFirst, Limit: 10, After: after), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.NewestFirst, Limit: 10, After: after), CancellationToken.None).Bounded();
 
         Assert.Equal(5, page.TotalCount);
         Assert.Equal([events[1].Id, events[0].Id], Ids(page.Events));
@@ -540,7 +540,7 @@ public abstract class EventStoreContractTests
             }
         }
 
-        var order = new EventOrder(EventSortField.CreatedAt, Descending: false);
+        var order = Orders.By(EventField.CreatedAt, descending: false);
         var walked = await WalkAsync(store, new EventFilter { Owner = "ops" }, order, pageSize: 1);
 
         Assert.Equal(Ids(Expected(kept, order)), Ids(walked));
@@ -557,14 +557,14 @@ public abstract class EventStoreContractTests
         var added = 0;
         while (true)
         {
-            var page = await store.QueryAsync(new EventQuery(EventFilter.None, order, Limit: 3, After: after), CancellationToken.None).Bounded();
+            var page = await store.QueryAsync(new EventQuery(EventCriteria.All, order, Limit: 3, After: after), CancellationToken.None).Bounded();
             seen.AddRange(page.Events);
             if (page.Events.Count < 3)
             {
                 break;
             }
 
-            after = new EventCursor(EventKeys.SortKey(page.Events[^1], order.Field), page.Events[^1].Id);
+            after = Orders.After(page.Events[^1], order);
 
             // New events land on both sides of the cursor: newer ones and ones tied with it.
             await store.CreateAsync(NewEvent(createdAt: BaseTime.AddYears(1).AddSeconds(added++)), null, CancellationToken.None).Bounded();
@@ -587,7 +587,7 @@ public abstract class EventStoreContractTests
 
         var results = await Task.WhenAll(events.Select(e => Task.Run(() => store.CreateAsync(e, $"request-{e.Id}", CancellationToken.None)))).Bounded();
 
-        var page = await store.QueryAsync(new EventQuery(EventFilter.None, EventOrder.NewestFirst, Limit: 1000), CancellationToken.None).Bounded();
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.NewestFirst, Limit: 1000), CancellationToken.None).Bounded();
         Assert.Equal(200, page.TotalCount);
         Assert.Equal(Ids(events).Order(StringComparer.Ordinal), Ids(page.Events).Order(StringComparer.Ordinal));
         Assert.Equal(Ids(events), Ids(results));
@@ -696,8 +696,8 @@ public abstract class EventStoreContractTests
 
     private static IEnumerable<Event> Expected(IEnumerable<Event> events, EventOrder order)
     {
-        var sorted = events.OrderBy(e => EventKeys.SortKey(e, order.Field)).ThenBy(e => e.Id, StringComparer.Ordinal);
-        return order.Descending ? sorted.Reverse() : sorted;
+        var sorted = events.OrderBy(e => EventKeys.SortValue(new StoredEvent([], 0), e, order.Keys[0].Field).Number).ThenBy(e => e.Id, StringComparer.Ordinal);
+        return order.Keys[0].Descending ? sorted.Reverse() : sorted;
     }
 
     private static async Task<List<Event>> WalkAsync(IEventStore store, EventFilter filter, EventOrder order, int pageSize)
@@ -706,21 +706,21 @@ public abstract class EventStoreContractTests
         EventCursor? after = null;
         for (var guard = 0; guard < 1000; guard++)
         {
-            var page = await store.QueryAsync(new EventQuery(filter, order, pageSize, After: after), CancellationToken.None).Bounded();
+            var page = await store.QueryAsync(new EventQuery(filter.ToCriteria(), order, pageSize, After: after), CancellationToken.None).Bounded();
             all.AddRange(page.Events);
             if (page.Events.Count < pageSize)
             {
                 return all;
             }
 
-            after = new EventCursor(EventKeys.SortKey(page.Events[^1], order.Field), page.Events[^1].Id);
+            after = Orders.After(page.Events[^1], order);
         }
 
         throw new InvalidOperationException("The keyset walk did not end.");
     }
 
     private static Task<EventPage> QueryAllAsync(IEventStore store, EventFilter? filter = null) =>
-        store.QueryAsync(new EventQuery(filter ?? EventFilter.None, EventOrder.NewestFirst, Limit: 1000), CancellationToken.None).Bounded();
+        store.QueryAsync(new EventQuery((filter ?? EventFilter.None).ToCriteria(), EventOrder.NewestFirst, Limit: 1000), CancellationToken.None).Bounded();
 
     private static IEnumerable<string> Ids(IEnumerable<Event> events) => events.Select(e => e.Id);
 

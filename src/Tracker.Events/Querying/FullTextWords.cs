@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Tracker.Events.Validation;
+
+namespace Tracker.Events.Querying;
+
+/// <summary>
+/// Splits <c>q</c> into the words a full-text search matches: runs of letters, digits and
+/// combining marks (any script), lower-cased. Each must start a word of the title or message.
+/// Splitting here, not in the store, is what makes the words safe to hand to FTS5 and to
+/// PostgreSQL's to_tsquery: they hold no operator or quote.
+/// </summary>
+internal static class FullTextWords
+{
+    public const int MaxChars = 4096;
+    public const int MaxWords = 64;
+
+    public static IReadOnlyList<string> Split(string q, Violations violations)
+    {
+        if (q.Length == 0)
+        {
+            return [];
+        }
+
+        if (q.Length > MaxChars)
+        {
+            violations.Add("q", $"is {q.Length} characters long; at most {MaxChars} are allowed", ViolationReasons.TooLong);
+            return [];
+        }
+
+        var words = new List<string>();
+        var word = new StringBuilder();
+        foreach (var rune in q.EnumerateRunes())
+        {
+            if (IsWordRune(rune))
+            {
+                word.Append(rune.ToString().ToLowerInvariant());
+            }
+            else
+            {
+                Flush(word, words);
+            }
+        }
+
+        Flush(word, words);
+        if (words.Count == 0)
+        {
+            violations.Add("q", "has no word: give at least one letter or digit", ViolationReasons.InvalidFormat);
+        }
+        else if (words.Count > MaxWords)
+        {
+            violations.Add("q", $"has {words.Count} words; at most {MaxWords} are allowed", ViolationReasons.TooMany);
+        }
+
+        return words;
+    }
+
+    /// <summary>Whether a rune belongs to a word: a letter, a digit or a combining mark.</summary>
+    public static bool IsWordRune(Rune rune) =>
+        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+
+    private static void Flush(StringBuilder word, List<string> words)
+    {
+        if (word.Length > 0 && !words.Contains(word.ToString(), StringComparer.Ordinal))
+        {
+            words.Add(word.ToString());
+        }
+
+        word.Clear();
+    }
+}
