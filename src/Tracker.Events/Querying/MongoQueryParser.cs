@@ -1,6 +1,189 @@
+using System.Text.Json;
 using Tracker.Events.Storage;
+using Tracker.Events.Validation;
+
 namespace Tracker.Events.Querying;
-internal static class MongoQueryParser
+
+/// <summary>
+/// Parses a MongoDB-style JSON query, the dialect of the MWS events API, into the same
+/// <see cref="FilterNode"/> tree as <see cref="FilterParser"/> (issue 11, item 2):
+/// <code>
+/// query     = { key: condition, ... }                      (several keys: AND)
+/// key       = field path ("severity", "resources.name", "labels.team") | "$and" | "$or" | "$nor" | "$not"
+/// condition = literal                                       (equality)
+///           | { "$eq"|"$ne"|"$gt"|"$gte"|"$lt"|"$lte": literal, "$in"|"$nin": [literal...],
+///               "$exists": true|false, "$not": { operators } }
+/// </code>
+/// $and, $or and $nor take a non-empty array of queries; "$not" at the top takes a query.
+/// A null literal means "not set" ($eq) or "set" ($ne). Errors give the JSON path of what is
+/// wrong ($.severity.$in[2]), or the line and column of a syntax error.
+/// </summary>
+internal sealed class MongoQueryParser
 {
-    public static FilterParseResult Parse(string text) => throw new NotImplementedException("WIP");
+    private static readonly string[] Operators = ["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$not"];
+    private readonly FilterBinder _binder = new();
+
+    public static FilterParseResult Parse(string text)
+    {
+        if (text.Length > FilterBinder.MaxChars)
+        {
+            return FilterParseResult.Failed($"is {text.Length} characters long; at most {FilterBinder.MaxChars} are allowed", ViolationReasons.TooLong);
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = (FilterBinder.MaxDepth * 2) + 4 });
+        }
+        catch (JsonException e)
+        {
+            var where = $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}";
+            return FilterParseResult.Failed($"at {where}: is not valid JSON; expected an object such as {{\"service\":\"payments\"}}", ViolationReasons.InvalidFormat);
+        }
+
+        using (document)
+        {
+            try
+            {
+                return FilterParseResult.Of(new MongoQueryParser().Query(document.RootElement, "$", depth: 0));
+            }
+            catch (FilterSyntaxException e)
+            {
+                return FilterParseResult.Failed(e.Description, e.Reason);
+            }
+        }
+    }
+
+    private FilterNode Query(JsonElement element, string path, int depth)
+    {
+        FilterBinder.CheckDepth(depth, path);
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new FilterSyntaxException(path, $"expected an object of conditions, found {Kind(element)}");
+        }
+
+        var terms = new List<FilterNode>();
+        foreach (var property in element.EnumerateObject())
+        {
+            var at = Child(path, property.Name);
+            terms.Add(property.Name switch
+            {
+                "$and" => new AllOf(Queries(property.Value, at, depth)),
+                "$or" => new AnyOf(Queries(property.Value, at, depth)),
+                "$nor" => new Negation(new AnyOf(Queries(property.Value, at, depth))),
+                "$not" => new Negation(Query(property.Value, at, depth + 1)),
+                _ when property.Name.StartsWith('$') => throw new FilterSyntaxException(at, $"unknown operator \"{FilterBinder.Clip(property.Name)}\"; at the top: $and, $or, $nor, $not, or a field name", ViolationReasons.UnknownField),
+                _ => Condition(property.Name, property.Value, at, depth),
+            });
+        }
+
+        return terms.Count == 1 ? terms[0] : new AllOf(terms);
+    }
+
+    private List<FilterNode> Queries(JsonElement element, string path, int depth)
+    {
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() == 0)
+        {
+            throw new FilterSyntaxException(path, $"expected a non-empty array of queries, found {Kind(element)}");
+        }
+
+        return element.EnumerateArray().Select((item, i) => Query(item, $"{path}[{i}]", depth + 1)).ToList();
+    }
+
+    private FilterNode Condition(string field, JsonElement value, string path, int depth)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            return Compare(field, FilterOperator.Equal, value, path);
+        }
+
+        var names = value.EnumerateObject().Select(p => p.Name).ToArray();
+        if (names.Length == 0 || names.Any(n => !n.StartsWith('$')))
+        {
+            throw new FilterSyntaxException(path, $"expected a value or an object of operators ({string.Join(" ", Operators)}); to reach into a field, use a dotted path such as \"resources.name\" or \"labels.team\"");
+        }
+
+        return Operations(field, value, path, depth);
+    }
+
+    private FilterNode Operations(string field, JsonElement operators, string path, int depth)
+    {
+        FilterBinder.CheckDepth(depth, path);
+        var terms = new List<FilterNode>();
+        foreach (var op in operators.EnumerateObject())
+        {
+            var at = Child(path, op.Name);
+            terms.Add(op.Name switch
+            {
+                "$eq" => Compare(field, FilterOperator.Equal, op.Value, at),
+                "$ne" => Compare(field, FilterOperator.NotEqual, op.Value, at),
+                "$gt" => Compare(field, FilterOperator.Greater, op.Value, at),
+                "$gte" => Compare(field, FilterOperator.GreaterOrEqual, op.Value, at),
+                "$lt" => Compare(field, FilterOperator.Less, op.Value, at),
+                "$lte" => Compare(field, FilterOperator.LessOrEqual, op.Value, at),
+                "$in" => new AnyOf(In(field, op.Value, at)),
+                "$nin" => new Negation(new AnyOf(In(field, op.Value, at))),
+                "$exists" => op.Value.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? _binder.Exists(field, op.Value.GetBoolean(), at)
+                    : throw new FilterSyntaxException(at, $"expected true or false, found {Kind(op.Value)}"),
+                "$not" => op.Value.ValueKind == JsonValueKind.Object && op.Value.EnumerateObject().Any()
+                    ? new Negation(Operations(field, op.Value, at, depth + 1))
+                    : throw new FilterSyntaxException(at, $"expected an object of operators, found {Kind(op.Value)}"),
+                _ => throw new FilterSyntaxException(at, $"unknown operator \"{FilterBinder.Clip(op.Name)}\"; expected one of {string.Join(" ", Operators)}", ViolationReasons.UnknownField),
+            });
+        }
+
+        return terms.Count == 1 ? terms[0] : new AllOf(terms);
+    }
+
+    private List<FilterNode> In(string field, JsonElement values, string path)
+    {
+        if (values.ValueKind != JsonValueKind.Array)
+        {
+            throw new FilterSyntaxException(path, $"expected an array of values, found {Kind(values)}");
+        }
+
+        if (values.GetArrayLength() > FilterBinder.MaxInValues)
+        {
+            throw new FilterSyntaxException(path, $"has {values.GetArrayLength()} values; at most {FilterBinder.MaxInValues} are allowed", ViolationReasons.TooMany);
+        }
+
+        // One term for the whole list: $in is the cheap way to ask for many values.
+        _binder.CountTerm(path);
+        var binder = new FilterBinder(countsTerms: false);
+        return values.EnumerateArray().Select((value, i) => Compare(binder, field, FilterOperator.Equal, value, $"{path}[{i}]")).ToList();
+    }
+
+    private FilterNode Compare(string field, FilterOperator op, JsonElement value, string path) =>
+        Compare(_binder, field, op, value, path);
+
+    private static FilterNode Compare(FilterBinder binder, string field, FilterOperator op, JsonElement value, string path)
+    {
+        if (value.ValueKind == JsonValueKind.Null && op is FilterOperator.Equal or FilterOperator.NotEqual)
+        {
+            return binder.Exists(field, exists: op == FilterOperator.NotEqual, path);
+        }
+
+        var literal = value.ValueKind switch
+        {
+            JsonValueKind.String => new Literal(value.GetString()!, LiteralKind.Text),
+            JsonValueKind.Number => new Literal(value.GetRawText(), LiteralKind.Number),
+            JsonValueKind.True or JsonValueKind.False => new Literal(value.GetRawText(), LiteralKind.Boolean),
+            _ => throw new FilterSyntaxException(path, $"expected a string, a number or a boolean, found {Kind(value)}"),
+        };
+        return binder.Bind(field, op, literal, path, path);
+    }
+
+    private static string Child(string path, string name) =>
+        name.All(c => char.IsLetterOrDigit(c) || c is '_' or '$' or '.') && name.Length <= 64 ? $"{path}.{name}" : $"{path}[\"{FilterBinder.Clip(name)}\"]";
+
+    private static string Kind(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 }

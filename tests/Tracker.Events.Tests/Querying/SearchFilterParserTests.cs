@@ -2,6 +2,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Querying;
 using Tracker.Events.Storage;
 using Tracker.Events.Validation;
+using Tracker.Events.Tests.Support;
 using Xunit;
 
 namespace Tracker.Events.Tests.Querying;
@@ -11,7 +12,7 @@ public sealed class SearchFilterParserTests
     [Fact]
     public void Parse_EmptyRequest_NoFilter()
     {
-        Assert.Equal(EventFilter.None, Parse(new SearchEventsRequest()));
+        Assert.Equal("AND()", Parse(new SearchEventsRequest()));
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class SearchFilterParserTests
         });
 
         Assert.Equal(
-            new EventFilter
+            FilterText.Print(new EventFilter
             {
                 Source = "jenkins",
                 Type = Api.V1Alpha1.Type.Incident,
@@ -44,7 +45,7 @@ public sealed class SearchFilterParserTests
                 Owner = "ops",
                 From = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero),
                 To = new DateTimeOffset(2024, 1, 31, 12, 0, 0, TimeSpan.Zero),
-            },
+            }.ToCriteria().Where),
             filter);
     }
 
@@ -53,7 +54,7 @@ public sealed class SearchFilterParserTests
     {
         var filter = Parse(new SearchEventsRequest { StartDate = "2024-01-01", EndDate = "2024-01-31" });
 
-        Assert.Equal(new DateTimeOffset(2024, 1, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990), filter.To);
+        Assert.Equal(Window(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 1, 31, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_990)), filter);
     }
 
     [Fact]
@@ -61,8 +62,7 @@ public sealed class SearchFilterParserTests
     {
         var filter = Parse(new SearchEventsRequest { StartDate = "2024-01-15", EndDate = "2024-01-15" });
 
-        Assert.Equal(new DateTimeOffset(2024, 1, 15, 0, 0, 0, TimeSpan.Zero), filter.From);
-        Assert.Equal(new DateTimeOffset(2024, 1, 16, 0, 0, 0, TimeSpan.Zero).AddTicks(-10), filter.To);
+        Assert.Equal(Window(new DateTimeOffset(2024, 1, 15, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2024, 1, 16, 0, 0, 0, TimeSpan.Zero).AddTicks(-10)), filter);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class SearchFilterParserTests
     {
         var filter = Parse(new SearchEventsRequest { EndDate = "9999-12-31" });
 
-        Assert.Equal(DateTimeOffset.MaxValue, filter.To);
+        Assert.Equal(Window(null, DateTimeOffset.MaxValue), filter);
     }
 
     [Theory]
@@ -112,13 +112,17 @@ public sealed class SearchFilterParserTests
         Assert.Equal(["source", "service", "owner"], Violated(new SearchEventsRequest { Source = text, Service = text, Owner = text }));
     }
 
-    private static EventFilter Parse(SearchEventsRequest request)
+    /// <summary>The terms of a request, printed.</summary>
+    private static string Parse(SearchEventsRequest request)
     {
         var violations = new Violations();
-        var filter = SearchFilterParser.Parse(request, violations);
+        var terms = SearchFilterParser.Parse(request, violations);
         Assert.False(violations.Any, string.Join(", ", violations.Items.Select(v => v.Field)));
-        return filter;
+        return FilterText.Print(new AllOf(terms));
     }
+
+    private static string Window(DateTimeOffset? from, DateTimeOffset? to) =>
+        FilterText.Print(new AllOf(SearchFilterParser.TimeWindow(from, to).ToList()));
 
     private static string[] Violated(SearchEventsRequest request)
     {
