@@ -63,7 +63,7 @@ internal sealed class SearchCriteriaBuilder(IEventStore store)
         var sequence = await store.FindSequenceAsync(afterId, cancellationToken).ConfigureAwait(false);
         if (sequence is null)
         {
-            violations.Add("after_id", $"names no event: \"{afterId}\" does not exist (deleted, or never created)", ViolationReasons.NotFound);
+            violations.Add("after_id", $"names no event: \"{FilterBinder.Clip(afterId)}\" does not exist (deleted, or never created)", ViolationReasons.NotFound);
         }
 
         return sequence;
