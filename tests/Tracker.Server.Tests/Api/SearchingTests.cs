@@ -116,6 +116,45 @@ public sealed class SearchingTests(TrackerFactory factory) : IClassFixture<Track
     }
 
     [Fact]
+    public async Task ListEvents_AfterIdPollingWhileEightWritersCreate_SeesEveryEventExactlyOnce()
+    {
+        var run = NewRun();
+        var start = await CreateAsync(run, "start", EventType.Operation, Priority.P3, "poll");
+        var writers = Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            var ids = new List<string>();
+            for (var i = 0; i < 25; i++)
+            {
+                ids.Add((await CreateAsync(run, $"w{writer}-{i}", EventType.Operation, Priority.P3, "poll")).Id);
+            }
+
+            return ids;
+        })).ToArray();
+
+        var seen = new List<string>();
+        var last = start.Id;
+        var writing = Task.WhenAll(writers);
+        while (true)
+        {
+            var done = writing.IsCompleted;
+            var page = await _client.ListEventsAsync(new ListEventsRequest { AfterId = last, PageSize = 7, Filter = $"labels.run=\"{run}\"" }).ResponseAsync.Bounded();
+            seen.AddRange(page.Events.Select(e => e.Id));
+            if (page.Events.Count > 0)
+            {
+                last = page.Events[^1].Id;
+            }
+            else if (done)
+            {
+                break;
+            }
+        }
+
+        var created = (await writing).SelectMany(ids => ids).ToHashSet();
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.Equal(created.Order(), seen.Order());
+    }
+
+    [Fact]
     public async Task ListEvents_AfterIdWithPageTokens_WalksEveryLaterEventOnce()
     {
         var run = NewRun();
