@@ -4,26 +4,27 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
-/// Writes events within one write transaction (BEGIN IMMEDIATE): the row, its side rows and its
-/// seq, which comes from event_sequence inside the same transaction, so that an event committed
-/// later always has a larger one. The full text follows the row by trigger (migration 3). The
-/// statements are prepared once per transaction and reused for each event of a group commit.
+/// Writes events within one write transaction (BEGIN IMMEDIATE): the row, its search rows (full
+/// text and side rows) and its seq, which comes from event_sequence inside the same transaction,
+/// so that an event committed later always has a larger one. The statements are prepared once
+/// per transaction and reused for each event of a group commit.
 /// </summary>
 internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
 {
     private static readonly string InsertSql =
         $"INSERT INTO events (request_id, seq, {string.Join(", ", SqliteEventRow.Columns)}) VALUES ($request_id, $seq, {string.Join(", ", SqliteEventRow.Columns.Select(c => "$" + c))})";
 
-    // Every column but the id, which finds the row; the seq stays.
+    // Every column but the id, which found the row; the seq stays.
     private static readonly string ReplaceSql =
-        $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.Columns.Where(c => c != "id"))} WHERE id = $id AND etag = $expected_etag RETURNING seq";
+        $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.Columns.Where(c => c != "id"))} WHERE seq = $seq";
 
     // Only what migration 3 added: the older columns of a row written before it are right already.
     private static readonly string IndexSql =
         $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.SearchColumns)}, seq = $seq WHERE rowid = $rowid AND seq IS NULL";
 
-    private readonly SqliteSideRows _sideRows = new(connection, transaction);
+    private readonly SqliteSearchRows _searchRows = new(connection, transaction);
     private SqliteCommand? _findByRequestId;
+    private SqliteCommand? _findVersion;
     private SqliteCommand? _nextSequence;
     private SqliteCommand? _insert;
     private SqliteCommand? _replace;
@@ -48,33 +49,46 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         insert.Parameters.AddWithValue("$request_id", (object?)requestId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$seq", seq);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await _sideRows.InsertAsync(seq, e.Attributes, cancellationToken).ConfigureAwait(false);
+        await _searchRows.InsertAsync(seq, e, cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
     /// <summary>
-    /// Replaces the event if its stored etag is <paramref name="expectedEtag"/>, with its side rows;
-    /// false when it is gone or has another etag. The seq stays: it is the creation's position.
+    /// Replaces the event if its stored etag is <paramref name="expectedEtag"/>, with its search
+    /// rows; false when it is gone or has another etag. The seq stays: it is the creation's position.
     /// </summary>
     public async Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken)
     {
+        // Read first: the full-text index must be given the text it indexed to forget it.
+        var find = _findVersion ??= Command("SELECT seq, title, message FROM events WHERE id = $id AND etag = $expected_etag");
+        find.Parameters.Clear();
+        find.Parameters.AddWithValue("$id", updated.Id);
+        find.Parameters.AddWithValue("$expected_etag", expectedEtag);
+        long seq;
+        string title, message;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            (seq, title, message) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+
         var replace = _replace ??= Command(ReplaceSql);
         replace.Parameters.Clear();
         SqliteEventRow.Bind(replace.Parameters, updated);
-        replace.Parameters.AddWithValue("$expected_etag", expectedEtag);
-        if (await replace.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long seq)
-        {
-            return false;
-        }
-
-        await _sideRows.DeleteAsync(seq, cancellationToken).ConfigureAwait(false);
-        await _sideRows.InsertAsync(seq, updated.Attributes, cancellationToken).ConfigureAwait(false);
+        replace.Parameters.AddWithValue("$seq", seq);
+        await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
+        await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
-    /// Indexes a row written before migration 3 (its seq is NULL): fills the columns and side rows
-    /// that step added from its document, and gives it the next seq. A row indexed meanwhile is
+    /// Indexes a row written before migration 3 (its seq is NULL): fills the columns and search
+    /// rows that step added from its document, and gives it the next seq. A row indexed meanwhile is
     /// left as it is.
     /// </summary>
     public async Task IndexAsync(long rowid, Event stored, CancellationToken cancellationToken)
@@ -87,13 +101,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         index.Parameters.AddWithValue("$rowid", rowid);
         if (await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
         {
-            await _sideRows.InsertAsync(seq, stored.Attributes, cancellationToken).ConfigureAwait(false);
+            await _searchRows.InsertAsync(seq, stored, cancellationToken).ConfigureAwait(false);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _findByRequestId, _nextSequence, _insert, _replace, _index })
+        foreach (var command in new[] { _findByRequestId, _findVersion, _nextSequence, _insert, _replace, _index })
         {
             if (command is not null)
             {
@@ -101,7 +115,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
             }
         }
 
-        await _sideRows.DisposeAsync().ConfigureAwait(false);
+        await _searchRows.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<long> NextSequenceAsync(CancellationToken cancellationToken)

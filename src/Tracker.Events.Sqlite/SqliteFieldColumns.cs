@@ -54,8 +54,8 @@ internal static class SqliteFieldColumns
     /// </summary>
     public static (string Table, string Column, string? Rows) Many(EventField field) => field switch
     {
-        EventField.StakeHolders => ("event_repeated_values", "value", $"field = '{SqliteSideRows.StakeHolders}'"),
-        EventField.Notifications => ("event_repeated_values", "value", $"field = '{SqliteSideRows.Notifications}'"),
+        EventField.StakeHolders => ("event_repeated_values", "value", $"field = '{SqliteSearchRows.StakeHolders}'"),
+        EventField.Notifications => ("event_repeated_values", "value", $"field = '{SqliteSearchRows.Notifications}'"),
         EventField.ResourceKind => ("event_resources", "kind", null),
         EventField.ResourceId => ("event_resources", "id", null),
         EventField.ResourceName => ("event_resources", "name", null),

@@ -117,20 +117,10 @@ internal static class SqliteMigrations
                 tokenize = 'unicode61 remove_diacritics 0'
             );
 
-            -- The full-text index follows the rows it indexes. An external-content 'delete' must be
-            -- given exactly the text that was indexed, hence the old values, and rows without seq
-            -- (not indexed yet) are skipped.
-            CREATE TRIGGER events_indexed_on_insert AFTER INSERT ON events WHEN new.seq IS NOT NULL BEGIN
-                INSERT INTO events_fts (rowid, title, message) VALUES (new.seq, new.title, new.message);
-            END;
-            CREATE TRIGGER events_reindexed_on_update AFTER UPDATE OF title, message, seq ON events
-            WHEN old.seq IS NOT new.seq OR old.title IS NOT new.title OR old.message IS NOT new.message BEGIN
-                INSERT INTO events_fts (events_fts, rowid, title, message)
-                    SELECT 'delete', old.seq, old.title, old.message WHERE old.seq IS NOT NULL;
-                INSERT INTO events_fts (rowid, title, message)
-                    SELECT new.seq, new.title, new.message WHERE new.seq IS NOT NULL;
-            END;
-            -- A deleted event takes its side rows and full text with it, whoever deletes it.
+            -- SqliteSearchRows writes the full text and side rows with each row (explicitly: an FTS5
+            -- insert inside a trigger is several times slower). A deleted event takes them with it,
+            -- whoever deletes it. An external-content 'delete' is given exactly the text indexed,
+            -- the row's; rows without seq (not indexed yet) have none.
             CREATE TRIGGER events_unindexed_on_delete AFTER DELETE ON events WHEN old.seq IS NOT NULL BEGIN
                 INSERT INTO events_fts (events_fts, rowid, title, message) VALUES ('delete', old.seq, old.title, old.message);
                 DELETE FROM event_labels WHERE seq = old.seq;
