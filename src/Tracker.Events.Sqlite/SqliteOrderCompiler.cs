@@ -4,7 +4,9 @@ namespace Tracker.Events.Sqlite;
 
 /// <summary>
 /// Compiles an <see cref="EventOrder"/>: its ORDER BY (the keys in turn, then the id in the first
-/// key's direction, AIP-132), and the keyset condition of the rows strictly after a cursor.
+/// key's direction, AIP-132), and the keyset condition of the rows strictly after a cursor. A key
+/// that no two events share (seq, id) ends the order: what would follow it never decides, and
+/// leaving it out lets the key's own index give the order, with no sort of ties.
 /// </summary>
 internal sealed class SqliteOrderCompiler(SqliteQueryParameters parameters)
 {
@@ -26,13 +28,13 @@ internal sealed class SqliteOrderCompiler(SqliteQueryParameters parameters)
         }
 
         var keys = Keys(order);
-        var values = cursor.Keys.Select(Value).Append(parameters.Add(cursor.Id)).ToArray();
-        if (keys.All(k => k.Descending == order.IdDescending))
+        var values = keys.Select(k => k.CursorIndex is { } i ? Value(cursor.Keys[i]) : parameters.Add(cursor.Id)).ToArray();
+        if (keys.All(k => k.Descending == keys[0].Descending))
         {
-            return $"({string.Join(", ", keys.Select(k => k.Expression))}) {Beyond(order.IdDescending)} ({string.Join(", ", values)})";
+            return $"({string.Join(", ", keys.Select(k => k.Expression))}) {Beyond(keys[0].Descending)} ({string.Join(", ", values)})";
         }
 
-        var condition = $"id {Beyond(order.IdDescending)} {values[^1]}";
+        var condition = $"{keys[^1].Expression} {Beyond(keys[^1].Descending)} {values[^1]}";
         for (var i = keys.Length - 2; i >= 0; i--)
         {
             condition = $"({keys[i].Expression} {Beyond(keys[i].Descending)} {values[i]} OR ({keys[i].Expression} = {values[i]} AND {condition}))";
@@ -41,22 +43,32 @@ internal sealed class SqliteOrderCompiler(SqliteQueryParameters parameters)
         return condition;
     }
 
-    private static (string Expression, bool Descending)[] Keys(EventOrder order)
+    /// <summary>The sort expressions, each with its direction and the cursor value it compares with (none: the id).</summary>
+    private static (string Expression, bool Descending, int? CursorIndex)[] Keys(EventOrder order)
     {
         if (order.Keys.Count == 0)
         {
             throw new ArgumentException("An order needs at least one key.", nameof(order));
         }
 
-        foreach (var key in order.Keys)
+        var keys = new List<(string, bool, int?)>();
+        for (var i = 0; i < order.Keys.Count; i++)
         {
+            var key = order.Keys[i];
             if (key.Field != EventField.Sequence && !EventFields.Info(key.Field).Sortable)
             {
                 throw new ArgumentException($"{key.Field} has many values and does not sort.", nameof(order));
             }
+
+            keys.Add((SqliteFieldColumns.Sort(key.Field), key.Descending, i));
+            if (key.Field is EventField.Sequence or EventField.Id)
+            {
+                return [.. keys];
+            }
         }
 
-        return [.. order.Keys.Select(k => (SqliteFieldColumns.Sort(k.Field), k.Descending)), ("id", order.IdDescending)];
+        keys.Add(("id", order.IdDescending, null));
+        return [.. keys];
     }
 
     private static string Beyond(bool descending) => descending ? "<" : ">";
