@@ -23,7 +23,7 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
     private SqliteCommand? _insertLabel;
     private SqliteCommand? _insertResource;
     private SqliteCommand? _insertRepeated;
-    private SqliteCommand? _delete;
+    private SqliteCommand? _deleteSideRows;
 
     /// <summary>Indexes <paramref name="e"/> under <paramref name="seq"/>: its full text and its side rows.</summary>
     public async Task InsertAsync(long seq, Event e, CancellationToken cancellationToken)
@@ -45,19 +45,19 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
         deleteText.Parameters.AddWithValue("$message", indexedMessage);
         await deleteText.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-        var delete = _delete ??= Command("""
+        var deleteSideRows = _deleteSideRows ??= Command("""
             DELETE FROM event_labels WHERE seq = $seq;
             DELETE FROM event_resources WHERE seq = $seq;
             DELETE FROM event_repeated_values WHERE seq = $seq;
             """);
-        delete.Parameters.Clear();
-        delete.Parameters.AddWithValue("$seq", seq);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        deleteSideRows.Parameters.Clear();
+        deleteSideRows.Parameters.AddWithValue("$seq", seq);
+        await deleteSideRows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _insertText, _deleteText, _insertLabel, _insertResource, _insertRepeated, _delete })
+        foreach (var command in new[] { _insertText, _deleteText, _insertLabel, _insertResource, _insertRepeated, _deleteSideRows })
         {
             if (command is not null)
             {
