@@ -114,7 +114,7 @@ internal static class SqliteMigrations
             CREATE VIRTUAL TABLE events_fts USING fts5(
                 title, message,
                 content = 'events', content_rowid = 'seq',
-                tokenize = 'unicode61 remove_diacritics 0'
+                tokenize = 'unicode61 remove_diacritics 0 categories ''L* N* M*'''
             );
 
             -- SqliteSearchRows writes the full text and side rows with each row (explicitly: an FTS5
