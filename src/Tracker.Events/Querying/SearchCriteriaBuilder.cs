@@ -60,6 +60,12 @@ internal sealed class SearchCriteriaBuilder(IEventStore store)
             return null;
         }
 
+        if (NulCharacters.In(afterId))
+        {
+            violations.Add("after_id", NulCharacters.Rule, ViolationReasons.InvalidFormat);
+            return null;
+        }
+
         var sequence = await store.FindSequenceAsync(afterId, cancellationToken).ConfigureAwait(false);
         if (sequence is null)
         {
