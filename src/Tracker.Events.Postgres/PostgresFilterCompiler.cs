@@ -21,9 +21,10 @@ internal sealed class PostgresFilterCompiler(PositionalParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(criteria);
         var conditions = new List<string> { Compile(criteria.Where) };
-        if (criteria.Words.Count > 0)
+        var words = criteria.Words.Where(w => w.Length > 0).ToArray();
+        if (words.Length > 0)
         {
-            conditions.Add($"{SearchWords.Vector} @@ {parameters.Text(SearchWords.Query(criteria.Words))}::tsquery");
+            conditions.Add($"{SearchWords.Vector} @@ {parameters.Text(SearchWords.Query(words))}::tsquery");
         }
 
         if (criteria.AfterSequence is { } after)
