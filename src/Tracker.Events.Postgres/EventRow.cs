@@ -16,34 +16,34 @@ internal static class EventRow
     /// <summary>Every column computed from an event, in the order of <see cref="ValueColumns"/>.</summary>
     public static IReadOnlyList<EventColumn> Columns { get; } =
     [
-        Number("created_at_us", (e, _) => EventKeys.CreatedAtMicros(e)),
-        Number("event_time_us", (e, _) => EventKeys.EventTimeMicros(e)),
-        Integer("priority", (_, a) => (int)a.Priority),
-        Integer("type", (_, a) => (int)a.Type),
-        Integer("status", (_, a) => (int)a.Status),
-        Integer("environment", (_, a) => (int)a.Environment),
-        Integer("impact", (_, a) => (int)a.Impact),
-        Text("service", (_, a) => a.Service),
-        Text("source", (_, a) => a.Source),
-        Text("owner", (_, a) => a.Owner),
-        Text("etag", (e, _) => e.Etag),
+        Int64Column("created_at_us", (e, _) => EventKeys.CreatedAtMicros(e)),
+        Int64Column("event_time_us", (e, _) => EventKeys.EventTimeMicros(e)),
+        Int32Column("priority", (_, a) => (int)a.Priority),
+        Int32Column("type", (_, a) => (int)a.Type),
+        Int32Column("status", (_, a) => (int)a.Status),
+        Int32Column("environment", (_, a) => (int)a.Environment),
+        Int32Column("impact", (_, a) => (int)a.Impact),
+        TextColumn("service", (_, a) => a.Service),
+        TextColumn("source", (_, a) => a.Source),
+        TextColumn("owner", (_, a) => a.Owner),
+        TextColumn("etag", (e, _) => e.Etag),
         new EventColumn<byte[]>("document", "bytea", NpgsqlDbType.Bytea, (e, _) => e.ToByteArray()),
 
         // Issue 11 (migration 3): every other field a filter or an order reads.
-        Number("updated_at_us", (e, _) => EventKeys.ToMicros(e.UpdatedAt)),
-        Text("title", (e, _) => e.Title),
-        Text("message", (_, a) => a.Message),
-        Text("related_id", (_, a) => a.RelatedId),
-        Text("reason", (_, a) => a.Reason),
-        Integer("severity", (_, a) => (int)a.Severity),
-        Integer("code", (_, a) => a.Code),
-        Integer("notification", (_, a) => a.Notification ? 1 : 0),
-        OptionalNumber("start_date_us", (_, a) => a.StartDate is { } start ? EventKeys.ToMicros(start) : null),
-        OptionalNumber("end_date_us", (_, a) => a.EndDate is { } end ? EventKeys.ToMicros(end) : null),
-        Json("stake_holders", (_, a) => EventJson.Strings(a.StakeHolders)),
-        Json("notifications", (_, a) => EventJson.Strings(a.Notifications)),
-        Json("resources", (_, a) => EventJson.Resources(a.Resources)),
-        Json("labels", (_, a) => EventJson.Labels(a.Labels)),
+        Int64Column("updated_at_us", (e, _) => EventKeys.ToMicros(e.UpdatedAt)),
+        TextColumn("title", (e, _) => e.Title),
+        TextColumn("message", (_, a) => a.Message),
+        TextColumn("related_id", (_, a) => a.RelatedId),
+        TextColumn("reason", (_, a) => a.Reason),
+        Int32Column("severity", (_, a) => (int)a.Severity),
+        Int32Column("code", (_, a) => a.Code),
+        Int32Column("notification", (_, a) => a.Notification ? 1 : 0),
+        OptionalInt64Column("start_date_us", (_, a) => a.StartDate is { } start ? EventKeys.ToMicros(start) : null),
+        OptionalInt64Column("end_date_us", (_, a) => a.EndDate is { } end ? EventKeys.ToMicros(end) : null),
+        JsonColumn("stake_holders", (_, a) => EventJson.Strings(a.StakeHolders)),
+        JsonColumn("notifications", (_, a) => EventJson.Strings(a.Notifications)),
+        JsonColumn("resources", (_, a) => EventJson.Resources(a.Resources)),
+        JsonColumn("labels", (_, a) => EventJson.Labels(a.Labels)),
         new EventColumn<string>("search_words", "text", NpgsqlDbType.Text, (e, a) => SearchWords.Of(e.Title, a.Message)),
     ];
 
@@ -81,13 +81,13 @@ internal static class EventRow
     public static Event Read(NpgsqlDataReader reader, int ordinal) =>
         Event.Parser.ParseFrom(reader.GetFieldValue<byte[]>(ordinal));
 
-    private static EventColumn<long> Number(string name, Func<Event, EventAttributes, long> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
+    private static EventColumn<long> Int64Column(string name, Func<Event, EventAttributes, long> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
 
-    private static EventColumn<long?> OptionalNumber(string name, Func<Event, EventAttributes, long?> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
+    private static EventColumn<long?> OptionalInt64Column(string name, Func<Event, EventAttributes, long?> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
 
-    private static EventColumn<int> Integer(string name, Func<Event, EventAttributes, int> read) => new(name, "integer", NpgsqlDbType.Integer, read);
+    private static EventColumn<int> Int32Column(string name, Func<Event, EventAttributes, int> read) => new(name, "integer", NpgsqlDbType.Integer, read);
 
-    private static EventColumn<string> Text(string name, Func<Event, EventAttributes, string> read) => new(name, "text", NpgsqlDbType.Text, read);
+    private static EventColumn<string> TextColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "text", NpgsqlDbType.Text, read);
 
-    private static EventColumn<string> Json(string name, Func<Event, EventAttributes, string> read) => new(name, "jsonb", NpgsqlDbType.Jsonb, read);
+    private static EventColumn<string> JsonColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "jsonb", NpgsqlDbType.Jsonb, read);
 }

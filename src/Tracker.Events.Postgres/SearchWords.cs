@@ -7,9 +7,10 @@ namespace Tracker.Events.Postgres;
 /// Full text on PostgreSQL. The words of an event's title and message are cut in C# by
 /// <see cref="FullTextWords"/>' rule (runs of letters, digits and marks, lower-cased
 /// invariantly) and stored space-separated in search_words; the GIN index and the queries read
-/// them as <see cref="Vector"/>, whose lexemes are those words exactly. to_tsvector would cut
-/// and fold them by the database's locale instead: under the C locale it neither lower-cases
-/// "Привет" nor splits "example.com", so a q word would not find what the SQLite store finds.
+/// them as <see cref="Vector"/>, whose lexemes are those words exactly. to_tsvector('simple', ...)
+/// would cut and fold them its own way: it keeps "example.com" or "v1.2" as one token, and under
+/// the C locale it lower-cases ASCII only ("Привет" stays capitalised), so a q word would miss
+/// events the SQLite store finds.
 /// </summary>
 internal static class SearchWords
 {
