@@ -5,7 +5,7 @@ namespace Tracker.Events.Postgres;
 /// <summary>
 /// Turns <see cref="EventCriteria"/> into one boolean SQL expression over the events table,
 /// every value a typed parameter. Each node compiles to an expression that is never NULL (an
-/// unset end_date or an absent label makes a comparison false, not unknown), so NOT means
+/// unset end_date or an absent label makes a comparison false, not NULL), so NOT means
 /// "does not hold". Text compares in the "C" collation, by code point as UTF-8 bytes do; the
 /// wildcards use starts_with, right and strpos, never LIKE, so '%', '_' and '\' are data.
 /// Equality on labels, resources and the repeated fields is written with @>, and label
@@ -42,23 +42,23 @@ internal sealed class PostgresFilterCompiler(PositionalParameters parameters)
         AnyOf { Terms.Count: 0 } => "false",
         AnyOf any => "(" + string.Join(" OR ", any.Terms.Select(Compile)) + ")",
         Negation negation => "(NOT " + Compile(negation.Term) + ")",
-        Comparison comparison => Comparison(comparison),
-        Presence presence => Presence(presence),
+        Comparison comparison => CompileComparison(comparison),
+        Presence presence => CompilePresence(presence),
         _ => throw new ArgumentOutOfRangeException(nameof(node), node, "Unknown filter node."),
     };
 
-    private string Comparison(Comparison c) => c.Field switch
+    private string CompileComparison(Comparison c) => c.Field switch
     {
         EventField.Labels => LabelComparison(c),
         EventField.StakeHolders or EventField.Notifications => ElementComparison(EventFieldSql.ArrayColumn(c.Field), c),
         EventField.ResourceKind or EventField.ResourceId or EventField.ResourceName or EventField.ResourceNamespace => ResourceComparison(EventFieldSql.ResourceKey(c.Field), c),
-        EventField.EndDate => $"COALESCE({NumberCondition("end_date_us", c)}, false)",
+        EventField.EndDate => $"COALESCE({NumberCondition(EventFieldSql.Column(c.Field), c)}, false)",
         EventField.Sequence => throw new ArgumentOutOfRangeException(nameof(c), c.Field, "Sequence is not a filter field."),
         _ when EventFieldSql.IsText(c.Field) => TextCondition(EventFieldSql.Column(c.Field), c.Comparator, TextValue(c)),
         _ => NumberCondition(EventFieldSql.Column(c.Field), c),
     };
 
-    private string Presence(Presence p) => p.Field switch
+    private string CompilePresence(Presence p) => p.Field switch
     {
         EventField.Labels => $"labels ? {parameters.Text(LabelKey(p.LabelKey))}",
         EventField.StakeHolders or EventField.Notifications => $"{EventFieldSql.ArrayColumn(p.Field)} <> '[]'::jsonb",
@@ -72,14 +72,17 @@ internal sealed class PostgresFilterCompiler(PositionalParameters parameters)
         _ => $"{EventFieldSql.Column(p.Field)} <> 0",
     };
 
-    /// <summary>The value of the label's key; an absent key compares false.</summary>
+    /// <summary>
+    /// The value of the label's key. An absent key compares false: "labels ? key" is false
+    /// then, and lets the GIN index narrow the rows the other comparators read.
+    /// </summary>
     private string LabelComparison(Comparison c)
     {
         var key = parameters.Text(LabelKey(c.LabelKey));
         var value = TextValue(c);
         return c.Comparator == Comparator.Equal
             ? $"labels @> jsonb_build_object({key}, {parameters.Text(value)})"
-            : $"COALESCE({TextCondition($"(labels ->> {key}){Binary}", c.Comparator, value)}, false)";
+            : $"(labels ? {key} AND {TextCondition($"(labels ->> {key}){Binary}", c.Comparator, value)})";
     }
 
     /// <summary>Holds when any element of the jsonb array of strings does.</summary>

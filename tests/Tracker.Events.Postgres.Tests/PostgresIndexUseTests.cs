@@ -19,6 +19,7 @@ public sealed class PostgresIndexUseTests(PostgresIndexUseTests.Data data, ITest
     {
         { "label equality", ["events_labels"] },
         { "label presence", ["events_labels"] },
+        { "label prefix", ["events_labels"] },
         { "full text", ["events_words"] },
         { "three-term OR", ["BitmapOr", "events_labels", "events_stake_holders", "Index Cond: (service = "] },
         { "resource equality", ["events_resources"] },
@@ -41,6 +42,7 @@ public sealed class PostgresIndexUseTests(PostgresIndexUseTests.Data data, ITest
         {
             "label equality" => new EventCriteria(Label("team", Comparator.Equal, "team-7"), []),
             "label presence" => new EventCriteria(HasLabel("rare"), []),
+            "label prefix" => new EventCriteria(Label("rare", Comparator.Prefix, "y"), []),
             "full text" => new EventCriteria(And(), ["zebr"]),
             "three-term OR" => new EventCriteria(Or(Label("team", Comparator.Equal, "team-7"), Text(EventField.StakeHolders, Comparator.Equal, "holder-3"), Text(EventField.Service, Comparator.Equal, "svc-rare")), []),
             "resource equality" => new EventCriteria(Text(EventField.ResourceName, Comparator.Equal, "pod-77"), []),
