@@ -60,7 +60,8 @@ internal sealed class PostgresFilterCompiler(PositionalParameters parameters)
 
     private string CompilePresence(Presence p) => p.Field switch
     {
-        EventField.Labels => $"labels ? {parameters.Text(LabelKey(p.LabelKey))}",
+        EventField.Labels when p.LabelKey is null => "labels <> '{}'::jsonb",
+        EventField.Labels => $"labels ? {parameters.Text(p.LabelKey)}",
         EventField.StakeHolders or EventField.Notifications => $"{EventFieldSql.ArrayColumn(p.Field)} <> '[]'::jsonb",
         EventField.ResourceKind or EventField.ResourceId or EventField.ResourceName or EventField.ResourceNamespace =>
             $"EXISTS (SELECT 1 FROM jsonb_array_elements(resources) AS resource(value) WHERE resource.value ->> '{EventFieldSql.ResourceKey(p.Field)}' <> '')",

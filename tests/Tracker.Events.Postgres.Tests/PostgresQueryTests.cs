@@ -118,6 +118,8 @@ public sealed class PostgresQueryTests(SearchableStoreFixture fixture) : IClassF
         ["labels.team = data"] = (Label("team", Comparator.Equal, "data"), "e2 e9 e11"),
         ["labels.tier = \"\""] = (Label("tier", Comparator.Equal, ""), "e1"),
         ["labels.tier present, even empty"] = (HasLabel("tier"), "e1 e7"),
+        ["any label present"] = (Has(EventField.Labels), "e1 e2 e3 e4 e7 e8 e9 e10 e11 e12"),
+        ["no label at all"] = (Not(Has(EventField.Labels)), "e5 e6"),
         ["labels.team absent"] = (Not(HasLabel("team")), "e3 e5 e6 e10 e12"),
         ["NOT labels.team = includes absent keys"] = (Not(Label("team", Comparator.Equal, "core")), "e2 e3 e4 e5 e6 e7 e9 e10 e11 e12"),
         ["labels.team >"] = (Label("team", Comparator.Greater, "d"), "e2 e4 e7 e9 e11"),
