@@ -47,7 +47,7 @@ public sealed class SearchingTests(TrackerFactory factory) : IClassFixture<Track
         await CreateAsync(run, "Disk 80%", EventType.Incident, Priority.P3, "db", Severity.Normal);
 
         var filter = $"labels.run=\"{run}\" severity>SEVERITY_NORMAL";
-        var query = $$"""{"labels.run":"{{run}}","severity":{"$in":["SEVERITY_ERROR","SEVERITY_ALERT"]}}""";
+        var query = $$$"""{"labels.run":"{{{run}}}","severity":{"$in":["SEVERITY_ERROR","SEVERITY_ALERT"]}}""";
         var byFilter = (await _http.GetRestAsync($"/api/v1alpha1/events/search?service=db&filter={Uri.EscapeDataString(filter)}")).Expect(HttpStatusCode.OK);
         var byQuery = (await _http.GetRestAsync($"/api/v1alpha1/events/search?service=db&query={Uri.EscapeDataString(query)}")).Expect(HttpStatusCode.OK);
         var overGrpc = await _client.SearchEventsAsync(new SearchEventsRequest { Service = "db", Query = query }).ResponseAsync.Bounded();

@@ -109,7 +109,7 @@ public sealed class RestBadInputTests(TrackerFactory factory) : IClassFixture<Tr
     [InlineData("/api/v1alpha1/events/list?perPage=99999999999")]
     [InlineData("/api/v1alpha1/events/search?startDate=yesterday")]
     [InlineData("/api/v1alpha1/events/today?timeZone=Mars/Olympus")]
-    [InlineData("/api/v1alpha1/events/list?orderBy=title")]
+    [InlineData("/api/v1alpha1/events/list?orderBy=labels")]
     public async Task Query_MalformedValue_400(string path)
     {
         await AssertRefusedAsync(() => _http.GetRestAsync(path));

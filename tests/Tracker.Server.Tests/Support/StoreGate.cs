@@ -60,6 +60,8 @@ public sealed class StoreGate
             return await inner.QueryAsync(query, cancellationToken);
         }
 
+        public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => inner.FindSequenceAsync(id, cancellationToken);
+
         public async Task<bool> IsReachableAsync(CancellationToken cancellationToken) =>
             gate.Reachable && await inner.IsReachableAsync(cancellationToken);
     }
