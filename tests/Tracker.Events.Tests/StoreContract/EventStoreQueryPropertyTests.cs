@@ -17,7 +17,9 @@ namespace Tracker.Events.Tests.StoreContract;
 /// returns what <see cref="ReferenceEvaluator"/> computes from the issue 11 spec: the same ids in
 /// the same order and the same TotalCount, in one page, in a keyset walk whose cursors are built
 /// from the last row's <see cref="EventKeys.SortValue"/>, and in one more page at an offset or
-/// after an arbitrary cursor. Each event set goes into a fresh store and serves many queries.
+/// after an arbitrary cursor. Each event set goes into a fresh store (created one by one, then
+/// some events replaced by new versions and some deleted, so indexes and side tables must follow)
+/// and serves many queries.
 /// The cases come from <see cref="PropertySeed"/>: fixed, or TRACKER_PROPERTY_SEED; a failure
 /// names the seed and the case, shrunk to the least expression that still fails.
 /// </summary>
@@ -47,10 +49,11 @@ public abstract class EventStoreQueryPropertyTests(ITestOutputHelper output)
         {
             var pcg = new PCG((uint)set, seed);
             var events = QueryGenerators.Events(MinEvents, MaxEvents).Draw(pcg);
+            var changes = QueryGenerators.Changes(events).Draw(pcg);
             sets++;
-            var queries = QueryGenerators.Query(events, depth: 4);
             var store = await CreateStoreAsync().Bounded();
-            var rows = await InsertAsync(store, events);
+            var rows = await StoreAsync(store, events, changes);
+            var queries = QueryGenerators.Query(rows.Select(r => r.Event).ToArray(), depth: 4);
             for (var i = 0; i < QueriesPerSet && failures.Count < MaxReported; i++)
             {
                 var query = queries.Draw(pcg);
@@ -254,22 +257,52 @@ public abstract class EventStoreQueryPropertyTests(ITestOutputHelper output)
     // ---- the events -----------------------------------------------------------------------------------
 
     /// <summary>
-    /// Stores the events one by one, and reads back their commit positions, which must increase
-    /// in the order they were created (the spec's seq), and their documents, which must be the events.
+    /// Creates the events one by one, then replaces some with new versions and deletes others.
+    /// Checks on the way what the spec says of commit positions: they increase in the order events
+    /// were created, updates keep them, deletes take them away (FindSequenceAsync finds nothing);
+    /// and that the stored documents are the events. Returns the events left, in commit order.
     /// </summary>
-    private static async Task<IReadOnlyList<ReferenceRow>> InsertAsync(IEventStore store, IReadOnlyList<Event> events)
+    private static async Task<IReadOnlyList<ReferenceRow>> StoreAsync(IEventStore store, IReadOnlyList<Event> events, IReadOnlyList<EventChange?> changes)
     {
         foreach (var e in events)
         {
             await store.CreateAsync(e, null, CancellationToken.None).Bounded();
         }
 
-        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.CommitOrder, Limit: events.Count + 1), CancellationToken.None).Bounded();
-        Assert.Equal(events.Select(e => e.Id), page.Events.Select(e => e.Id));
-        Assert.Equal(events, page.Events);
-        var sequences = page.Stored.Select(s => s.Sequence).ToArray();
-        Assert.True(sequences.Zip(sequences.Skip(1)).All(p => p.First < p.Second), $"Sequences do not increase in commit order: {string.Join(", ", sequences)}");
-        Assert.Equal(sequences[^1], await store.FindSequenceAsync(events[^1].Id, CancellationToken.None).Bounded());
-        return events.Select((e, i) => new ReferenceRow(e, sequences[i])).ToArray();
+        var created = await CommitOrderAsync(store, events.Count);
+        Assert.Equal(events.Select(e => e.Id), created.Select(r => r.Id));
+        Assert.Equal(events, created.Select(r => r.Event));
+        Assert.True(created.Zip(created.Skip(1)).All(p => p.First.Sequence < p.Second.Sequence), $"Sequences do not increase in commit order: {string.Join(", ", created.Select(r => r.Sequence))}");
+
+        var left = new List<ReferenceRow>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (changes[i] is not { } change)
+            {
+                left.Add(created[i]);
+            }
+            else if (change.NewVersion is { } next)
+            {
+                Assert.True(await store.ReplaceAsync(next, events[i].Etag, CancellationToken.None).Bounded(), $"ReplaceAsync of {next.Id} failed.");
+                left.Add(created[i] with { Event = next });
+            }
+            else
+            {
+                Assert.Equal(DeleteOutcome.Deleted, await store.DeleteAsync(events[i].Id, events[i].Etag, CancellationToken.None).Bounded());
+                Assert.Null(await store.FindSequenceAsync(events[i].Id, CancellationToken.None).Bounded());
+            }
+        }
+
+        var stored = await CommitOrderAsync(store, events.Count);
+        Assert.Equal(left.Select(r => (r.Id, r.Sequence)), stored.Select(r => (r.Id, r.Sequence)));
+        Assert.Equal(left.Select(r => r.Event), stored.Select(r => r.Event));
+        Assert.Equal(left[^1].Sequence, await store.FindSequenceAsync(left[^1].Id, CancellationToken.None).Bounded());
+        return left;
+    }
+
+    private static async Task<IReadOnlyList<ReferenceRow>> CommitOrderAsync(IEventStore store, int count)
+    {
+        var page = await store.QueryAsync(new EventQuery(EventCriteria.All, EventOrder.CommitOrder, Limit: count + 1), CancellationToken.None).Bounded();
+        return page.Stored.Select(s => new ReferenceRow(s.Decode(), s.Sequence)).ToArray();
     }
 }

@@ -22,6 +22,9 @@ namespace Tracker.Events.Tests.StoreContract;
 /// <param name="Probe">One more page, at an offset or after a cursor that need not be a matching event.</param>
 public sealed record QueryCase(FilterNode Where, IReadOnlyList<string> Words, int? AfterIndex, EventOrder Order, int WalkPageSize, PageProbe Probe);
 
+/// <summary>A change made to a stored event: a new version of it, or (null) its deletion.</summary>
+public sealed record EventChange(Event? NewVersion);
+
 /// <param name="Limit">The page size.</param>
 /// <param name="Offset">The offset (when <paramref name="CursorIndex"/> is null).</param>
 /// <param name="CursorIndex">The event whose sort values make the cursor, or null for offset paging.</param>
@@ -97,6 +100,28 @@ public static class QueryGenerators
     /// <summary>Between <paramref name="min"/> and <paramref name="max"/> valid events with distinct ids.</summary>
     public static Gen<Event[]> Events(int min, int max) =>
         Event.Array[min, max].Select(events => events.DistinctBy(e => e.Id).ToArray());
+
+    /// <summary>
+    /// What happens to each event after it is created: mostly nothing (null), sometimes a new
+    /// version (same id and creation time, other values, a new etag), sometimes a delete.
+    /// </summary>
+    public static Gen<EventChange?[]> Changes(IReadOnlyList<Event> events) =>
+        Gen.Frequency((16, Gen.Const(0)), (3, Gen.Const(1)), (1, Gen.Const(2))).Array[events.Count].SelectMany(kinds =>
+            Event.Array[events.Count].Select(others => kinds.Select((kind, i) => kind switch
+            {
+                0 => null,
+                1 => new EventChange(Revision(events[i], others[i])),
+                _ => new EventChange(null),
+            }).ToArray()));
+
+    private static Event Revision(Event current, Event other)
+    {
+        var next = other.Clone();
+        next.Id = current.Id;
+        next.CreatedAt = current.CreatedAt;
+        next.UpdatedAt = Timestamp.FromDateTimeOffset(current.UpdatedAt.ToDateTimeOffset().AddSeconds(1));
+        return next;
+    }
 
     public static readonly Gen<Event> Event =
         Gen.Select(Header, Attributes, (header, attributes) =>
