@@ -58,12 +58,12 @@ public static class QueryGenerators
 
     public static readonly string[] RelatedIds = ["", "0190a1b2-0000-7000-8000-000000000001", "0190a1b2-0000-7000-8000-000000000002"];
 
-    /// <summary>Words of titles and messages, in several scripts, with combining marks, ligatures and the odd punctuation.</summary>
+    /// <summary>Words of titles and messages, in several scripts, with combining marks, ligatures, a superscript digit (not a decimal digit, so not a word character) and the odd punctuation.</summary>
     public static readonly string[] TextWords =
     [
         "Deploy", "deployed", "deployment", "rollback", "Payments", "payments-api", "v1.2.3", "api.example.com",
         "ÉCOLE", "école", "Straße", "Δοκιμή", "δοκιμή", "Ошибка", "ошибка", "日本語", "支付失败", "हैलो",
-        "cafe\u0301", "café", "naïve", "x_y", "50%", "😀", "foo/bar", "ﬁle", "42", "2024-01-15",
+        "cafe\u0301", "café", "naïve", "x_y", "50%", "😀", "foo/bar", "ﬁle", "42", "2024-01-15", "m²",
     ];
 
     public static readonly string[] Separators = [" ", " ", " ", ", ", " - ", ": ", "/", ".", "\n"];
