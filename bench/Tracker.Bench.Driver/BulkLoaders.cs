@@ -10,8 +10,8 @@ namespace Tracker.Bench.Driver;
 
 /// <summary>
 /// Loads generated events through each store's bulk path: the schema comes from the store's
-/// own migration, the rows from the store's own column binding. SQLite: one transaction of one
-/// prepared INSERT (the store's statement). PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY)
+/// own migration, the rows from the store's own column binding. SQLite: one transaction in which
+/// the store's own writer inserts every event (seq, row, side rows and full text, as CreateEvent). PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY)
 /// with the store's row values, then VACUUM ANALYZE, which autovacuum would do on its own, and a
 /// CHECKPOINT, so that writing the loaded pages out does not overlap the reads measured next.
 /// </summary>
@@ -32,16 +32,12 @@ internal static class BulkLoaders
         await Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -262144;");
         await using (var transaction = connection.BeginTransaction(deferred: false))
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = StoreInternals.SqliteInsertSql;
-            foreach (var time in times)
+            await using (var writer = StoreInternals.OpenSqliteWriter(connection, transaction))
             {
-                var e = factory.Next(time);
-                insert.Parameters.Clear();
-                StoreInternals.SqliteAddColumns(insert, e);
-                insert.Parameters.AddWithValue("$request_id", DBNull.Value);
-                await insert.ExecuteNonQueryAsync();
+                foreach (var time in times)
+                {
+                    await writer.InsertAsync(factory.Next(time));
+                }
             }
 
             await transaction.CommitAsync();

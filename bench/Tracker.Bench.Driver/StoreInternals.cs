@@ -23,22 +23,26 @@ internal static class StoreInternals
     private static readonly Assembly PostgresAssembly = typeof(PostgresEventStore).Assembly;
     private static readonly Assembly EventsAssembly = typeof(IEventStore).Assembly;
 
-    /// <summary>SqliteEventStore.Columns: the column list of its INSERT.</summary>
-    public static string SqliteColumns { get; } =
-        (string)(typeof(SqliteEventStore).GetField("Columns", Static)?.GetRawConstantValue()
-            ?? throw Missing("SqliteEventStore.Columns"));
+    private const BindingFlags Instance = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance;
 
-    /// <summary>The INSERT the SQLite store runs for CreateEvent.</summary>
-    public static string SqliteInsertSql { get; } =
-        $"INSERT INTO events ({SqliteColumns}) VALUES ({string.Join(", ", SqliteColumns.Split(", ").Select(c => "$" + c))})";
+    private static readonly System.Type SqliteWriterType = SqliteAssembly.GetType("Tracker.Events.Sqlite.SqliteEventWriter", true)!;
 
-    /// <summary>SqliteEventStore.AddColumns: binds every column but request_id from an event.</summary>
-    public static Action<SqliteCommand, Event> SqliteAddColumns { get; } =
-        Delegate<Action<SqliteCommand, Event>>(typeof(SqliteEventStore), "AddColumns");
+    /// <summary>
+    /// The SQLite store's SqliteEventWriter on a write transaction: what CreateEvent runs for each
+    /// event (the seq from the counter, the row, its side rows; the full text by trigger).
+    /// </summary>
+    public static SqliteRowWriter OpenSqliteWriter(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var writer = (IAsyncDisposable)(Activator.CreateInstance(SqliteWriterType, Instance, null, [connection, transaction], null)
+            ?? throw Missing("SqliteEventWriter(connection, transaction)"));
+        var insert = (SqliteWriterType.GetMethod("InsertAsync", Instance) ?? throw Missing("SqliteEventWriter.InsertAsync"))
+            .CreateDelegate<Func<Event, string?, CancellationToken, Task<long>>>(writer);
+        return new SqliteRowWriter(insert, writer);
+    }
 
-    /// <summary>SqliteQueryBuilder.Build(query, count, page): the two statements of a query.</summary>
+    /// <summary>SqlitePageQuery.Build(query, count, page): the two statements of a query.</summary>
     public static Action<EventQuery, SqliteCommand, SqliteCommand> SqliteBuildQuery { get; } =
-        Delegate<Action<EventQuery, SqliteCommand, SqliteCommand>>(SqliteAssembly.GetType("Tracker.Events.Sqlite.SqliteQueryBuilder", true)!, "Build");
+        Delegate<Action<EventQuery, SqliteCommand, SqliteCommand>>(SqliteAssembly.GetType("Tracker.Events.Sqlite.SqlitePageQuery", true)!, "Build");
 
     /// <summary>EventRow.ValueColumns of the PostgreSQL store (after id and request_id).</summary>
     public static string[] PostgresValueColumns { get; } =
@@ -72,4 +76,13 @@ internal static class StoreInternals
 
     private static InvalidOperationException Missing(string member) =>
         new($"{member} is not in the store assembly any more; update bench/Tracker.Bench.Driver/StoreInternals.cs.");
+}
+
+/// <summary>The SQLite store's writer on one transaction: inserts events as CreateEvent does.</summary>
+internal sealed class SqliteRowWriter(Func<Event, string?, CancellationToken, Task<long>> insert, IAsyncDisposable writer) : IAsyncDisposable
+{
+    /// <summary>Writes a new event without a request id; returns its seq.</summary>
+    public Task<long> InsertAsync(Event e) => insert(e, null, CancellationToken.None);
+
+    public ValueTask DisposeAsync() => writer.DisposeAsync();
 }

@@ -11,7 +11,7 @@ namespace Tracker.Bench.Driver;
 
 /// <summary>
 /// Write figures measured inside the driver: the raw Microsoft.Data.Sqlite loop of scenario e
-/// (the store's own INSERT and column binding, WAL, synchronous=FULL, one commit per event as
+/// (the store's own row writer and its statements, WAL, synchronous=FULL, one commit per event as
 /// every acknowledged CreateEvent needs), the same loop committing several events at once (what
 /// group commit could reach), and the store classes called in process (no HTTP/2, no gRPC), which
 /// splits a shortfall between the store and the transport.
@@ -38,8 +38,6 @@ internal static class WriteBaselines
             await pragmas.ExecuteNonQueryAsync();
         }
 
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = StoreInternals.SqliteInsertSql;
         var clock = Stopwatch.StartNew();
         var measureFrom = TimeSpan.FromSeconds(warmup);
         var end = TimeSpan.FromSeconds(warmup + duration);
@@ -59,13 +57,13 @@ internal static class WriteBaselines
             var started = Stopwatch.GetTimestamp();
             await using (var transaction = connection.BeginTransaction(deferred: false))
             {
-                insert.Transaction = transaction;
-                for (var i = 0; i < batch; i++)
+                // A writer per transaction, as the store's group commit has.
+                await using (var writer = StoreInternals.OpenSqliteWriter(connection, transaction))
                 {
-                    insert.Parameters.Clear();
-                    StoreInternals.SqliteAddColumns(insert, EventFactory.StoredFrom(request, Now()));
-                    insert.Parameters.AddWithValue("$request_id", DBNull.Value);
-                    await insert.ExecuteNonQueryAsync();
+                    for (var i = 0; i < batch; i++)
+                    {
+                        await writer.InsertAsync(EventFactory.StoredFrom(request, Now()));
+                    }
                 }
 
                 await transaction.CommitAsync();

@@ -1,38 +1,60 @@
-using Google.Protobuf;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
 
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
-/// The embedded event store: one SQLite file holding each event as its protobuf bytes plus the
-/// indexed columns of <see cref="EventKeys"/>. Writes run in BEGIN IMMEDIATE transactions (the
-/// write lock is taken up front, so a transaction never fails half-way on a lock upgrade) and,
-/// within this process, one at a time, so concurrent callers queue instead of spinning on
-/// SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit). Reads run in their own snapshot and never wait for the writer (WAL).
+/// The embedded event store: one SQLite file holding each event as its protobuf bytes plus a
+/// column per searchable field, side tables for the fields with many values and an FTS5 index
+/// of title and message (see <see cref="SqliteMigrations"/>). Writes run in BEGIN IMMEDIATE
+/// transactions (the write lock is taken up front, so a transaction never fails half-way on a
+/// lock upgrade) and, within this process, one at a time, so concurrent callers queue instead of
+/// spinning on SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit).
+/// Each create takes the next seq inside its transaction, so seqs follow the commit order. Reads
+/// run in their own snapshot and never wait for the writer (WAL).
 /// </summary>
 public sealed class SqliteEventStore : IEventStore, IDisposable
 {
-    private const string Columns = "id, request_id, created_at_us, event_time_us, priority, type, status, environment, impact, service, source, owner, etag, doc";
-
     private readonly SqliteConnectionFactory _connections;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Queue<PendingCreate> _waitingCreates = new();
 
+    /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
     public SqliteEventStore(string connectionString)
+        : this(connectionString, NullLogger<SqliteEventStore>.Instance)
     {
-        _connections = new SqliteConnectionFactory(connectionString);
     }
 
-    public Task MigrateAsync(CancellationToken cancellationToken) =>
-        WriteAsync(
+    /// <summary>A store on the file of <paramref name="connectionString"/>; the migration logs its progress to <paramref name="logger"/>.</summary>
+    public SqliteEventStore(string connectionString, ILogger<SqliteEventStore> logger)
+    {
+        _connections = new SqliteConnectionFactory(connectionString);
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Applies the schema steps not yet applied, in one transaction, then indexes the events
+    /// written before step 3 for search (in batches, resumable; see <see cref="SqliteSearchBackfill"/>).
+    /// Returns when both are done.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(
             async (connection, transaction) =>
             {
                 await SqliteMigrationRunner.RunAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return true;
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+
+        await new SqliteSearchBackfill(_logger)
+            .RunAsync(work => WriteAsync(work, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+    }
 
     public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
     {
@@ -63,15 +85,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var update = Command(connection, transaction, """
-                    UPDATE events SET created_at_us = $created_at_us, event_time_us = $event_time_us, priority = $priority,
-                        type = $type, status = $status, environment = $environment, impact = $impact, service = $service,
-                        source = $source, owner = $owner, etag = $etag, doc = $doc
-                    WHERE id = $id AND etag = $expected_etag
-                    """);
-                AddColumns(update, updated);
-                update.Parameters.AddWithValue("$expected_etag", expectedEtag);
-                return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                await using var writer = new SqliteEventWriter(connection, transaction);
+                return await writer.ReplaceAsync(updated, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
 
@@ -107,7 +122,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 await using var transaction = connection.BeginTransaction(deferred: true);
                 await using var count = Command(connection, transaction, string.Empty);
                 await using var page = Command(connection, transaction, string.Empty);
-                SqliteQueryBuilder.Build(query, count, page);
+                SqlitePageQuery.Build(query, count, page);
 
                 var total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
                 var events = new List<StoredEvent>(Math.Min(query.Limit, 1024));
@@ -115,12 +130,22 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(0)));
+                        events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(0), reader.GetInt64(1)));
                     }
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new EventPage(events, total);
+            },
+            cancellationToken);
+
+    public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) =>
+        ReadAsync(
+            async connection =>
+            {
+                await using var select = Command(connection, null, "SELECT seq FROM events WHERE id = $id");
+                select.Parameters.AddWithValue("$id", id);
+                return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : (long?)null;
             },
             cancellationToken);
 
@@ -195,9 +220,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await using (var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false))
             await using (var transaction = connection.BeginTransaction(deferred: false))
             {
-                for (var i = 0; i < batch.Length; i++)
+                await using (var writer = new SqliteEventWriter(connection, transaction))
                 {
-                    stored[i] = await InsertOrFindAsync(connection, transaction, batch[i]).ConfigureAwait(false);
+                    for (var i = 0; i < batch.Length; i++)
+                    {
+                        stored[i] = await InsertOrFindAsync(writer, batch[i]).ConfigureAwait(false);
+                    }
                 }
 
                 await transaction.CommitAsync().ConfigureAwait(false);
@@ -223,22 +251,15 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     }
 
     /// <summary>Inserts a new event, or finds the first event of its request id (earlier in this batch too).</summary>
-    private static async Task<Event> InsertOrFindAsync(SqliteConnection connection, SqliteTransaction transaction, PendingCreate create)
+    private static async Task<Event> InsertOrFindAsync(SqliteEventWriter writer, PendingCreate create)
     {
-        if (create.RequestId is not null)
+        if (create.RequestId is not null
+            && await writer.FindByRequestIdAsync(create.RequestId, CancellationToken.None).ConfigureAwait(false) is { } first)
         {
-            await using var find = Command(connection, transaction, "SELECT doc FROM events WHERE request_id = $request_id");
-            find.Parameters.AddWithValue("$request_id", create.RequestId);
-            if (await ReadEventAsync(find, CancellationToken.None).ConfigureAwait(false) is { } first)
-            {
-                return first;
-            }
+            return Event.Parser.ParseFrom(first);
         }
 
-        await using var insert = Command(connection, transaction, $"INSERT INTO events ({Columns}) VALUES ($id, $request_id, $created_at_us, $event_time_us, $priority, $type, $status, $environment, $impact, $service, $source, $owner, $etag, $doc)");
-        AddColumns(insert, create.Event);
-        insert.Parameters.AddWithValue("$request_id", (object?)create.RequestId ?? DBNull.Value);
-        await insert.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        await writer.InsertAsync(create.Event, create.RequestId, CancellationToken.None).ConfigureAwait(false);
         return create.Event;
     }
 
@@ -248,24 +269,6 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         command.Transaction = transaction;
         command.CommandText = sql;
         return command;
-    }
-
-    private static void AddColumns(SqliteCommand command, Event e)
-    {
-        var a = e.Attributes ?? new EventAttributes();
-        command.Parameters.AddWithValue("$id", e.Id);
-        command.Parameters.AddWithValue("$created_at_us", EventKeys.CreatedAtMicros(e));
-        command.Parameters.AddWithValue("$event_time_us", EventKeys.EventTimeMicros(e));
-        command.Parameters.AddWithValue("$priority", (int)a.Priority);
-        command.Parameters.AddWithValue("$type", (int)a.Type);
-        command.Parameters.AddWithValue("$status", (int)a.Status);
-        command.Parameters.AddWithValue("$environment", (int)a.Environment);
-        command.Parameters.AddWithValue("$impact", (int)a.Impact);
-        command.Parameters.AddWithValue("$service", a.Service);
-        command.Parameters.AddWithValue("$source", a.Source);
-        command.Parameters.AddWithValue("$owner", a.Owner);
-        command.Parameters.AddWithValue("$etag", e.Etag);
-        command.Parameters.AddWithValue("$doc", e.ToByteArray());
     }
 
     private static async Task<Event?> ReadEventAsync(SqliteCommand command, CancellationToken cancellationToken) =>

@@ -46,5 +46,87 @@ internal static class SqliteMigrations
             CREATE INDEX events_by_service_time ON events (service, event_time_us, created_at_us, id);
             DROP INDEX events_by_service;
             """),
+        new(3, "every field searchable, commit positions and full text (issue 11)", """
+            -- The scalars searched since issue 11. Rows written before this step hold the defaults
+            -- until SqliteSearchBackfill fills them from their documents. Unset text is '', unset
+            -- numbers 0; start_date_us and end_date_us are NULL when the event has none.
+            ALTER TABLE events ADD COLUMN title         TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE events ADD COLUMN message       TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE events ADD COLUMN related_id    TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE events ADD COLUMN reason        TEXT    NOT NULL DEFAULT '';
+            ALTER TABLE events ADD COLUMN updated_at_us INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE events ADD COLUMN severity      INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE events ADD COLUMN code          INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE events ADD COLUMN notification  INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE events ADD COLUMN start_date_us INTEGER;
+            ALTER TABLE events ADD COLUMN end_date_us   INTEGER;
+            -- The commit position (StoredEvent.Sequence). NULL marks a row the backfill has not
+            -- indexed yet; every row written from this step on has one.
+            ALTER TABLE events ADD COLUMN seq           INTEGER;
+            CREATE UNIQUE INDEX events_by_seq ON events (seq);
+            -- The rows still to index, oldest first: the backfill's work list, empty once it is done.
+            CREATE INDEX events_to_index ON events (created_at_us, id) WHERE seq IS NULL;
+            CREATE INDEX events_by_severity ON events (severity, event_time_us);
+
+            -- The last seq given out. Bumped inside the write transaction that uses it, so an event
+            -- committed later has a larger one, and a deleted event's is never given again.
+            CREATE TABLE event_sequence (
+                id         INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                last_value INTEGER NOT NULL
+            );
+            INSERT INTO event_sequence (id, last_value) VALUES (1, 0);
+
+            -- Side tables of the fields with many values, keyed by seq: unlike the implicit rowid,
+            -- VACUUM never renumbers it.
+            CREATE TABLE event_labels (
+                seq   INTEGER NOT NULL,
+                key   TEXT    NOT NULL,
+                value TEXT    NOT NULL,
+                PRIMARY KEY (seq, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX event_labels_by_key_value ON event_labels (key, value, seq);
+
+            CREATE TABLE event_resources (
+                seq       INTEGER NOT NULL,
+                position  INTEGER NOT NULL,
+                kind      TEXT    NOT NULL,
+                id        TEXT    NOT NULL,
+                name      TEXT    NOT NULL,
+                namespace TEXT    NOT NULL,
+                PRIMARY KEY (seq, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX event_resources_by_kind ON event_resources (kind, seq);
+            CREATE INDEX event_resources_by_id ON event_resources (id, seq);
+            CREATE INDEX event_resources_by_name ON event_resources (name, seq);
+            CREATE INDEX event_resources_by_namespace ON event_resources (namespace, seq);
+
+            -- stake_holders and notifications, told apart by field (the proto field name).
+            CREATE TABLE event_repeated_values (
+                seq      INTEGER NOT NULL,
+                field    TEXT    NOT NULL,
+                position INTEGER NOT NULL,
+                value    TEXT    NOT NULL,
+                PRIMARY KEY (seq, field, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX event_repeated_values_by_value ON event_repeated_values (field, value, seq);
+
+            -- Full text of title and message. The index only: the text stays in events, found by seq.
+            CREATE VIRTUAL TABLE events_fts USING fts5(
+                title, message,
+                content = 'events', content_rowid = 'seq',
+                tokenize = 'unicode61 remove_diacritics 0 categories ''L* N* M*'''
+            );
+
+            -- SqliteSearchRows writes the full text and side rows with each row (explicitly: an FTS5
+            -- insert inside a trigger is several times slower). A deleted event takes them with it,
+            -- whoever deletes it. An external-content 'delete' is given exactly the text indexed,
+            -- the row's; rows without seq (not indexed yet) have none.
+            CREATE TRIGGER events_unindexed_on_delete AFTER DELETE ON events WHEN old.seq IS NOT NULL BEGIN
+                INSERT INTO events_fts (events_fts, rowid, title, message) VALUES ('delete', old.seq, old.title, old.message);
+                DELETE FROM event_labels WHERE seq = old.seq;
+                DELETE FROM event_resources WHERE seq = old.seq;
+                DELETE FROM event_repeated_values WHERE seq = old.seq;
+            END;
+            """),
     ];
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Tracker.Events.Storage;
 
 namespace Tracker.Events.Sqlite;
@@ -10,14 +12,17 @@ public static class SqliteServiceCollectionExtensions
 
     /// <summary>
     /// Registers the SQLite store as the IEventStore, on ConnectionStrings:Sqlite (default
-    /// "Data Source=data/tracker.db", relative to the working directory).
+    /// "Data Source=data/tracker.db", relative to the working directory), logging to the host's
+    /// loggers when there are any.
     /// </summary>
     public static IServiceCollection AddSqliteEventStore(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Sqlite") is { Length: > 0 } configured
             ? configured
             : DefaultConnectionString;
-        services.AddSingleton(new SqliteEventStore(connectionString));
+        services.AddSingleton(sp => new SqliteEventStore(
+            connectionString,
+            sp.GetService<ILogger<SqliteEventStore>>() ?? NullLogger<SqliteEventStore>.Instance));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
         return services;
     }

@@ -91,6 +91,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
         {
             violations.Add("request_id", $"must be at most {EventLimits.RequestIdChars} characters", ViolationReasons.TooLong);
         }
+        else if (NulCharacters.In(request.RequestId))
+        {
+            violations.Add("request_id", NulCharacters.Rule, ViolationReasons.InvalidFormat);
+        }
 
         await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, cancellationToken).ConfigureAwait(false);
         _validator.Validate(newEvent, violations);
@@ -269,6 +273,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
         {
             violations.Add("id", $"must be at most {EventLimits.IdChars} characters", ViolationReasons.TooLong);
         }
+        else if (NulCharacters.In(id))
+        {
+            violations.Add("id", NulCharacters.Rule, ViolationReasons.InvalidFormat);
+        }
     }
 
     // Etags are short tokens minted here; anything longer was never one of ours.
@@ -277,6 +285,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
         if (etag.Length > EventLimits.EtagChars)
         {
             violations.Add("etag", $"must be at most {EventLimits.EtagChars} characters", ViolationReasons.TooLong);
+        }
+        else if (NulCharacters.In(etag))
+        {
+            violations.Add("etag", NulCharacters.Rule, ViolationReasons.InvalidFormat);
         }
     }
 

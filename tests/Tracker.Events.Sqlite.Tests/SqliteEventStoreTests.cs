@@ -92,7 +92,7 @@ public sealed class SqliteEventStoreTests : IDisposable
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         await using var page = connection.CreateCommand();
-        SqliteQueryBuilder.Build(query, count, page);
+        SqlitePageQuery.Build(query, count, page);
 
         var countPlan = await PlanAsync(count);
         var pagePlan = await PlanAsync(page);

@@ -148,9 +148,11 @@ internal sealed class FilterBinder(bool countsTerms = true)
     }
 
     private static string CheckLabelKey(string key, string where) =>
-        key.Length <= EventLimits.LabelKeyChars
-            ? key
-            : throw new FilterSyntaxException(where, $"label keys are at most {EventLimits.LabelKeyChars} characters", ViolationReasons.TooLong);
+        key.Length > EventLimits.LabelKeyChars
+            ? throw new FilterSyntaxException(where, $"label keys are at most {EventLimits.LabelKeyChars} characters", ViolationReasons.TooLong)
+            : NulCharacters.In(key)
+                ? throw new FilterSyntaxException(where, $"label keys are 1 to {EventLimits.LabelKeyChars} characters of A-Z, a-z, 0-9, '.', '_', '/', '-'", ViolationReasons.InvalidFormat)
+                : key;
 
     private static FilterNode Text(EventField field, string? labelKey, string name, FilterOperator op, Literal literal, string where)
     {
@@ -162,11 +164,34 @@ internal sealed class FilterBinder(bool countsTerms = true)
         var text = literal.Text;
         if (op is FilterOperator.Equal or FilterOperator.NotEqual or FilterOperator.Has)
         {
-            var node = Wildcard(field, labelKey, text);
+            var node = WithoutNul(Wildcard(field, labelKey, text));
             return op == FilterOperator.NotEqual ? new Negation(node) : node;
         }
 
-        return new Comparison(field, Ordering(op), FilterValue.Of(Unescape(text)), labelKey);
+        return WithoutNul(new Comparison(field, Ordering(op), FilterValue.Of(Unescape(text)), labelKey));
+    }
+
+    /// <summary>
+    /// The same comparison without NUL, which no stored text holds (NulCharacters) and which
+    /// PostgreSQL cannot take as a parameter: NUL in an equality or a wildcard matches nothing; an ordering compares with the text before the NUL
+    /// (x &lt; "a\0b" is x &lt;= "a", x &gt; "a\0b" is x &gt; "a"). So NUL is data, never an error.
+    /// </summary>
+    private static FilterNode WithoutNul(Comparison comparison)
+    {
+        var text = comparison.Value.Text!;
+        var nul = text.IndexOf('\0', StringComparison.Ordinal);
+        if (nul < 0)
+        {
+            return comparison;
+        }
+
+        if (comparison.Comparator is not (Comparator.Less or Comparator.LessOrEqual or Comparator.Greater or Comparator.GreaterOrEqual))
+        {
+            return new AnyOf([]);
+        }
+
+        var comparator = comparison.Comparator is Comparator.Less or Comparator.LessOrEqual ? Comparator.LessOrEqual : Comparator.Greater;
+        return comparison with { Comparator = comparator, Value = FilterValue.Of(text[..nul]) };
     }
 
     // A star at either end is a wildcard, unless escaped ("\*").

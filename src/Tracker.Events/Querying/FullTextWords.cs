@@ -5,8 +5,9 @@ using Tracker.Events.Validation;
 namespace Tracker.Events.Querying;
 
 /// <summary>
-/// Splits <c>q</c> into the words a full-text search matches: runs of letters, digits and
-/// combining marks (any script), lower-cased. Each must start a word of the title or message.
+/// Splits <c>q</c> into the words a full-text search matches: runs of letters, numbers and
+/// marks (Unicode categories L*, N*, M*: any script), lower-cased, as SQLite's FTS5 table
+/// (unicode61, categories 'L* N* M*') splits the text it indexes. Each must start a word of the title or message.
 /// Splitting here, not in the store, is what makes the words safe to hand to FTS5 and to
 /// PostgreSQL's to_tsquery: they hold no operator or quote.
 /// </summary>
@@ -55,9 +56,12 @@ internal static class FullTextWords
         return words;
     }
 
-    /// <summary>Whether a rune belongs to a word: a letter, a digit or a combining mark.</summary>
-    public static bool IsWordRune(Rune rune) =>
-        Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+    /// <summary>Whether a rune belongs to a word: a letter, a number or a mark.</summary>
+    public static bool IsWordRune(Rune rune) => Rune.GetUnicodeCategory(rune) is
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+        or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
+        or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber
+        or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static void Flush(StringBuilder word, List<string> words)
     {

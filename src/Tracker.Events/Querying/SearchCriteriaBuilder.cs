@@ -60,10 +60,16 @@ internal sealed class SearchCriteriaBuilder(IEventStore store)
             return null;
         }
 
+        if (NulCharacters.In(afterId))
+        {
+            violations.Add("after_id", NulCharacters.Rule, ViolationReasons.InvalidFormat);
+            return null;
+        }
+
         var sequence = await store.FindSequenceAsync(afterId, cancellationToken).ConfigureAwait(false);
         if (sequence is null)
         {
-            violations.Add("after_id", $"names no event: \"{afterId}\" does not exist (deleted, or never created)", ViolationReasons.NotFound);
+            violations.Add("after_id", $"names no event: \"{FilterBinder.Clip(afterId)}\" does not exist (deleted, or never created)", ViolationReasons.NotFound);
         }
 
         return sequence;

@@ -95,6 +95,10 @@ internal static class SearchFilterParser
         {
             violations.Add(field, $"must be at most {EventLimits.ShortTextChars} characters", ViolationReasons.TooLong);
         }
+        else if (NulCharacters.In(value))
+        {
+            violations.Add(field, NulCharacters.Rule, ViolationReasons.InvalidFormat);
+        }
 
         return FilterValue.Of(value);
     }

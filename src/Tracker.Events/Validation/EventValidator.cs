@@ -20,6 +20,7 @@ internal sealed class EventValidator
         ValidateTitle(e.Title, violations);
         ValidateAttributes(e.Attributes, violations);
         ValidateLinks(e.Links, violations);
+        NulCharacters.Check(e, string.Empty, violations);
     }
 
     private static void ValidateTitle(string title, Violations violations)

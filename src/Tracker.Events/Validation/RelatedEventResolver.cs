@@ -40,7 +40,8 @@ internal sealed class RelatedEventResolver(IEventStore store)
             return;
         }
 
-        var related = relatedId.Length <= EventLimits.IdChars
+        // An id no event can have is not looked up (NUL is refused by the validator).
+        var related = relatedId.Length <= EventLimits.IdChars && !NulCharacters.In(relatedId)
             ? await store.GetAsync(relatedId, cancellationToken).ConfigureAwait(false)
             : null;
         if (related is null)

@@ -25,7 +25,7 @@ public sealed class ListingEncoderTests
     public void Encode_AnyPage_WritesTheGeneratedClassesBytes(int eventCount, long total, string token)
     {
         var events = Enumerable.Range(0, eventCount).Select(Sample).ToArray();
-        var page = new PageResult(events.Select(e => new StoredEvent(e.ToByteArray())).ToArray(), total, token);
+        var page = new PageResult(events.Select(e => new StoredEvent(e.ToByteArray(), 0)).ToArray(), total, token);
 
         var encoded = ListingEncoder.Encode(page);
 
@@ -40,7 +40,7 @@ public sealed class ListingEncoderTests
         // A document written by a later version, with a field this one does not know.
         var stored = Sample(0).ToByteArray().Concat(new byte[] { 0xF8, 0x3E, 0x01 }).ToArray();
 
-        var response = SearchEventsResponse.Parser.ParseFrom(ListingEncoder.Encode(new PageResult([new StoredEvent(stored)], 1, "")));
+        var response = SearchEventsResponse.Parser.ParseFrom(ListingEncoder.Encode(new PageResult([new StoredEvent(stored, 0)], 1, "")));
 
         Assert.Equal(stored, response.Events.Single().ToByteArray());
     }

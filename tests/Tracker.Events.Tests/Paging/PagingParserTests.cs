@@ -1,4 +1,5 @@
 using Tracker.Events.Paging;
+using Tracker.Events.Storage;
 using Tracker.Events.Validation;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class PagingParserTests
         Assert.Equal(50, paging.Size);
         Assert.Equal(0, paging.Offset);
         Assert.False(paging.UsesToken);
-        Assert.True(paging.Order.Descending);
+        Assert.Equal(new SortKey(EventField.CreatedAt, Descending: true), Assert.Single(paging.Order.Keys));
     }
 
     [Theory]

@@ -60,6 +60,10 @@ public sealed class FilterParserTests
         { "(service=a AND service=b) OR service=c", "OR(AND(service = \"a\", service = \"b\"), service = \"c\")" },
         { "title=\"it's \\\"quoted\\\"; DROP TABLE events; --\"", "title = \"it's \"quoted\"; DROP TABLE events; --\"" },
         { "title=\"部署 déploiement\"", "title = \"部署 déploiement\"" },
+        { "title=\"a\0b\"", "OR()" },
+        { "title!=\"a\0b*\"", "NOT(OR())" },
+        { "title<\"a\0b\"", "title <= \"a\"" },
+        { "title>=\"a\0b\"", "title > \"a\"" },
     };
 
     public static TheoryData<string, string> Invalid => new()

@@ -30,7 +30,8 @@ public sealed class MongoQueryParserTests
         { "{\"$nor\":[{\"service\":\"a\"},{\"owner\":\"b\"}]}", "NOT(OR(service = \"a\", owner = \"b\"))" },
         { "{\"$not\":{\"service\":\"a\"}}", "NOT(service = \"a\")" },
         { "{\"service\":\"pay*\"}", "service starts-with \"pay\"" },
-        { "{\"title\":\"'; DROP TABLE events; -- \\u0000 \\\"\"}", "title = \"'; DROP TABLE events; -- \u0000 \"\"" },
+        { "{\"title\":\"'; DROP TABLE events; -- \\\"\"}", "title = \"'; DROP TABLE events; -- \"\"" },
+        { "{\"title\":\"a\\u0000b\"}", "OR()" },
     };
 
     public static TheoryData<string, string> Invalid => new()

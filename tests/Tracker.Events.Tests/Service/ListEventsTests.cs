@@ -182,7 +182,7 @@ public sealed class ListEventsTests
     {
         using var h = await StartAsync();
 
-        Assert.Equal(["order_by"], await RpcAssert.InvalidAsync(() => h.Service.ListEvents(new ListEventsRequest { OrderBy = "title" }, Context())));
+        Assert.Equal(["order_by"], await RpcAssert.InvalidAsync(() => h.Service.ListEvents(new ListEventsRequest { OrderBy = "labels" }, Context())));
     }
 
     private static async Task<(List<Event> Events, int Pages)> WalkAsync(ServiceHarness h, ListEventsRequest first)

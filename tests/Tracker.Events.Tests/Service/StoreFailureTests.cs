@@ -106,6 +106,8 @@ public sealed class StoreFailureTests
 
         public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => Fail<EventPage>(cancellationToken);
 
+        public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => Fail<long?>(cancellationToken);
+
         public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
         private Task<T> Fail<T>(CancellationToken cancellationToken)

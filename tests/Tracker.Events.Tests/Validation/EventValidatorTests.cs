@@ -39,6 +39,24 @@ public sealed class EventValidatorTests
         Assert.Empty(Violated(e));
     }
 
+    [Fact]
+    public void Validate_NulInAnyText_ViolatesEachFieldByItsPath()
+    {
+        var e = Valid(a =>
+        {
+            a.Message = "a\0b";
+            a.StakeHolders.Add(["ops", "o\0ps"]);
+            a.Resources.Add(new ResourceRef { Kind = "Pod", Name = "api\0" });
+            a.Labels.Add("team", "\0");
+        });
+        e.Title = "Deploy\0";
+        e.Links = new EventLinks { Ticket = "PROJ-\0" };
+
+        Assert.Equal(
+            ["title", "attributes.message", "attributes.stake_holders[1]", "attributes.resources[0].name", "attributes.labels[\"team\"]", "links.ticket"],
+            Violated(e));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Tracker.Api.V1Alpha1;
+
+namespace Tracker.Events.Sqlite;
+
+/// <summary>
+/// Writes events within one write transaction (BEGIN IMMEDIATE): the row, its search rows (full
+/// text and side rows) and its seq, which comes from event_sequence inside the same transaction,
+/// so that an event committed later always has a larger one. The statements are prepared once
+/// per transaction and reused for each event of a group commit.
+/// </summary>
+internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+{
+    private static readonly string InsertSql =
+        $"INSERT INTO events (request_id, seq, {string.Join(", ", SqliteEventRow.Columns)}) VALUES ($request_id, $seq, {string.Join(", ", SqliteEventRow.Columns.Select(c => "$" + c))})";
+
+    // Every column but the id, which found the row; the seq stays.
+    private static readonly string ReplaceSql =
+        $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.Columns.Where(c => c != "id"))} WHERE seq = $seq";
+
+    // Only what migration 3 added: the older columns of a row written before it are right already.
+    private static readonly string IndexSql =
+        $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.SearchColumns)}, seq = $seq WHERE rowid = $rowid AND seq IS NULL";
+
+    private readonly SqliteSearchRows _searchRows = new(connection, transaction);
+    private SqliteCommand? _findByRequestId;
+    private SqliteCommand? _findVersion;
+    private SqliteCommand? _nextSequence;
+    private SqliteCommand? _insert;
+    private SqliteCommand? _replace;
+    private SqliteCommand? _index;
+
+    /// <summary>The document of the event first created with <paramref name="requestId"/>, or null.</summary>
+    public async Task<byte[]?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var find = _findByRequestId ??= Command("SELECT doc FROM events WHERE request_id = $request_id");
+        find.Parameters.Clear();
+        find.Parameters.AddWithValue("$request_id", requestId);
+        return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    /// <summary>Inserts a new event with the next seq, and returns that seq.</summary>
+    public async Task<long> InsertAsync(Event e, string? requestId, CancellationToken cancellationToken)
+    {
+        var seq = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
+        var insert = _insert ??= Command(InsertSql);
+        insert.Parameters.Clear();
+        SqliteEventRow.Bind(insert.Parameters, e);
+        insert.Parameters.AddWithValue("$request_id", (object?)requestId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$seq", seq);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _searchRows.InsertAsync(seq, e, cancellationToken).ConfigureAwait(false);
+        return seq;
+    }
+
+    /// <summary>
+    /// Replaces the event if its stored etag is <paramref name="expectedEtag"/>, with its search
+    /// rows; false when it is gone or has another etag. The seq stays: it is the creation's position.
+    /// </summary>
+    public async Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken)
+    {
+        // Read first: the full-text index must be given the text it indexed to forget it.
+        var find = _findVersion ??= Command("SELECT seq, title, message FROM events WHERE id = $id AND etag = $expected_etag");
+        find.Parameters.Clear();
+        find.Parameters.AddWithValue("$id", updated.Id);
+        find.Parameters.AddWithValue("$expected_etag", expectedEtag);
+        long seq;
+        string title, message;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            (seq, title, message) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        }
+
+        var replace = _replace ??= Command(ReplaceSql);
+        replace.Parameters.Clear();
+        SqliteEventRow.Bind(replace.Parameters, updated);
+        replace.Parameters.AddWithValue("$seq", seq);
+        await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
+        await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Indexes a row written before migration 3 (its seq is NULL): fills the columns and search
+    /// rows that step added from its document, and gives it the next seq. A row indexed meanwhile is
+    /// left as it is.
+    /// </summary>
+    public async Task IndexAsync(long rowid, Event stored, CancellationToken cancellationToken)
+    {
+        var seq = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
+        var index = _index ??= Command(IndexSql);
+        index.Parameters.Clear();
+        SqliteEventRow.Bind(index.Parameters, stored);
+        index.Parameters.AddWithValue("$seq", seq);
+        index.Parameters.AddWithValue("$rowid", rowid);
+        if (await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+        {
+            await _searchRows.InsertAsync(seq, stored, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _findByRequestId, _findVersion, _nextSequence, _insert, _replace, _index })
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        await _searchRows.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<long> NextSequenceAsync(CancellationToken cancellationToken)
+    {
+        var next = _nextSequence ??= Command("UPDATE event_sequence SET last_value = last_value + 1 WHERE id = 1 RETURNING last_value");
+        return (long)(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("event_sequence has no row: the schema is not migrated."));
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Data.Sqlite;
+using Tracker.Events.Storage;
+
+namespace Tracker.Events.Sqlite;
+
+/// <summary>
+/// The two statements of an <see cref="EventQuery"/>: the COUNT(*) of its criteria, and one page
+/// (documents and seqs) in its order, after its cursor or from its offset.
+/// </summary>
+internal static class SqlitePageQuery
+{
+    /// <summary>Fills <paramref name="count"/> with the COUNT(*) of the criteria and <paramref name="page"/> with one page.</summary>
+    public static void Build(EventQuery query, SqliteCommand count, SqliteCommand page)
+    {
+        var parameters = new SqliteQueryParameters();
+        var conditions = new List<string>(new SqliteFilterCompiler(parameters).Compile(query.Criteria));
+        count.CommandText = "SELECT COUNT(*) FROM events" + Where(conditions);
+        parameters.AddTo(count);
+
+        if (query.After is { } after)
+        {
+            conditions.Add(new SqliteOrderCompiler(parameters).After(query.Order, after));
+        }
+
+        // The page is chosen on its keys alone, which an index can give without the rows, and
+        // only its documents are read: sorting whole rows would read every match's document.
+        var order = "ORDER BY " + SqliteOrderCompiler.OrderBy(query.Order);
+        var limit = parameters.Add(query.Limit);
+        var offset = parameters.Add(query.Offset);
+        page.CommandText = $"SELECT doc, seq FROM events WHERE rowid IN (SELECT rowid FROM events{Where(conditions)} {order} LIMIT {limit} OFFSET {offset}) {order}";
+        parameters.AddTo(page);
+    }
+
+    private static string Where(IReadOnlyList<string> conditions) =>
+        conditions.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", conditions);
+}

@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Tracker.Api.V1Alpha1;
+
+namespace Tracker.Events.Sqlite;
+
+/// <summary>
+/// Writes the rows that index an event for search, keyed by its seq, within one write
+/// transaction: its full text (title and message in events_fts) and the side rows of the fields
+/// with many values (labels, resources, stake_holders, notifications). Its statements are
+/// prepared once and reused for every event of the transaction. Deleting an event removes them
+/// by trigger (migration 3).
+/// </summary>
+internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+{
+    /// <summary>event_repeated_values.field of stake_holders (the proto field name).</summary>
+    public const string StakeHolders = "stake_holders";
+
+    /// <summary>event_repeated_values.field of notifications (the proto field name).</summary>
+    public const string Notifications = "notifications";
+
+    private SqliteCommand? _insertText;
+    private SqliteCommand? _deleteText;
+    private SqliteCommand? _insertLabel;
+    private SqliteCommand? _insertResource;
+    private SqliteCommand? _insertRepeated;
+    private SqliteCommand? _deleteSideRows;
+
+    /// <summary>Indexes <paramref name="e"/> under <paramref name="seq"/>: its full text and its side rows.</summary>
+    public async Task InsertAsync(long seq, Event e, CancellationToken cancellationToken)
+    {
+        await InsertTextAsync(seq, e.Title, e.Attributes?.Message ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        await InsertSideRowsAsync(seq, e.Attributes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes what <see cref="InsertAsync"/> wrote under <paramref name="seq"/>. The full-text
+    /// index is external-content: it must be given the title and message it indexed.
+    /// </summary>
+    public async Task DeleteAsync(long seq, string indexedTitle, string indexedMessage, CancellationToken cancellationToken)
+    {
+        var deleteText = _deleteText ??= Command("INSERT INTO events_fts (events_fts, rowid, title, message) VALUES ('delete', $seq, $title, $message)");
+        deleteText.Parameters.Clear();
+        deleteText.Parameters.AddWithValue("$seq", seq);
+        deleteText.Parameters.AddWithValue("$title", indexedTitle);
+        deleteText.Parameters.AddWithValue("$message", indexedMessage);
+        await deleteText.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+        var deleteSideRows = _deleteSideRows ??= Command("""
+            DELETE FROM event_labels WHERE seq = $seq;
+            DELETE FROM event_resources WHERE seq = $seq;
+            DELETE FROM event_repeated_values WHERE seq = $seq;
+            """);
+        deleteSideRows.Parameters.Clear();
+        deleteSideRows.Parameters.AddWithValue("$seq", seq);
+        await deleteSideRows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _insertText, _deleteText, _insertLabel, _insertResource, _insertRepeated, _deleteSideRows })
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task InsertTextAsync(long seq, string title, string message, CancellationToken cancellationToken)
+    {
+        var insert = _insertText ??= Command("INSERT INTO events_fts (rowid, title, message) VALUES ($seq, $title, $message)");
+        insert.Parameters.Clear();
+        insert.Parameters.AddWithValue("$seq", seq);
+        insert.Parameters.AddWithValue("$title", title);
+        insert.Parameters.AddWithValue("$message", message);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InsertSideRowsAsync(long seq, EventAttributes? attributes, CancellationToken cancellationToken)
+    {
+        if (attributes is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in attributes.Labels)
+        {
+            var insert = _insertLabel ??= Command("INSERT INTO event_labels (seq, key, value) VALUES ($seq, $key, $value)");
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$value", value);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < attributes.Resources.Count; i++)
+        {
+            var resource = attributes.Resources[i];
+            var insert = _insertResource ??= Command("INSERT INTO event_resources (seq, position, kind, id, name, namespace) VALUES ($seq, $position, $kind, $id, $name, $namespace)");
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$position", i);
+            insert.Parameters.AddWithValue("$kind", resource.Kind);
+            insert.Parameters.AddWithValue("$id", resource.Id);
+            insert.Parameters.AddWithValue("$name", resource.Name);
+            insert.Parameters.AddWithValue("$namespace", resource.Namespace);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await InsertRepeatedAsync(seq, StakeHolders, attributes.StakeHolders, cancellationToken).ConfigureAwait(false);
+        await InsertRepeatedAsync(seq, Notifications, attributes.Notifications, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InsertRepeatedAsync(long seq, string field, IReadOnlyList<string> values, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            var insert = _insertRepeated ??= Command("INSERT INTO event_repeated_values (seq, field, position, value) VALUES ($seq, $field, $position, $value)");
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$seq", seq);
+            insert.Parameters.AddWithValue("$field", field);
+            insert.Parameters.AddWithValue("$position", i);
+            insert.Parameters.AddWithValue("$value", values[i]);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}
