@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using NpgsqlTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Postgres;
 using Tracker.Events.Sqlite;
@@ -11,8 +12,9 @@ namespace Tracker.Bench.Driver;
 /// <summary>
 /// Loads generated events through each store's bulk path: the schema comes from the store's
 /// own migration, the rows from the store's own column binding. SQLite: one transaction in which
-/// the store's own writer inserts every event (seq, row, side rows and full text, as CreateEvent). PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY)
-/// with the store's row values, then VACUUM ANALYZE, which autovacuum would do on its own, and a
+/// the store's own writer inserts every event (seq, row, side rows and full text, as CreateEvent).
+/// PostgreSQL: COPY ... FROM STDIN (FORMAT BINARY) with the store's row values (every search
+/// column, seq in load order), then VACUUM ANALYZE, which autovacuum would do on its own, and a
 /// CHECKPOINT, so that writing the loaded pages out does not overlap the reads measured next.
 /// </summary>
 internal static class BulkLoaders
@@ -50,34 +52,50 @@ internal static class BulkLoaders
     public static async Task<LoadResult> LoadPostgresAsync(string connectionString, int count, int seed)
     {
         await using var dataSource = PostgresDataSourceFactory.Create(connectionString);
-        await new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance).MigrateAsync(CancellationToken.None);
+        var store = new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
+        await store.MigrateAsync(CancellationToken.None);
 
         var clock = Stopwatch.StartNew();
         var factory = new EventFactory(seed);
         var times = factory.EventTimesMicros(count);
-        var columns = new[] { "id", "request_id" }.Concat(StoreInternals.PostgresValueColumns).ToArray();
+
+        // Every column the store writes, with each value sent as the store's parameter types it,
+        // and seq numbered in load order (as if each row had been committed in turn).
+        var columns = new[] { "id", "request_id" }.Concat(StoreInternals.PostgresValueColumns).Append("seq").ToArray();
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
             await using var importer = await connection.BeginBinaryImportAsync($"COPY events ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)");
             await using var scratch = new NpgsqlCommand();
-            var row = new object?[columns.Length];
+            long sequence = 0;
             foreach (var time in times)
             {
                 var e = factory.Next(time);
                 scratch.Parameters.Clear();
                 StoreInternals.PostgresAddValues(scratch.Parameters, e);
-                row[0] = e.Id;
-                row[1] = DBNull.Value;
-                for (var i = 0; i < scratch.Parameters.Count; i++)
+                await importer.StartRowAsync();
+                await importer.WriteAsync(e.Id, NpgsqlDbType.Text);
+                await importer.WriteNullAsync();
+                foreach (NpgsqlParameter value in scratch.Parameters)
                 {
-                    row[i + 2] = scratch.Parameters[i].Value;
+                    if (value.Value is null or DBNull)
+                    {
+                        await importer.WriteNullAsync();
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(value.Value, value.NpgsqlDbType);
+                    }
                 }
 
-                await importer.WriteRowAsync(CancellationToken.None, row);
+                await importer.WriteAsync(++sequence, NpgsqlDbType.Bigint);
             }
 
             await importer.CompleteAsync();
         }
+
+        // The store's migration moves its commit counter past the loaded rows' seq, so events
+        // created afterwards come after them.
+        await store.MigrateAsync(CancellationToken.None);
 
         var loaded = clock.Elapsed.TotalSeconds;
         await using (var connection = await dataSource.OpenConnectionAsync())

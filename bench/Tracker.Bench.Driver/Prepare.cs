@@ -9,7 +9,8 @@ namespace Tracker.Bench.Driver;
 /// Writes the request bodies the load tools send and the pgbench script of scenario a: one
 /// single-row INSERT of the row the PostgreSQL store writes for the same CreateEvent (its columns
 /// and values come from the store's EventRow), with a time-ordered UUID id as Tracker mints,
-/// the current time as created_at, a fresh etag, and the same ON CONFLICT DO NOTHING.
+/// the current time as created_at, a fresh etag, a seq from the store's commit counter, and the
+/// same ON CONFLICT DO NOTHING.
 /// </summary>
 internal static class Prepare
 {
@@ -44,12 +45,17 @@ internal static class Prepare
         // A UUID whose first 48 bits are the time in milliseconds, like UUIDv7: inserts land at
         // the right edge of the primary key, as Tracker's do.
         const string id = "overlay(gen_random_uuid()::text placing lpad(to_hex((extract(epoch from clock_timestamp()) * 1000)::bigint), 12, '0') from 1 for 12)";
-        return $"INSERT INTO events (id, request_id, {string.Join(", ", columns)}) VALUES ({id}, NULL, {string.Join(", ", values)}) ON CONFLICT DO NOTHING;\n";
+
+        // The seq comes from the store's commit counter, taken in the inserting statement as the
+        // store's batched INSERT takes it (one number here, a range there).
+        return "WITH counter AS (UPDATE event_sequence SET last_value = last_value + 1 RETURNING last_value) " +
+            $"INSERT INTO events (id, request_id, {string.Join(", ", columns)}, seq) VALUES ({id}, NULL, {string.Join(", ", values)}, (SELECT last_value FROM counter)) ON CONFLICT DO NOTHING;\n";
     }
 
     private static string Literal(object? value) => value switch
     {
         null or DBNull => "NULL",
+        // jsonb values are JSON text: in VALUES, a quoted literal takes its column's type.
         string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
         byte[] bytes => "'\\x" + Convert.ToHexStringLower(bytes) + "'::bytea",
         long l => l.ToString(CultureInfo.InvariantCulture),

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using NpgsqlTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
 
@@ -8,24 +9,34 @@ namespace Tracker.Events.Postgres;
 
 /// <summary>
 /// The PostgreSQL store: one row per event in the events table of the connection string's
-/// Search Path schema. Every call is one statement on a pooled connection (a second one only to
-/// read back the first event of a repeated request id); concurrent creates share one INSERT
-/// (<see cref="PostgresCreateBatcher"/>). Failures that mean PostgreSQL cannot
+/// Search Path schema, with a column for every searchable field (<see cref="EventRow"/>) and
+/// its commit position (seq) from the one-row counter event_sequence. Every call is one
+/// statement on a pooled connection (a second one only to read back the first event of a
+/// repeated request id); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
+/// a query is one statement too (<see cref="EventQuerySql"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
 /// connections so that the calls after PostgreSQL comes back open fresh ones.
 /// </summary>
 public sealed class PostgresEventStore : IEventStore
 {
     // One row per element of the array parameters; rows whose id or request id is taken are
-    // skipped, and RETURNING tells which went in.
-    private static readonly string BatchInsertSql =
-        $"INSERT INTO events (id, request_id, {string.Join(", ", EventRow.ValueColumns)}) " +
-        "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], " +
-        "$7::integer[], $8::integer[], $9::integer[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[]) " +
-        "ON CONFLICT DO NOTHING RETURNING id";
+    // skipped, and RETURNING tells which went in. The batch takes its seq numbers from the
+    // commit counter, whose row stays locked until this statement's transaction commits: a
+    // batch that commits later gets larger numbers (a skipped row leaves a gap, never a repeat).
+    private static readonly string BatchInsertSql = $"""
+        WITH counter AS (
+            UPDATE event_sequence SET last_value = last_value + cardinality($1::text[]) RETURNING last_value
+        )
+        INSERT INTO events (id, request_id, {EventRow.ColumnList()}, seq)
+        SELECT r.id, r.request_id, {EventRow.ColumnList("r.")}, counter.last_value - cardinality($1::text[]) + r.ordinal
+        FROM counter, unnest($1::text[], $2::text[], {EventRow.UnnestArguments(3)})
+            WITH ORDINALITY AS r(id, request_id, {EventRow.ColumnList()}, ordinal)
+        ON CONFLICT DO NOTHING RETURNING id
+        """;
 
+    // Every column but seq, which keeps the event's commit position.
     private static readonly string ReplaceSql =
-        $"UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => $"{column} = ${i + 3}"))} " +
+        $"UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))} " +
         "WHERE id = $1 AND etag = $2";
 
     // The CTE's delete is invisible to the outer query, which so tells whether the row existed.
@@ -148,11 +159,26 @@ public sealed class PostgresEventStore : IEventStore
                 total = reader.GetInt64(0);
                 if (!await reader.IsDBNullAsync(1, ct))
                 {
-                    events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(1)));
+                    // A row that a replica still on migration 2 wrote has no seq until the next
+                    // migration's backfill gives it one: it has no position to walk from yet.
+                    var sequence = await reader.IsDBNullAsync(2, ct) ? 0 : reader.GetInt64(2);
+                    events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(1), sequence));
                 }
             }
 
             return new EventPage(events, total);
+        }, cancellationToken);
+    }
+
+    public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync("find sequence", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            await using var select = new NpgsqlCommand("SELECT seq FROM events WHERE id = $1", connection);
+            select.Parameters.Add(EventRow.Text(id));
+            return await select.ExecuteScalarAsync(ct) is long sequence ? sequence : (long?)null;
         }, cancellationToken);
     }
 
@@ -188,7 +214,9 @@ public sealed class PostgresEventStore : IEventStore
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var insert = new NpgsqlCommand(BatchInsertSql, connection);
-            EventRow.AddArrays(insert.Parameters, batch.Select(p => (p.Event, p.RequestId)).ToArray());
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(p => p.Event.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(p => p.RequestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            EventRow.AddArrays(insert.Parameters, batch.Select(p => p.Event).ToArray());
             var inserted = new HashSet<string>(StringComparer.Ordinal);
             await using var reader = await insert.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))

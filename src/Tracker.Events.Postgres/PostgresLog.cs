@@ -13,6 +13,10 @@ internal static partial class PostgresLog
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "A pooled PostgreSQL connection was broken during {Operation}; retrying once on a new connection")]
     public static partial void RetryingOnNewConnection(ILogger logger, Exception exception, string operation);
 
+    /// <summary>The migration's backfill of the search columns, e.g. "Indexing 1,000,000 events for search: 120,000 of 1,000,000".</summary>
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Information, Message = "Indexing {Total} events for search: {Indexed} of {Total}")]
+    public static partial void IndexingForSearch(ILogger logger, string total, string indexed);
+
     [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the readiness probe")]
     public static partial void NotReachable(ILogger logger, Exception exception);
 }

@@ -51,5 +51,54 @@ internal static class PostgresMigrations
             CREATE INDEX events_search_service_type_time ON events (service, type, event_time_us) INCLUDE (created_at_us, id);
             CREATE INDEX events_search_service_time ON events (service, event_time_us) INCLUDE (created_at_us, id);
             """),
+        new(3, "every field searchable, full text, commit positions", """
+            -- The commit counter. An inserting transaction takes its events' seq from this one
+            -- row and holds the row's lock until it commits, so an event committed later always
+            -- has a larger seq, whichever connection or replica wrote it; a sequence would not
+            -- do, as its values are taken at insert, not at commit.
+            CREATE TABLE event_sequence (
+                only_row   boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+                last_value bigint NOT NULL
+            );
+            INSERT INTO event_sequence (last_value) VALUES (0);
+
+            -- Constant defaults: adding the columns rewrites no row. The rows already there are
+            -- filled from their documents by PostgresSearchBackfill, which finds them by their
+            -- seq still being NULL; every row written from now on has one.
+            ALTER TABLE events
+                ADD COLUMN seq           bigint,
+                ADD COLUMN updated_at_us bigint NOT NULL DEFAULT 0,
+                ADD COLUMN title         text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN message       text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN related_id    text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN reason        text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN severity      integer NOT NULL DEFAULT 0,
+                ADD COLUMN code          integer NOT NULL DEFAULT 0,
+                ADD COLUMN notification  integer NOT NULL DEFAULT 0,
+                ADD COLUMN start_date_us bigint,
+                ADD COLUMN end_date_us   bigint,
+                ADD COLUMN stake_holders jsonb NOT NULL DEFAULT '[]',
+                ADD COLUMN notifications jsonb NOT NULL DEFAULT '[]',
+                ADD COLUMN resources     jsonb NOT NULL DEFAULT '[]',
+                ADD COLUMN labels        jsonb NOT NULL DEFAULT '{}',
+                ADD COLUMN search_words  text NOT NULL DEFAULT '';
+
+            CREATE UNIQUE INDEX events_seq ON events (seq);
+            CREATE INDEX events_backfill_pending ON events (created_at_us, id) WHERE seq IS NULL;
+
+            CREATE INDEX events_filter_severity ON events (severity, created_at_us, id);
+            CREATE INDEX events_time_type ON events (type, event_time_us, id);
+            CREATE INDEX events_time_status ON events (status, event_time_us, id);
+            CREATE INDEX events_time_environment ON events (environment, event_time_us, id);
+            CREATE INDEX events_time_severity ON events (severity, event_time_us, id);
+
+            -- Words as lexemes (see SearchWords); labels with jsonb_ops for both "key present"
+            -- (?) and "key = value" (@>); the arrays with jsonb_path_ops, which serves @>.
+            CREATE INDEX events_words ON events USING gin (array_to_tsvector(string_to_array(search_words, ' ')));
+            CREATE INDEX events_labels ON events USING gin (labels);
+            CREATE INDEX events_resources ON events USING gin (resources jsonb_path_ops);
+            CREATE INDEX events_stake_holders ON events USING gin (stake_holders jsonb_path_ops);
+            CREATE INDEX events_notifications ON events USING gin (notifications jsonb_path_ops);
+            """),
     ];
 }

@@ -4,9 +4,11 @@ using Npgsql;
 namespace Tracker.Events.Postgres;
 
 /// <summary>
-/// Brings the schema to the latest version. The whole run is one transaction holding an
+/// Brings the schema to the latest version. The schema changes are one transaction holding an
 /// advisory lock keyed by the schema, so replicas starting together apply each version once
-/// and the others then find nothing to do.
+/// and the others then find nothing to do. Then the rows written before migration 3 get their
+/// search columns (<see cref="PostgresSearchBackfill"/>), in batches that every migrating
+/// replica helps with; each returns once none is left.
 /// </summary>
 internal sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger logger)
 {
@@ -14,6 +16,12 @@ internal sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger logg
     private const int LockNamespace = 0x5472616B;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await ApplySchemaChangesAsync(cancellationToken);
+        await new PostgresSearchBackfill(dataSource, logger).RunAsync(cancellationToken);
+    }
+
+    private async Task ApplySchemaChangesAsync(CancellationToken cancellationToken)
     {
         var schema = SearchPathSchema.First(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -41,6 +49,13 @@ internal sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger logg
             await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", cancellationToken, migration.Version, migration.Name);
             PostgresLog.MigrationApplied(logger, migration.Version, migration.Name, target);
         }
+
+        // Rows loaded with their seq by other means (COPY, a restore) must not be numbered again.
+        await ExecuteAsync(connection, transaction, """
+            UPDATE event_sequence SET last_value = loaded.max_seq
+            FROM (SELECT max(seq) AS max_seq FROM events) AS loaded
+            WHERE last_value < loaded.max_seq
+            """, cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
     }

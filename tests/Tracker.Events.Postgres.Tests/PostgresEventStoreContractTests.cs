@@ -10,9 +10,33 @@ namespace Tracker.Events.Postgres.Tests;
 /// </summary>
 public sealed class PostgresEventStoreContractTests : EventStoreContractTests, IAsyncLifetime
 {
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
+/// <summary>The query contract of issue 11 (expression table, words, commit positions, orders) against a real PostgreSQL.</summary>
+public sealed class PostgresEventStoreQueryContractTests : EventStoreQueryContractTests, IAsyncLifetime
+{
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
+/// <summary>Migrated stores, each in a schema of its own, all dropped on dispose.</summary>
+internal sealed class MigratedSchemas : IAsyncDisposable
+{
     private readonly List<TestSchema> _schemas = [];
 
-    protected override async Task<IEventStore> CreateStoreAsync()
+    public async Task<IEventStore> CreateStoreAsync()
     {
         var schema = await TestPostgres.CreateSchemaAsync();
         _schemas.Add(schema);
@@ -21,9 +45,7 @@ public sealed class PostgresEventStoreContractTests : EventStoreContractTests, I
         return store;
     }
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var schema in _schemas)
         {

@@ -26,6 +26,18 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MigrateAsync_NewSchema_IsAtVersionThreeWithTheSearchIndexes()
+    {
+        await _schema.CreateStore().MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
+
+        Assert.Equal(3, PostgresMigrations.All.Max(m => m.Version));
+        Assert.Equal(6L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
+        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_time_severity"];
+        Assert.Equal(searchIndexes.Length, await TestPostgres.ScalarAsync<long>(
+            $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema.Name}' AND indexname IN ({string.Join(", ", searchIndexes.Select(i => $"'{i}'"))})"));
+    }
+
+    [Fact]
     public async Task MigrateAsync_SeveralStoresAtOnce_AllSucceedAndApplyEachVersionOnce()
     {
         var stores = Enumerable.Range(0, 6).Select(_ => _schema.CreateStore()).ToList();

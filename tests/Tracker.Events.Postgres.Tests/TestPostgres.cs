@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tracker.Events.Postgres;
@@ -76,7 +77,7 @@ internal sealed class TestSchema(string name, string connectionString) : IAsyncD
     public string ConnectionString { get; } = connectionString;
 
     /// <summary>A store with its own pool, as a separate Tracker replica would have.</summary>
-    public PostgresEventStore CreateStore()
+    public PostgresEventStore CreateStore(ILogger<PostgresEventStore>? logger = null)
     {
         var dataSource = PostgresDataSourceFactory.Create(ConnectionString);
         lock (_dataSources)
@@ -84,7 +85,7 @@ internal sealed class TestSchema(string name, string connectionString) : IAsyncD
             _dataSources.Add(dataSource);
         }
 
-        return new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
+        return new PostgresEventStore(dataSource, logger ?? NullLogger<PostgresEventStore>.Instance);
     }
 
     public async ValueTask DisposeAsync()
