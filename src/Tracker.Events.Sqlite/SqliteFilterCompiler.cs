@@ -165,8 +165,9 @@ internal sealed class SqliteFilterCompiler(SqliteQueryParameters parameters)
             var bytes = parameters.Add(Encoding.UTF8.GetBytes(value));
             return comparator switch
             {
-                Comparator.Prefix => $"substr(CAST({column} AS BLOB), 1, length({bytes})) = {bytes}",
-                Comparator.Suffix => $"substr(CAST({column} AS BLOB), -length({bytes})) = {bytes}",
+                // substr of an empty BLOB is NULL, not empty: coalesce keeps the test two-valued.
+                Comparator.Prefix => $"coalesce(substr(CAST({column} AS BLOB), 1, length({bytes})), x'') = {bytes}",
+                Comparator.Suffix => $"coalesce(substr(CAST({column} AS BLOB), -length({bytes})), x'') = {bytes}",
                 _ => $"instr(CAST({column} AS BLOB), {bytes}) > 0",
             };
         }

@@ -43,7 +43,7 @@ internal sealed class FilterSyntaxException(string where, string message, string
 /// <see cref="FilterNode"/>, so <c>filter</c> and <c>query</c> mean exactly the same (issue 11,
 /// item 2). It finds the field in <see cref="EventFields"/>, checks that the operator applies
 /// (ordered enums by rank, AIP-160 §"Comparison"), converts the literal to the field's kind,
-/// expands text wildcards ("pay*", "*pay", "*pay*"; "\*" is a star) and bare dates (a whole UTC
+/// expands text wildcards ("pay*", "*pay", "*pay*"; "\*" is a star, "\\" a backslash) and bare dates (a whole UTC
 /// day), and counts terms against <see cref="MaxTerms"/>.
 /// </summary>
 internal sealed class FilterBinder(bool countsTerms = true)
@@ -194,12 +194,10 @@ internal sealed class FilterBinder(bool countsTerms = true)
         return comparison with { Comparator = comparator, Value = FilterValue.Of(text[..nul]) };
     }
 
-    // A star at either end is a wildcard, unless escaped ("\*").
+    // A star at either end is a wildcard; "\*" is a star and "\\" a backslash.
     private static Comparison Wildcard(EventField field, string? labelKey, string text)
     {
-        var leading = text.StartsWith('*');
-        var trailing = text.Length > 1 && text.EndsWith('*') && !text.EndsWith("\\*", StringComparison.Ordinal);
-        var core = Unescape(text[(leading ? 1 : 0)..(text.Length - (trailing ? 1 : 0))]);
+        var (core, leading, trailing) = TextValue.Read(text);
         var comparator = (leading, trailing) switch
         {
             (true, true) => Comparator.Contains,
@@ -210,7 +208,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         return new Comparison(field, comparator, FilterValue.Of(core), labelKey);
     }
 
-    private static string Unescape(string text) => text.Replace("\\*", "*", StringComparison.Ordinal);
+    private static string Unescape(string text) => TextValue.Read(text, wildcards: false).Text;
 
     private static FilterNode Ordered(EventFieldInfo field, FilterOperator op, long value, string where)
     {
@@ -331,4 +329,37 @@ internal sealed class FilterBinder(bool countsTerms = true)
     public static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     public static string OperatorList => Operators;
+}
+
+/// <summary>
+/// Reads a text value of either dialect: "\*" is a star and "\\" a backslash (any other
+/// backslash is itself); with wildcards, an unescaped star first or last marks a suffix or
+/// prefix match ("*" alone matches every text).
+/// </summary>
+internal static class TextValue
+{
+    public static (string Text, bool Leading, bool Trailing) Read(string raw, bool wildcards = true)
+    {
+        var text = new System.Text.StringBuilder(raw.Length);
+        var leading = wildcards && raw.StartsWith('*');
+        var trailing = false;
+        for (var i = leading ? 1 : 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (c == '\\' && i + 1 < raw.Length && raw[i + 1] is '*' or '\\')
+            {
+                text.Append(raw[++i]);
+            }
+            else if (wildcards && c == '*' && i == raw.Length - 1)
+            {
+                trailing = true;
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return (text.ToString(), leading, trailing);
+    }
 }

@@ -24,8 +24,9 @@ internal readonly record struct FilterToken(FilterTokenKind Kind, string Text, i
 /// <summary>
 /// Splits an AIP-160 filter into tokens. A word runs until space or one of ()"'=&lt;&gt;!: ; so
 /// "payments-api", "labels.team", "pay*" and 2024-01-15 are words, and an RFC 3339 time, which
-/// holds colons, must be quoted. Strings take "..." or '...' with \" \' \\ \n \t escapes; "\*"
-/// is kept for the binder (a literal star). AND, OR and NOT are keywords in upper case only
+/// holds colons, must be quoted. Strings take "..." or '...' with \" \' \n \t escapes; "\*" and
+/// "\\" are kept as they are for the binder, whose text values share them with JSON's (a star, a
+/// backslash). AND, OR and NOT are keywords in upper case only
 /// (AIP-160); a "-" that starts a term negates it. After an operator, the next word is always a
 /// value, even "AND" or "-5".
 /// </summary>
@@ -116,7 +117,8 @@ internal static class FilterLexer
                     'n' => "\n",
                     't' => "\t",
                     '*' => "\\*",
-                    '\\' or '"' or '\'' => escaped.ToString(),
+                    '\\' => "\\\\",
+                    '"' or '\'' => escaped.ToString(),
                     _ => throw new FilterSyntaxException($"column {i + 1}", $"unknown escape \"\\{escaped}\"; strings know \\\" \\' \\\\ \\* \\n \\t"),
                 });
                 i += 2;

@@ -19,6 +19,8 @@ public sealed class FilterParserTests
         { "service=\"*pay\"", "service ends-with \"pay\"" },
         { "service=*pay*", "service contains \"pay\"" },
         { "service=\"pay\\*\"", "service = \"pay*\"" },
+        { "owner=\"ops\\\\*\"", "owner starts-with \"ops\\\"" },
+        { "owner<\"a\\\\b\\*\"", "owner < \"a\\b*\"" },
         { "title<\"m\"", "title < \"m\"" },
         { "type=TYPE_INCIDENT", "type = 4" },
         { "type=incident", "type = 4" },

@@ -30,6 +30,8 @@ public sealed class MongoQueryParserTests
         { "{\"$nor\":[{\"service\":\"a\"},{\"owner\":\"b\"}]}", "NOT(OR(service = \"a\", owner = \"b\"))" },
         { "{\"$not\":{\"service\":\"a\"}}", "NOT(service = \"a\")" },
         { "{\"service\":\"pay*\"}", "service starts-with \"pay\"" },
+        { "{\"owner\":\"ops\\\\\\\\*\"}", "owner starts-with \"ops\\\"" },
+        { "{\"owner\":\"\\\\*x\"}", "owner = \"*x\"" },
         { "{\"title\":\"'; DROP TABLE events; -- \\\"\"}", "title = \"'; DROP TABLE events; -- \"\"" },
         { "{\"title\":\"a\\u0000b\"}", "OR()" },
     };

@@ -46,6 +46,7 @@ public abstract class EventStoreQueryContractTests
         ["message contains percent"] = (Cmp(EventField.Message, Comparator.Contains, "100%"), ["meta"]),
         ["message contains backslash"] = (Cmp(EventField.Message, Comparator.Contains, "\\"), ["meta"]),
         ["message empty prefix matches every event"] = (Cmp(EventField.Message, Comparator.Prefix, ""), Names),
+        ["negated prefix and suffix keep events whose text is empty"] = (new AllOf([new Negation(Cmp(EventField.RelatedId, Comparator.Prefix, "zz")), new Negation(Cmp(EventField.RelatedId, Comparator.Suffix, "zz"))]), Names),
         ["message present"] = (Has(EventField.Message), ["alert", "cjk", "deploy", "incident", "meta", "planned"]),
         ["message absent"] = (Not(Has(EventField.Message)), ["bare", "close", "decoy", "drift", "rpa", "twin"]),
 

@@ -33,10 +33,7 @@ public static partial class QuerySyntaxPrinter
         var info = EventFields.Info(c.Field);
         return info.Kind switch
         {
-            // A wildcard whose value ends in a backslash cannot be written: the lexer turns "\\" into
-            // "\", so the closing star reads as the escaped star "\*" (FilterBinder.Wildcard; the same
-            // in JSON). Reported with issue 11; excluded here so that the property stays stable.
-            FieldKind.Text => c.Value.IsText && !(c.Comparator is Comparator.Prefix or Comparator.Contains && c.Value.Text!.EndsWith('\\')),
+            FieldKind.Text => c.Value.IsText,
             FieldKind.Integer => true,
             FieldKind.Boolean => c.Comparator == Comparator.Equal && c.Value.Number is 0 or 1,
             FieldKind.Enum => info.Enum!.FindValueByNumber((int)Math.Clamp(c.Value.Number, int.MinValue, int.MaxValue)) is not null
@@ -280,7 +277,9 @@ public static partial class QuerySyntaxPrinter
         _ => ("", ""),
     };
 
-    private static string EscapeStars(string text) => text.Replace("*", "\\*", StringComparison.Ordinal);
+    /// <summary>The binder's text escapes (TextValue): "\\" for a backslash, "\*" for a star.</summary>
+    private static string EscapeStars(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal);
 
     /// <summary>A raw &lt; or &lt;= on an ordered enum also holds for 0, which the binder's rank excludes.</summary>
     private static bool RanksUnspecified(EventFieldInfo info, Comparison c) =>
