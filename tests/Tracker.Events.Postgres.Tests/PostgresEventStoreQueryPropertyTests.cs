@@ -11,24 +11,11 @@ namespace Tracker.Events.Postgres.Tests;
 /// </summary>
 public sealed class PostgresEventStoreQueryPropertyTests(ITestOutputHelper output) : EventStoreQueryPropertyTests(output), IAsyncLifetime
 {
-    private readonly List<TestSchema> _schemas = [];
+    private readonly MigratedSchemas _schemas = new();
 
-    protected override async Task<IEventStore> CreateStoreAsync()
-    {
-        var schema = await TestPostgres.CreateSchemaAsync();
-        _schemas.Add(schema);
-        var store = schema.CreateStore();
-        await store.MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
-        return store;
-    }
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var schema in _schemas)
-        {
-            await schema.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }

@@ -1,4 +1,3 @@
-using Tracker.Events.Sqlite;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.StoreContract;
 using Tracker.Events.Tests.Support;
@@ -8,19 +7,43 @@ namespace Tracker.Events.Sqlite.Tests;
 /// <summary>The store contract against a SQLite file of its own per test, deleted afterwards.</summary>
 public sealed class SqliteEventStoreContractTests : EventStoreContractTests, IDisposable
 {
-    private readonly TempSqliteDatabase _database = new();
-    private SqliteEventStore? _store;
+    private readonly MigratedSqliteFiles _files = new();
 
-    protected override async Task<IEventStore> CreateStoreAsync()
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}
+
+/// <summary>The query contract of issue 11 against a SQLite file of its own per test, deleted afterwards.</summary>
+public sealed class SqliteEventStoreQueryContractTests : EventStoreQueryContractTests, IDisposable
+{
+    private readonly MigratedSqliteFiles _files = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}
+
+/// <summary>Migrated stores, each in a SQLite file of its own, all closed and deleted on dispose.</summary>
+internal sealed class MigratedSqliteFiles : IDisposable
+{
+    private readonly List<(TempSqliteDatabase Database, SqliteEventStore Store)> _stores = [];
+
+    public async Task<IEventStore> CreateStoreAsync()
     {
-        _store = new SqliteEventStore(_database.ConnectionString);
-        await _store.MigrateAsync(CancellationToken.None).Bounded();
-        return _store;
+        var database = new TempSqliteDatabase();
+        var store = new SqliteEventStore(database.ConnectionString);
+        _stores.Add((database, store));
+        await store.MigrateAsync(CancellationToken.None).Bounded();
+        return store;
     }
 
     public void Dispose()
     {
-        _store?.Dispose();
-        _database.Dispose();
+        foreach (var (database, store) in _stores)
+        {
+            store.Dispose();
+            database.Dispose();
+        }
     }
 }
