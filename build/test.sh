@@ -15,7 +15,8 @@ fi
 
 log=$(mktemp)
 set +e
-dotnet test Tracker.sln --no-restore --verbosity quiet "$@" 2>&1 | tee "$log"
+# The minimal console logger prints each failed test with its message and stack, so a CI log says why.
+dotnet test Tracker.sln --no-restore --verbosity quiet --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
