@@ -3,11 +3,12 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Tracker.Events.Storage;
 
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Prints, for one request of a scenario h kind, the SQL the store builds (with its parameter
+/// Prints, for one request of a scenario h kind (or d's search), the SQL the store builds (with its parameter
 /// values), the database's plan of it (SQLite: EXPLAIN QUERY PLAN of each statement;
 /// PostgreSQL: EXPLAIN (ANALYZE, BUFFERS)), and how long the statements took, run once cold and
 /// once again. For looking into a figure of scenario h; measures nothing for the report.
@@ -20,33 +21,44 @@ internal static class Explain
         var store = StoreTarget.Parse(options.Get("store"));
         var index = options.Int("index", 0);
         await using var direct = DirectSql.Open(store);
-        var cases = await QueryLanguage.CasesAsync(kind, direct, seed: 11, count: index + 1);
-        var chosen = cases[index];
-        Console.WriteLine($"-- {kind} #{index}: ListEvents {chosen}");
-        if (store.IsSqlite)
+        EventQuery query;
+        if (kind == "search")
         {
-            await SqliteAsync(store.ConnectionString, chosen);
+            var search = ReadLatency.SearchQueries(seed: 7, count: index + 1)[index];
+            Console.WriteLine($"-- search #{index}: SearchEvents {search.Request}");
+            query = search.Query;
         }
         else
         {
-            await PostgresAsync(store.ConnectionString, chosen);
+            var chosen = (await QueryLanguage.CasesAsync(kind, direct, seed: 11, count: index + 1))[index];
+            Console.WriteLine($"-- {kind} #{index}: ListEvents {chosen}");
+            query = chosen.Query;
+        }
+
+        if (store.IsSqlite)
+        {
+            await SqliteAsync(store.ConnectionString, query);
+        }
+        else
+        {
+            await PostgresAsync(store.ConnectionString, query);
         }
 
         for (var run = 1; run <= 2; run++)
         {
             var clock = Stopwatch.StartNew();
-            var (total, ids) = await direct.SearchIdsAsync(chosen.Query);
+            var (total, ids) = await direct.SearchIdsAsync(query);
             Console.WriteLine($"-- run {run}: {clock.Elapsed.TotalMilliseconds:0.00} ms, total {total}, page {ids.Count}");
         }
     }
 
-    private static async Task SqliteAsync(string connectionString, ListCase chosen)
+    private static async Task SqliteAsync(string connectionString, EventQuery query)
     {
         await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         await using var page = connection.CreateCommand();
-        StoreInternals.SqliteBuildQuery(chosen.Query, count, page);
+        StoreInternals.SqliteBuildQuery(query, count, page);
         foreach (var (name, statement) in new[] { ("count", count), ("page", page) })
         {
             Console.WriteLine($"-- {name}: {statement.CommandText}");
@@ -66,11 +78,11 @@ internal static class Explain
         }
     }
 
-    private static async Task PostgresAsync(string connectionString, ListCase chosen)
+    private static async Task PostgresAsync(string connectionString, EventQuery query)
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var statement = StoreInternals.PostgresBuildQuery(chosen.Query);
+        await using var statement = StoreInternals.PostgresBuildQuery(query);
         statement.Connection = connection;
         Console.WriteLine($"-- {statement.CommandText}");
         Console.WriteLine($"--   with {string.Join(", ", statement.Parameters.Select((p, i) => $"${i + 1} = {Show(p.Value)}"))}");

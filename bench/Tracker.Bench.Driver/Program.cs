@@ -15,8 +15,8 @@ if (args.Length == 0)
           h2load   --count STORE | --calls URL [--pid P] --warmup S --duration S -- h2load args
           pgbench  --count STORE --warmup S --duration S -- pgbench args
           latency  --kind search|get|filter-or|filter-label|fulltext|after-id --grpc URL --store STORE [--pid P] [--concurrency C]
-          explain  --kind filter-or|filter-label|fulltext|after-id --store STORE [--index I]
-                                                               one query's SQL, plan and time (scenario h)
+          explain  --kind search|filter-or|filter-label|fulltext|after-id --store STORE [--index I]
+                                                               one query's SQL, plan and time (d, h)
           sqlite-raw   --cs CS [--batch N]                     raw Microsoft.Data.Sqlite insert loop
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]

@@ -126,7 +126,7 @@ internal static class ReadLatency
     }
 
     /// <summary>Service and type drawn as the data was, and a Monday-to-Sunday week of 2025.</summary>
-    private static List<SearchCase> SearchQueries(int seed, int count)
+    public static List<SearchCase> SearchQueries(int seed, int count)
     {
         var factory = new EventFactory(seed);
         var random = new Random(seed);
@@ -240,7 +240,7 @@ internal static class ReadLatency
         }
     }
 
-    private sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
+    internal sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
 
     private sealed class Measurement
     {
