@@ -10,12 +10,17 @@
 #   bash bench/experiments.sh search-repeats   the SQLite search ratio BENCH_REPEATS [5] times, a
 #                                              fresh server each time, workstation and server GC
 #                                              taking turns
+#   bash bench/experiments.sh query-plans      scenario h: each kind's SQL and plan (driver explain)
+#                                              and paired figures, on SQLite as Tracker leaves it and
+#                                              after ANALYZE, then on PostgreSQL loaded afresh
+#
+# After a partial run (BENCH_SCENARIOS=...), point them at its output: BENCH_OUT=bench/out/partial.
 #
 # Nothing here changes src/; it works on copies of the bench data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-OUT="bench/out"
+OUT="${BENCH_OUT:-bench/out}"
 PUBLISH="$OUT/publish"
 EXP="$OUT/experiments"
 DATA="$EXP/data"
@@ -77,6 +82,16 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 t, s = r["tracker"], r["sql"]
 print(f'{sys.argv[2]:<28} Tracker p50 {t["p50_ms"]:7.2f} p99 {t["p99_ms"]:7.2f} ms | SQL p50 {s["p50_ms"]:7.2f} p99 {s["p99_ms"]:7.2f} ms | ratio p99 {t["p99_ms"] / s["p99_ms"]:.2f}x ({t["calls"]} paired calls)')
+EOF
+}
+
+query() { # query NAME KIND STORE: scenario h's paired figures for one kind
+  driver latency --kind "$2" --grpc "$GRPC_URL" --store "$3" --pid "$SERVER_PID" --warmup "${BENCH_READ_WARMUP:-10}" --duration "${BENCH_READ_DURATION:-15}" --result "$EXP/$1.json" >/dev/null
+  python3 - "$EXP/$1.json" "$1" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+t, s, m = r["tracker"], r["sql"], r["queries"]["matches_of_checked"]
+print(f'{sys.argv[2]:<36} Tracker p50 {t["p50_ms"]:7.2f} p99 {t["p99_ms"]:7.2f} ms | SQL p50 {s["p50_ms"]:7.2f} p99 {s["p99_ms"]:7.2f} ms | ratio p99 {t["p99_ms"] / s["p99_ms"]:.2f}x | matches {m["min"]}/{m["median"]}/{m["max"]} ({t["calls"]} paired calls)')
 EOF
 }
 
@@ -159,8 +174,42 @@ case "${1:-}" in
     done
     ;;
 
+  query-plans)
+    # Without statistics (Tracker never runs ANALYZE) SQLite's planner guesses between indexes:
+    # each index's first column is taken to narrow to 10 rows, whatever it holds. The plans and
+    # figures as the store leaves the file, then after ANALYZE on the same copy.
+    source_db="$OUT/data/sqlite-read/data/tracker.db"
+    [ -f "$source_db" ] || { echo "no generated SQLite data: run bash bench/run.sh (BENCH_SCENARIOS=h will do) first" >&2; exit 1; }
+    mkdir -p "$DATA/query/data"
+    cp "$source_db" "$DATA/query/data/tracker.db"
+    db="$DATA/query/data/tracker.db"
+    kinds="filter-or filter-label fulltext after-id"
+    for variant in as-stored after-analyze; do
+      [ "$variant" = as-stored ] || sqlite3 "$db" "ANALYZE;"
+      start_tracker "$DATA/query" 18851
+      for kind in $kinds; do
+        driver explain --kind "$kind" --store "sqlite:Data Source=$db" >"$EXP/explain-$kind-sqlite-$variant.txt"
+        echo "SQLite $variant, $kind: $(grep -E '^ +[0-9]+ +[0-9]+  (SEARCH|SCAN)' "$EXP/explain-$kind-sqlite-$variant.txt" | sed -E 's/^ +[0-9]+ +[0-9]+  //' | paste -sd ';' -)"
+        query "sqlite-$variant-$kind" "$kind" "sqlite:Data Source=$db"
+      done
+      stop_tracker
+    done
+
+    start_postgres
+    new_db bench_exp
+    driver generate --store "postgres:$(pg_cs bench_exp)" --count "${BENCH_EVENTS:-1000000}" >/dev/null
+    start_tracker "$DATA/query-pg" 18861 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_cs bench_exp)"
+    for kind in $kinds; do
+      driver explain --kind "$kind" --store "postgres:$(pg_cs bench_exp)" >"$EXP/explain-$kind-postgres.txt"
+      echo "PostgreSQL, $kind: $(grep -oE '(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan) (using|on) [a-z_]+' "$EXP/explain-$kind-postgres.txt" | sort | uniq -c | sed -E 's/^ +//' | paste -sd ';' -)"
+      query "postgres-$kind" "$kind" "postgres:$(pg_cs bench_exp)"
+    done
+    stop_tracker
+    echo "Plans in full: $EXP/explain-*.txt"
+    ;;
+
   *)
-    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs|search-repeats" >&2
+    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs|search-repeats|query-plans" >&2
     exit 2
     ;;
 esac

@@ -12,8 +12,16 @@
 # Environment (defaults in brackets): BENCH_ROUNDS [3] rounds of BENCH_WARMUP [3] plus
 # BENCH_DURATION [5] measured seconds for each side of a throughput comparison (15 s measured in
 # all), the first round warming up for BENCH_BURN_IN [30] s; BENCH_READ_DURATION [15] seconds of
-# paired search/get calls after 10 s of warm-up; BENCH_EVENTS [1000000] events for the read
-# scenario; BENCH_STARTUP_RUNS [10].
+# paired read calls (search, get, query language) after BENCH_READ_WARMUP [10] s of warm-up;
+# BENCH_EVENTS [1000000] events for the read scenarios; BENCH_STARTUP_RUNS [10].
+#
+# BENCH_SCENARIOS [a,b,c,d,e,f,g,h] runs only the scenarios named (a and b run together; f's
+# memory at rest follows the reads of d and h) and BENCH_STORES [sqlite postgres] the read
+# scenarios on those stores only. A run of only some of them writes to bench/out/partial and
+# its report to bench/out/partial/RESULTS.md, leaving bench/out and bench/RESULTS.md as the last
+# full run left them. To iterate on the query language (h) on a small data set:
+#
+#   BENCH_SCENARIOS=h BENCH_EVENTS=20000 BENCH_READ_WARMUP=3 BENCH_READ_DURATION=5 bash bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,11 +34,21 @@ DURATION="${BENCH_DURATION:-5}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 EVENTS="${BENCH_EVENTS:-1000000}"
 READ_DURATION="${BENCH_READ_DURATION:-15}"
+READ_WARMUP="${BENCH_READ_WARMUP:-10}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
+ALL_SCENARIOS="a,b,c,d,e,f,g,h"
+SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
+STORES="${BENCH_STORES:-sqlite postgres}"
+wants() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
 # 64 concurrent calls: 8 HTTP/2 connections of 8 streams each, one h2load thread.
 H2LOAD_CONCURRENCY=(-t 1 -c 8 -m 8)
 
 OUT="bench/out"
+REPORT="bench/RESULTS.md"
+if [ "$SCENARIOS" != "$ALL_SCENARIOS" ] || [ "$STORES" != "sqlite postgres" ]; then
+  OUT="bench/out/partial"
+  REPORT="$OUT/RESULTS.md"
+fi
 RESULTS="$OUT/results"
 PUBLISH="$OUT/publish"
 DATA="$OUT/data"
@@ -75,8 +93,10 @@ say "publish Release builds"
 # deployment would be; framework-dependent, like the container image.
 run dotnet publish src/Tracker.Server/Tracker.Server.csproj -c Release -r linux-x64 --self-contained false -o "$PUBLISH/server" --nologo -v quiet
 run dotnet publish bench/Tracker.Bench.Driver/Tracker.Bench.Driver.csproj -c Release -o "$PUBLISH/driver" --nologo -v quiet
-run dotnet publish bench/Tracker.Bench.NoopHost/Tracker.Bench.NoopHost.csproj -c Release -o "$PUBLISH/noop" --nologo -v quiet
-run dotnet publish bench/Tracker.Bench.KestrelBaseline/Tracker.Bench.KestrelBaseline.csproj -c Release -o "$PUBLISH/kestrel" --nologo -v quiet
+if wants c; then
+  run dotnet publish bench/Tracker.Bench.NoopHost/Tracker.Bench.NoopHost.csproj -c Release -o "$PUBLISH/noop" --nologo -v quiet
+  run dotnet publish bench/Tracker.Bench.KestrelBaseline/Tracker.Bench.KestrelBaseline.csproj -c Release -o "$PUBLISH/kestrel" --nologo -v quiet
+fi
 driver prepare --out "$OUT"
 
 # --- 3. Processes: PostgreSQL and the servers, all stopped on exit ---------------------------
@@ -168,114 +188,140 @@ cat >"$RESULTS/machine.json" <<EOF
   "postgres": "$(psql_admin -At -c 'SHOW server_version')",
   "h2load": "$(h2load --version | head -n 1)",
   "load_average_at_start": "$(cut -d' ' -f1-3 /proc/loadavg)",
-  "commit": "$(git rev-parse --short HEAD)"
+  "commit": "$(git rev-parse --short HEAD)",
+  "scenarios": "$SCENARIOS",
+  "stores": "$STORES"
 }
 EOF
 
 # --- g. Start-up to ready, embedded store --------------------------------------------------
-say "g: start-up to ready (SQLite)"
-driver startup --server "$PUBLISH/server/Tracker.Server.dll" --runs "$STARTUP_RUNS" --result "$RESULTS/g-startup.json"
+if wants g; then
+  say "g: start-up to ready (SQLite)"
+  driver startup --server "$PUBLISH/server/Tracker.Server.dll" --runs "$STARTUP_RUNS" --result "$RESULTS/g-startup.json"
+fi
 
 # Throughput comparisons run in rounds, the two sides taking turns (A B, then B A, ...), so that
 # both meet the same moments of a shared machine; the report adds the rounds up.
 order() { if [ $(($1 % 2)) -eq 1 ]; then echo "$2"; else echo "$2" | tr ' ' '\n' | tac | tr '\n' ' '; fi; }
 
 # --- c. The gRPC runtime (Grpc.AspNetCore): no-op unary method vs plain Kestrel -------------
-say "c: no-op gRPC method on Grpc.AspNetCore vs plain Kestrel, h2load, $ROUNDS rounds"
-start_host noop Tracker.Bench.NoopHost.dll 18901
-NOOP_PID=$SERVER_PID
-start_host kestrel Tracker.Bench.KestrelBaseline.dll 18902
-KESTREL_PID=$SERVER_PID
-for r in $(seq 1 "$ROUNDS"); do
-  for side in $(order "$r" "tracker kestrel"); do
-    if [ "$side" = tracker ]; then port=18901; pid=$NOOP_PID; else port=18902; pid=$KESTREL_PID; fi
-    grpc_h2load "$r" "http://127.0.0.1:$port/tracker.bench.v1.NoopService/Noop" "$OUT/noop.grpc" \
-      --calls "http://127.0.0.1:$port/calls" --pid "$pid" --result "$RESULTS/c-noop-$side.r$r.json"
+if wants c; then
+  say "c: no-op gRPC method on Grpc.AspNetCore vs plain Kestrel, h2load, $ROUNDS rounds"
+  start_host noop Tracker.Bench.NoopHost.dll 18901
+  NOOP_PID=$SERVER_PID
+  start_host kestrel Tracker.Bench.KestrelBaseline.dll 18902
+  KESTREL_PID=$SERVER_PID
+  for r in $(seq 1 "$ROUNDS"); do
+    for side in $(order "$r" "tracker kestrel"); do
+      if [ "$side" = tracker ]; then port=18901; pid=$NOOP_PID; else port=18902; pid=$KESTREL_PID; fi
+      grpc_h2load "$r" "http://127.0.0.1:$port/tracker.bench.v1.NoopService/Noop" "$OUT/noop.grpc" \
+        --calls "http://127.0.0.1:$port/calls" --pid "$pid" --result "$RESULTS/c-noop-$side.r$r.json"
+    done
   done
-done
-kill "$NOOP_PID" "$KESTREL_PID"; wait "$NOOP_PID" "$KESTREL_PID" 2>/dev/null || true
+  kill "$NOOP_PID" "$KESTREL_PID"; wait "$NOOP_PID" "$KESTREL_PID" 2>/dev/null || true
+fi
 
 # --- a, b. CreateEvent on PostgreSQL: pgbench, gRPC, REST ----------------------------------
-say "a, b: CreateEvent on PostgreSQL at 64 concurrent: pgbench INSERT, gRPC, REST, $ROUNDS rounds"
-new_db bench_pgbench
-driver migrate --store "postgres:$(pg_db bench_pgbench)"
-new_db bench_tracker
-start_tracker pg-write 18765 18080 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_tracker)"
-rest_status="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data-binary "@$OUT/create.json" "$HTTP_URL/api/v1alpha1/event")"
-sides="pgbench grpc rest"
-if [ "$rest_status" != 200 ]; then
-  sides="pgbench grpc"
-  echo "{\"unavailable\": \"POST /api/v1alpha1/event answered HTTP $rest_status: REST transcoding is not served by this build\"}" >"$RESULTS/b-rest-postgres.json"
-fi
-for r in $(seq 1 "$ROUNDS"); do
-  for side in $(order "$r" "$sides"); do
-    case "$side" in
-      pgbench)
-        driver pgbench --count "postgres:$(pg_db bench_pgbench)" --warmup "$(warmup_of "$r")" --duration "$DURATION" --result "$RESULTS/a-pgbench.r$r.json" -- \
-          -n -M prepared -c 64 -j 2 -f "$OUT/pgbench-insert.sql" -h 127.0.0.1 -p "$pg_port" -U postgres bench_pgbench ;;
-      grpc)
-        grpc_h2load "$r" "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
-          --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/a-grpc-postgres.r$r.json" ;;
-      rest)
-        driver h2load --warmup "$(warmup_of "$r")" --duration "$DURATION" --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/b-rest-postgres.r$r.json" -- \
-          "${H2LOAD_CONCURRENCY[@]}" -d "$OUT/create.json" -H 'content-type: application/json' "$HTTP_URL/api/v1alpha1/event" ;;
-    esac
+if wants a || wants b; then
+  say "a, b: CreateEvent on PostgreSQL at 64 concurrent: pgbench INSERT, gRPC, REST, $ROUNDS rounds"
+  new_db bench_pgbench
+  driver migrate --store "postgres:$(pg_db bench_pgbench)"
+  new_db bench_tracker
+  start_tracker pg-write 18765 18080 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_tracker)"
+  rest_status="$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data-binary "@$OUT/create.json" "$HTTP_URL/api/v1alpha1/event")"
+  sides="pgbench grpc rest"
+  if [ "$rest_status" != 200 ]; then
+    sides="pgbench grpc"
+    echo "{\"unavailable\": \"POST /api/v1alpha1/event answered HTTP $rest_status: REST transcoding is not served by this build\"}" >"$RESULTS/b-rest-postgres.json"
+  fi
+  for r in $(seq 1 "$ROUNDS"); do
+    for side in $(order "$r" "$sides"); do
+      case "$side" in
+        pgbench)
+          driver pgbench --count "postgres:$(pg_db bench_pgbench)" --warmup "$(warmup_of "$r")" --duration "$DURATION" --result "$RESULTS/a-pgbench.r$r.json" -- \
+            -n -M prepared -c 64 -j 2 -f "$OUT/pgbench-insert.sql" -h 127.0.0.1 -p "$pg_port" -U postgres bench_pgbench ;;
+        grpc)
+          grpc_h2load "$r" "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
+            --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/a-grpc-postgres.r$r.json" ;;
+        rest)
+          driver h2load --warmup "$(warmup_of "$r")" --duration "$DURATION" --count "postgres:$(pg_db bench_tracker)" --pid "$SERVER_PID" --result "$RESULTS/b-rest-postgres.r$r.json" -- \
+            "${H2LOAD_CONCURRENCY[@]}" -d "$OUT/create.json" -H 'content-type: application/json' "$HTTP_URL/api/v1alpha1/event" ;;
+      esac
+    done
   done
-done
-stop_server
+  stop_server
 
-say "a (stages): PostgresEventStore.CreateAsync in process, 64 concurrent callers"
-new_db bench_store
-driver store-create --store "postgres:$(pg_db bench_store)" --concurrency 64 --warmup "$BURN_IN" --duration "$DURATION" --result "$RESULTS/a-store-postgres.json"
+  say "a (stages): PostgresEventStore.CreateAsync in process, 64 concurrent callers"
+  new_db bench_store
+  driver store-create --store "postgres:$(pg_db bench_store)" --concurrency 64 --warmup "$BURN_IN" --duration "$DURATION" --result "$RESULTS/a-store-postgres.json"
+fi
 
 # --- e. CreateEvent on SQLite vs a raw Microsoft.Data.Sqlite loop ---------------------------
-say "e: gRPC CreateEvent on SQLite at 64 concurrent vs a raw Microsoft.Data.Sqlite loop, $ROUNDS rounds"
-start_tracker sqlite-write 18767 18082
-for r in $(seq 1 "$ROUNDS"); do
-  for side in $(order "$r" "grpc raw"); do
-    if [ "$side" = grpc ]; then
-      grpc_h2load "$r" "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
-        --count "sqlite:Data Source=$DATA/sqlite-write/data/tracker.db" --pid "$SERVER_PID" --result "$RESULTS/e-grpc-sqlite.r$r.json"
-    else
-      driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw.db" --warmup "$(warmup_of "$r")" --duration "$DURATION" --result "$RESULTS/e-raw-sqlite.r$r.json"
-    fi
+if wants e; then
+  say "e: gRPC CreateEvent on SQLite at 64 concurrent vs a raw Microsoft.Data.Sqlite loop, $ROUNDS rounds"
+  start_tracker sqlite-write 18767 18082
+  for r in $(seq 1 "$ROUNDS"); do
+    for side in $(order "$r" "grpc raw"); do
+      if [ "$side" = grpc ]; then
+        grpc_h2load "$r" "$GRPC_URL/tracker.event.v1alpha1.EventService/CreateEvent" "$OUT/create.grpc" \
+          --count "sqlite:Data Source=$DATA/sqlite-write/data/tracker.db" --pid "$SERVER_PID" --result "$RESULTS/e-grpc-sqlite.r$r.json"
+      else
+        driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw.db" --warmup "$(warmup_of "$r")" --duration "$DURATION" --result "$RESULTS/e-raw-sqlite.r$r.json"
+      fi
+    done
   done
-done
-stop_server
+  stop_server
 
-say "e (stages): the raw loop with 64 events per commit, what group commit allows"
-driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw64.db" --warmup "$WARMUP" --duration "$DURATION" --batch 64 --result "$RESULTS/e-raw64-sqlite.json"
+  say "e (stages): the raw loop with 64 events per commit, what group commit allows"
+  driver sqlite-raw --cs "Data Source=$DATA/sqlite-raw64.db" --warmup "$WARMUP" --duration "$DURATION" --batch 64 --result "$RESULTS/e-raw64-sqlite.json"
+fi
 
-# --- d, f. 1,000,000 events: search and get on each store -----------------------------------
+# --- d, f, h. 1,000,000 events: search, get and the query language on each store ------------
 # Each store is loaded right before its own reads, so neither store's reads share the machine
 # with the other's loading (PostgreSQL's checkpoint after a bulk load, say).
-for store in sqlite postgres; do
-  say "d: generate $EVENTS events into $store"
-  if [ "$store" = sqlite ]; then
-    mkdir -p "$DATA/sqlite-read/data"
-    driver generate --store "sqlite:Data Source=$DATA/sqlite-read/data/tracker.db" --count "$EVENTS" --result "$RESULTS/d-generate-sqlite.json"
-  else
-    new_db bench_read
-    driver generate --store "postgres:$(pg_db bench_read)" --count "$EVENTS" --result "$RESULTS/d-generate-postgres.json"
-  fi
+if wants d || wants f || wants h; then
+  for store in $STORES; do
+    say "generate $EVENTS events into $store (d, f, h)"
+    if [ "$store" = sqlite ]; then
+      mkdir -p "$DATA/sqlite-read/data"
+      driver generate --store "sqlite:Data Source=$DATA/sqlite-read/data/tracker.db" --count "$EVENTS" --result "$RESULTS/d-generate-sqlite.json"
+    else
+      new_db bench_read
+      driver generate --store "postgres:$(pg_db bench_read)" --count "$EVENTS" --result "$RESULTS/d-generate-postgres.json"
+    fi
 
-  say "d: SearchEvents and GetEvent over $EVENTS events on $store, vs the store's SQL"
-  if [ "$store" = sqlite ]; then
-    start_tracker sqlite-read 18768 18083
-    target="sqlite:Data Source=$DATA/sqlite-read/data/tracker.db"
-  else
-    start_tracker pg-read 18769 18084 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_read)"
-    target="postgres:$(pg_db bench_read)"
-  fi
-  driver latency --kind search --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup 10 --duration "$READ_DURATION" --result "$RESULTS/d-search-$store.json"
-  driver latency --kind get --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup 10 --duration "$READ_DURATION" --result "$RESULTS/d-get-$store.json"
-  driver rss --pid "$SERVER_PID" --result "$RESULTS/f-loaded-$store.json"
-  stop_server
-done
+    if [ "$store" = sqlite ]; then
+      start_tracker sqlite-read 18768 18083
+      target="sqlite:Data Source=$DATA/sqlite-read/data/tracker.db"
+    else
+      start_tracker pg-read 18769 18084 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_read)"
+      target="postgres:$(pg_db bench_read)"
+    fi
+    if wants d; then
+      say "d: SearchEvents and GetEvent over $EVENTS events on $store, vs the store's SQL"
+      driver latency --kind search --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup "$READ_WARMUP" --duration "$READ_DURATION" --result "$RESULTS/d-search-$store.json"
+      driver latency --kind get --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup "$READ_WARMUP" --duration "$READ_DURATION" --result "$RESULTS/d-get-$store.json"
+    fi
+
+    if wants h; then
+      # Issue 11: a three-term filter with an OR, a label filter, full text (q) and an after_id
+      # poll, each paired with the store's SQL as d's search is (see QueryLanguage.cs).
+      say "h: ListEvents with the query language over $EVENTS events on $store, vs the store's SQL"
+      for kind in filter-or filter-label fulltext after-id; do
+        driver latency --kind "$kind" --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup "$READ_WARMUP" --duration "$READ_DURATION" --result "$RESULTS/h-$kind-$store.json"
+      done
+    fi
+
+    if wants f; then
+      driver rss --pid "$SERVER_PID" --result "$RESULTS/f-loaded-$store.json"
+    fi
+    stop_server
+  done
+fi
 
 # --- Report ----------------------------------------------------------------------------------
 echo '```' >>"$COMMANDS"
 say "report"
 dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" report --results "$RESULTS" --commands "$COMMANDS" \
-  --analysis bench/analysis.md --previous bench/previous-homemade-runtime.tsv --out bench/RESULTS.md
-echo "bench/RESULTS.md written"
+  --analysis bench/analysis.md --previous bench/previous-homemade-runtime.tsv --out "$REPORT"
+echo "$REPORT written"

@@ -14,7 +14,9 @@ if (args.Length == 0)
           generate --store ... --count N [--seed S]            bulk-load N realistic events
           h2load   --count STORE | --calls URL [--pid P] --warmup S --duration S -- h2load args
           pgbench  --count STORE --warmup S --duration S -- pgbench args
-          latency  --kind search|get --grpc URL --store STORE [--pid P] [--concurrency C]
+          latency  --kind search|get|filter-or|filter-label|fulltext|after-id --grpc URL --store STORE [--pid P] [--concurrency C]
+          explain  --kind search|filter-or|filter-label|fulltext|after-id --store STORE [--index I]
+                                                               one query's SQL, plan and time (d, h)
           sqlite-raw   --cs CS [--batch N]                     raw Microsoft.Data.Sqlite insert loop
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]
@@ -45,6 +47,9 @@ switch (args[0])
         break;
     case "latency":
         result = await ReadLatency.RunAsync(options);
+        break;
+    case "explain":
+        await Explain.RunAsync(options);
         break;
     case "sqlite-raw":
         result = await WriteBaselines.SqliteRawAsync(options);

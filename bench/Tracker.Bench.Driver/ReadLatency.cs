@@ -17,6 +17,7 @@ namespace Tracker.Bench.Driver;
 /// store itself builds (<see cref="StoreInternals"/>), on open connections, rows read but not
 /// decoded. Before timing, the first pages are compared: Tracker must return exactly the
 /// events and total the SQL returns. Latency is per call, closed loop, after a warm-up.
+/// Scenario h measures ListEvents with the query language the same way (<see cref="QueryLanguage"/>).
 /// </summary>
 internal static class ReadLatency
 {
@@ -39,6 +40,7 @@ internal static class ReadLatency
         Func<int, Func<Task>> grpcCall;
         Func<int, Func<Task>> sqlCall;
         Func<int, Func<Task>> storeCall;
+        JsonObject? asked = null;
         if (kind == "search")
         {
             var queries = SearchQueries(seed: 7, count: 50_000);
@@ -56,7 +58,15 @@ internal static class ReadLatency
             sqlCall = worker => Cycle(queries, worker, concurrency, q => direct.SearchAsync(q.Query));
             storeCall = worker => Cycle(queries, worker, concurrency, q => storeClass.Store.QueryAsync(q.Query, CancellationToken.None));
         }
-        else
+        else if (QueryLanguage.IsKind(kind))
+        {
+            var cases = await QueryLanguage.CasesAsync(kind, direct, seed: 11, count: 50_000);
+            asked = await QueryLanguage.CheckAsync(kind, cases.Take(CheckedQueries), client, direct);
+            grpcCall = worker => Cycle(cases, worker, concurrency, c => client.CallRawAsync(QueryLanguage.ListEvents, c.Request));
+            sqlCall = worker => Cycle(cases, worker, concurrency, c => QueryLanguage.DirectAsync(direct, c));
+            storeCall = worker => Cycle(cases, worker, concurrency, c => QueryLanguage.StoreAsync(storeClass.Store, c));
+        }
+        else if (kind == "get")
         {
             var ids = await direct.SampleIdsAsync(5000);
             foreach (var id in ids.Take(CheckedQueries))
@@ -71,6 +81,10 @@ internal static class ReadLatency
             grpcCall = worker => Cycle(ids, worker, concurrency, id => client.CallRawAsync("/tracker.event.v1alpha1.EventService/GetEvent", new GetEventRequest { Id = id }));
             sqlCall = worker => Cycle(ids, worker, concurrency, direct.GetAsync);
             storeCall = worker => Cycle(ids, worker, concurrency, id => storeClass.Store.GetAsync(id, CancellationToken.None));
+        }
+        else
+        {
+            throw new ArgumentException($"--kind is search, get, filter-or, filter-label, fulltext or after-id, not '{kind}'");
         }
 
         await using var rss = RssSampler.Start(pid);
@@ -97,6 +111,11 @@ internal static class ReadLatency
             ["store_class"] = inProcess.Samples.Summary(Math.Min(duration, 10)),
             ["sql_paired_with_store_class"] = sqlAgain.Samples.Summary(Math.Min(duration, 10)),
         };
+        if (asked is not null)
+        {
+            result["queries"] = asked;
+        }
+
         result["verified"] = tracker.Errors == 0 && sql.Errors == 0 && inProcess.Errors == 0;
         if (rssFigures is not null)
         {
@@ -107,7 +126,7 @@ internal static class ReadLatency
     }
 
     /// <summary>Service and type drawn as the data was, and a Monday-to-Sunday week of 2025.</summary>
-    private static List<SearchCase> SearchQueries(int seed, int count)
+    public static List<SearchCase> SearchQueries(int seed, int count)
     {
         var factory = new EventFactory(seed);
         var random = new Random(seed);
@@ -221,7 +240,7 @@ internal static class ReadLatency
         }
     }
 
-    private sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
+    internal sealed record SearchCase(SearchEventsRequest Request, EventQuery Query);
 
     private sealed class Measurement
     {
@@ -283,6 +302,21 @@ internal abstract class DirectSql : IAsyncDisposable
     public abstract Task<int> GetAsync(string id);
 
     public abstract Task<List<string>> SampleIdsAsync(int count);
+
+    /// <summary>
+    /// The seq of the event with this id, or null: the store's own statement for after_id
+    /// (FindSequenceAsync), a primary-key lookup.
+    /// </summary>
+    public abstract Task<long?> FindSequenceAsync(string id);
+
+    /// <summary>The ids and seqs of the last <paramref name="count"/> events committed, the last first.</summary>
+    public abstract Task<List<(string Id, long Seq)>> LatestAsync(int count);
+
+    /// <summary>The stored events with these seqs (those that exist), decoded, in seq order.</summary>
+    public abstract Task<List<Event>> EventsAtAsync(IReadOnlyCollection<long> seqs);
+
+    /// <summary>The highest seq of the store, 0 when it is empty.</summary>
+    public async Task<long> LastSequenceAsync() => (await LatestAsync(1)) is [var last] ? last.Seq : 0;
 
     public abstract ValueTask DisposeAsync();
 
@@ -350,6 +384,44 @@ internal abstract class DirectSql : IAsyncDisposable
             }
 
             return ids;
+        });
+
+        public override Task<long?> FindSequenceAsync(string id) => WithConnection(async connection =>
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT seq FROM events WHERE id = $id";
+            select.Parameters.AddWithValue("$id", id);
+            return await select.ExecuteScalarAsync() is long seq ? seq : (long?)null;
+        });
+
+        public override Task<List<(string Id, long Seq)>> LatestAsync(int count) => WithConnection(async connection =>
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT id, seq FROM events ORDER BY seq DESC LIMIT $n";
+            select.Parameters.AddWithValue("$n", count);
+            var latest = new List<(string, long)>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                latest.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            return latest;
+        });
+
+        public override Task<List<Event>> EventsAtAsync(IReadOnlyCollection<long> seqs) => WithConnection(async connection =>
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = "SELECT doc FROM events WHERE seq IN (SELECT value FROM json_each($seqs)) ORDER BY seq";
+            select.Parameters.AddWithValue("$seqs", "[" + string.Join(",", seqs.Select(seq => seq.ToString(CultureInfo.InvariantCulture))) + "]");
+            var events = new List<Event>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                events.Add(Event.Parser.ParseFrom((byte[])reader[0]));
+            }
+
+            return events;
         });
 
         public override async ValueTask DisposeAsync()
@@ -448,6 +520,44 @@ internal abstract class DirectSql : IAsyncDisposable
             }
 
             return ids;
+        }
+
+        public override async Task<long?> FindSequenceAsync(string id)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = new NpgsqlCommand("SELECT seq FROM events WHERE id = $1", connection);
+            select.Parameters.Add(new NpgsqlParameter { Value = id, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            return await select.ExecuteScalarAsync() is long seq ? seq : null;
+        }
+
+        public override async Task<List<(string Id, long Seq)>> LatestAsync(int count)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = new NpgsqlCommand("SELECT id, seq FROM events ORDER BY seq DESC LIMIT $1", connection);
+            select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+            var latest = new List<(string, long)>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                latest.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+
+            return latest;
+        }
+
+        public override async Task<List<Event>> EventsAtAsync(IReadOnlyCollection<long> seqs)
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync();
+            await using var select = new NpgsqlCommand("SELECT document FROM events WHERE seq = ANY($1) ORDER BY seq", connection);
+            select.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. seqs] });
+            var events = new List<Event>();
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                events.Add(Event.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)));
+            }
+
+            return events;
         }
 
         public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();

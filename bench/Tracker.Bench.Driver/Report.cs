@@ -30,6 +30,12 @@ internal static class Report
         text.AppendLine();
         text.AppendLine($"Written by `bash bench/run.sh` on {S(machine, "date")} from commit `{S(machine, "commit")}`. Every figure is");
         text.AppendLine("compared with a baseline measured in the same run on the same machine (issue 6).");
+        if (machine["scenarios"] is { } scenarios && (scenarios.ToString() != "a,b,c,d,e,f,g,h" || S(machine, "stores") != "sqlite postgres"))
+        {
+            text.AppendLine($"**A partial run**: only scenarios {scenarios} (BENCH_SCENARIOS), reads on {S(machine, "stores")} (BENCH_STORES),");
+            text.AppendLine($"over {Thousands(S(R("d-generate-sqlite") ?? R("d-generate-postgres"), "stored"))} generated events.");
+        }
+
         text.AppendLine();
         text.AppendLine("| machine | |");
         text.AppendLine("|---|---|");
@@ -49,7 +55,8 @@ internal static class Report
         text.AppendLine("## Targets");
         text.AppendLine();
         text.AppendLine("The targets of issue 6, with those issue 10 set for the move to Grpc.AspNetCore: a >= 1.5x,");
-        text.AppendLine("b >= 0.8x, c >= 0.85x, d's search <= 2x its SQL on both stores, g <= 1.5 s.");
+        text.AppendLine("b >= 0.8x, c >= 0.85x, d's search <= 2x its SQL on both stores, g <= 1.5 s; and issue 11's for the query");
+        text.AppendLine("language (h): each kind of ListEvents query at most 20 ms p99 and at most 2x its SQL, on both stores.");
         if (previous is not null)
         {
             text.AppendLine($"\"{previous.Label}\" is the same figure (and its ratio to the baseline of that run) in the last run");
@@ -82,6 +89,20 @@ internal static class Report
                 var p99 = D(get["tracker"], "p99_ms");
                 var sql = D(get["sql"], "p99_ms");
                 TargetRow(text, previous, "d", $"GetEvent p99, {name}", $"{p99:0.00} ms", $"the store's SQL run directly: {sql:0.00} ms", $"{p99 / sql:0.0}x", Before(previous, $"d-get-{store}", " ms"), "<= 5 ms", Met(p99 <= 5));
+            }
+        }
+
+        foreach (var (kind, what) in QueryKinds)
+        {
+            foreach (var store in new[] { "sqlite", "postgres" })
+            {
+                if (R($"h-{kind}-{store}") is { } r)
+                {
+                    var p99 = D(r["tracker"], "p99_ms");
+                    var sql = D(r["sql"], "p99_ms");
+                    var ratio = p99 / sql;
+                    TargetRow(text, previous, "h", $"ListEvents p99, {what}, {StoreName(store)}", $"{p99:0.00} ms", $"the store's SQL run directly: {sql:0.00} ms", $"{ratio:0.00}x", "(new)", "<= 20 ms and <= 2x", Met(p99 <= 20 && ratio <= 2));
+                }
             }
         }
 
@@ -129,38 +150,48 @@ internal static class Report
             }
         }
 
-        text.AppendLine();
-        text.AppendLine("Calls are paired: each request goes to Tracker (gRPC, over HTTP/2 from the driver) and, right");
-        text.AppendLine("after or right before, as the store's own SQL to the database from the same driver, so both");
-        text.AppendLine("see the same requests and the same moments of the shared machine. One call at a time.");
-        text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total). Neither path");
-        text.AppendLine("decodes what it reads (the driver checks grpc-status and takes the response bytes; the SQL path");
-        text.AppendLine("reads the document bytes). A third path, timed after, paired with the SQL again, splits Tracker's");
-        text.AppendLine("share: the store class called in the driver's process (its pooled connection and the same SQL;");
-        text.AppendLine("GetEvent decodes its document; a search page comes back with its documents still encoded, which");
-        text.AppendLine("Tracker then decodes and the gRPC runtime encodes again), so Tracker minus the store class is");
-        text.AppendLine("HTTP/2, gRPC, the domain and that decoding and encoding.");
-        text.AppendLine();
-        text.AppendLine("| call | store | path | calls | mean | p50 | p90 | p99 | p99.9 | max |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
-        foreach (var kind in new[] { "search", "get" })
+        if (results.Keys.Any(k => k.StartsWith("d-search-", StringComparison.Ordinal) || k.StartsWith("d-get-", StringComparison.Ordinal)))
         {
-            foreach (var store in new[] { "sqlite", "postgres" })
+            text.AppendLine();
+            text.AppendLine("Calls are paired: each request goes to Tracker (gRPC, over HTTP/2 from the driver) and, right");
+            text.AppendLine("after or right before, as the store's own SQL to the database from the same driver, so both");
+            text.AppendLine("see the same requests and the same moments of the shared machine. One call at a time.");
+            text.AppendLine("Before timing, Tracker's first pages are checked equal to the SQL's (ids and total). Neither path");
+            text.AppendLine("decodes what it reads (the driver checks grpc-status and takes the response bytes; the SQL path");
+            text.AppendLine("reads the document bytes). A third path, timed after, paired with the SQL again, splits Tracker's");
+            text.AppendLine("share: the store class called in the driver's process (its pooled connection and the same SQL;");
+            text.AppendLine("GetEvent decodes its document; a search page comes back with its documents still encoded, which");
+            text.AppendLine("Tracker then decodes and the gRPC runtime encodes again), so Tracker minus the store class is");
+            text.AppendLine("HTTP/2, gRPC, the domain and that decoding and encoding.");
+            text.AppendLine();
+            text.AppendLine("| call | store | path | calls | mean | p50 | p90 | p99 | p99.9 | max |");
+            text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var kind in new[] { "search", "get" })
             {
-                if (R($"d-{kind}-{store}") is { } r)
+                foreach (var store in new[] { "sqlite", "postgres" })
                 {
-                    LatencyRow(text, kind, store, "Tracker (gRPC)", r["tracker"]!);
-                    LatencyRow(text, kind, store, "SQL directly", r["sql"]!);
-                    if (r["store_class"] is { } inProcess)
+                    if (R($"d-{kind}-{store}") is { } r)
                     {
-                        LatencyRow(text, kind, store, "store class in process (timed after)", inProcess);
-                        LatencyRow(text, kind, store, "SQL directly, paired with the store class", r["sql_paired_with_store_class"]!);
+                        LatencyRow(text, kind, store, "Tracker (gRPC)", r["tracker"]!);
+                        LatencyRow(text, kind, store, "SQL directly", r["sql"]!);
+                        if (r["store_class"] is { } inProcess)
+                        {
+                            LatencyRow(text, kind, store, "store class in process (timed after)", inProcess);
+                            LatencyRow(text, kind, store, "SQL directly, paired with the store class", r["sql_paired_with_store_class"]!);
+                        }
                     }
                 }
             }
+
+            text.AppendLine();
+        }
+        else
+        {
+            text.AppendLine();
         }
 
-        text.AppendLine();
+        QueryLanguageSection(text, results);
+
         text.AppendLine("## Memory (scenario f)");
         text.AppendLine();
         text.AppendLine("Resident set of the server process, sampled from /proc/PID/status (VmRSS) every 100 ms during each");
@@ -392,6 +423,14 @@ internal static class Report
             ("d-get-sqlite", "GetEvent load over the generated events, SQLite"),
             ("d-search-postgres", "SearchEvents load over the generated events, PostgreSQL"),
             ("d-get-postgres", "GetEvent load over the generated events, PostgreSQL"),
+            ("h-filter-or-sqlite", "ListEvents with a filter with an OR, SQLite"),
+            ("h-filter-label-sqlite", "ListEvents with a label filter, SQLite"),
+            ("h-fulltext-sqlite", "ListEvents with q, SQLite"),
+            ("h-after-id-sqlite", "ListEvents with after_id, SQLite"),
+            ("h-filter-or-postgres", "ListEvents with a filter with an OR, PostgreSQL"),
+            ("h-filter-label-postgres", "ListEvents with a label filter, PostgreSQL"),
+            ("h-fulltext-postgres", "ListEvents with q, PostgreSQL"),
+            ("h-after-id-postgres", "ListEvents with after_id, PostgreSQL"),
         };
         foreach (var (key, label) in labels)
         {
@@ -410,6 +449,68 @@ internal static class Report
         }
 
         return rows;
+    }
+
+    /// <summary>Scenario h's kinds of query (the driver's --kind), as the report names them.</summary>
+    private static readonly (string Kind, string What)[] QueryKinds =
+    [
+        ("filter-or", "three-term filter with an OR"),
+        ("filter-label", "label filter"),
+        ("fulltext", "full text (q)"),
+        ("after-id", "after_id poll"),
+    ];
+
+    private static string StoreName(string store) => store == "sqlite" ? "SQLite" : "PostgreSQL";
+
+    /// <summary>Scenario h: what each kind asks, how many events it matched, and its latency against its SQL.</summary>
+    private static void QueryLanguageSection(StringBuilder text, Dictionary<string, JsonObject> results)
+    {
+        var runs = QueryKinds
+            .SelectMany(k => new[] { "sqlite", "postgres" }.Select(store => (k.Kind, k.What, Store: store, Result: results.GetValueOrDefault($"h-{k.Kind}-{store}"))))
+            .Where(r => r.Result is not null)
+            .ToList();
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        text.AppendLine("## h. Query language");
+        text.AppendLine();
+        text.AppendLine("ListEvents over gRPC with `filter`, `q` or `after_id` (issue 11), a page of 50 (per_page, with its");
+        text.AppendLine("exact total), paired call by call with the same request run as the store's SQL, as in scenario d.");
+        text.AppendLine("The SQL is what the store builds from the criteria the domain makes of the request: the filter's");
+        text.AppendLine("expression tree from its parser, q's words as the domain splits them, after_id's commit position;");
+        text.AppendLine("for after_id, both paths first look the event's position up with the store's statement. Before");
+        text.AppendLine("timing, the first pages of 20 requests are checked equal to the SQL's (ids and total). What each");
+        text.AppendLine("kind asks (services drawn with the data's popularity; the label and full-text requests taken from");
+        text.AppendLine("stored events), and how many events the checked requests matched (least / median / most):");
+        text.AppendLine();
+        foreach (var (kind, what) in QueryKinds)
+        {
+            if (runs.FirstOrDefault(r => r.Kind == kind).Result is { } first)
+            {
+                var matches = string.Join("; ", runs.Where(r => r.Kind == kind).Select(r =>
+                {
+                    var m = r.Result!["queries"]?["matches_of_checked"];
+                    return $"{StoreName(r.Store)} {S(m, "min")} / {S(m, "median")} / {S(m, "max")}";
+                }));
+                text.AppendLine($"- **{what}** (`{kind}`): `{S(first["queries"], "asks")}`, e.g. `{S(first["queries"], "first")}`. Matches: {matches}.");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("| query | store | calls | Tracker p50 | Tracker p99 | SQL p50 | SQL p99 | p99 ratio | store class p99 (its SQL p99) | met |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var (kind, what, store, r) in runs)
+        {
+            var tracker = r!["tracker"];
+            var sql = r["sql"];
+            var p99 = D(tracker, "p99_ms");
+            var ratio = p99 / D(sql, "p99_ms");
+            text.AppendLine($"| {what} | {StoreName(store)} | {S(tracker, "calls")} | {D(tracker, "p50_ms"):0.00} ms | {p99:0.00} ms | {D(sql, "p50_ms"):0.00} ms | {D(sql, "p99_ms"):0.00} ms | {ratio:0.00}x | {D(r["store_class"], "p99_ms"):0.00} ms ({D(r["sql_paired_with_store_class"], "p99_ms"):0.00} ms) | {Met(p99 <= 20 && ratio <= 2)} |");
+        }
+
+        text.AppendLine();
     }
 
     private static string Met(bool met) => met ? "yes" : "**no**";

@@ -13,7 +13,8 @@ namespace Tracker.Bench.Driver;
 /// The stores' own row writers, SQL builders and id minting, reached by reflection because
 /// they are internal. The bench must not keep a copy of the schema or of the SQL: the data
 /// generator writes rows with the code the stores write them with, and the "same SQL run
-/// directly" baseline runs the very text the store builds. A rename in src fails here at once.
+/// directly" baseline runs the very text the store builds, from the expression tree and words
+/// the domain's own parsers make of a request. A rename in src fails here at once.
 /// </summary>
 internal static class StoreInternals
 {
@@ -24,6 +25,14 @@ internal static class StoreInternals
     private static readonly Assembly EventsAssembly = typeof(IEventStore).Assembly;
 
     private const BindingFlags Instance = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance;
+
+    private static readonly System.Type ViolationsType = EventsAssembly.GetType("Tracker.Events.Validation.Violations", true)!;
+
+    private static readonly MethodInfo FilterParse =
+        EventsAssembly.GetType("Tracker.Events.Querying.FilterParser", true)!.GetMethod("Parse", Static, [typeof(string)]) ?? throw Missing("FilterParser.Parse(string)");
+
+    private static readonly MethodInfo SplitWordsMethod =
+        EventsAssembly.GetType("Tracker.Events.Querying.FullTextWords", true)!.GetMethod("Split", Static, [typeof(string), ViolationsType]) ?? throw Missing("FullTextWords.Split(string, Violations)");
 
     private static readonly System.Type SqliteWriterType = SqliteAssembly.GetType("Tracker.Events.Sqlite.SqliteEventWriter", true)!;
 
@@ -63,6 +72,35 @@ internal static class StoreInternals
     /// <summary>EventIdentity.NewEtag(): an etag as the domain mints it.</summary>
     public static Func<string> NewEtag { get; } =
         Delegate<Func<string>>(EventsAssembly.GetType("Tracker.Events.Time.EventIdentity", true)!, "NewEtag");
+
+    /// <summary>
+    /// FilterParser.Parse(text): the expression tree the domain builds from an AIP-160 filter, as
+    /// ListEvents hands it to the store; throws with the parser's message if the text is refused.
+    /// </summary>
+    public static FilterNode ParseFilter(string filter)
+    {
+        var parsed = FilterParse.Invoke(null, [filter]) ?? throw Missing("FilterParser.Parse's result");
+        var result = parsed.GetType();
+        if (result.GetProperty("Error")?.GetValue(parsed) is { } error)
+        {
+            throw new ArgumentException($"filter '{filter}' {error.GetType().GetProperty("Description")?.GetValue(error)}");
+        }
+
+        return (FilterNode)(result.GetProperty("Node")?.GetValue(parsed) ?? throw Missing("FilterParseResult.Node"));
+    }
+
+    /// <summary>FullTextWords.Split(q): the words of a full-text query as the domain splits them.</summary>
+    public static IReadOnlyList<string> SplitWords(string q)
+    {
+        var violations = Activator.CreateInstance(ViolationsType, nonPublic: true) ?? throw Missing("Violations()");
+        var words = (IReadOnlyList<string>)(SplitWordsMethod.Invoke(null, [q, violations]) ?? throw Missing("FullTextWords.Split's result"));
+        if (ViolationsType.GetProperty("Any")?.GetValue(violations) is true)
+        {
+            throw new ArgumentException($"q '{q}' is refused by FullTextWords.Split");
+        }
+
+        return words;
+    }
 
     /// <summary>The document bytes a store keeps for an event.</summary>
     public static byte[] Document(Event e) => e.ToByteArray();
