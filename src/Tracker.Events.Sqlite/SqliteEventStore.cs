@@ -21,6 +21,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteStatistics _statistics = new();
     private readonly Queue<PendingCreate> _waitingCreates = new();
 
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
@@ -54,6 +55,21 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await new SqliteSearchBackfill(_logger)
             .RunAsync(work => WriteAsync(work, cancellationToken), cancellationToken)
             .ConfigureAwait(false);
+
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await _statistics.RefreshAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        {
+            throw SqliteFailures.Unavailable(e);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
@@ -235,6 +251,11 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             {
                 batch[i].Complete(stored[i]);
             }
+
+            if (_statistics.Count(batch.Length))
+            {
+                await RefreshStatisticsAsync().ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
@@ -247,6 +268,20 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>A refresh after the batch is answered; its failure costs only plan quality, so it is logged, never thrown.</summary>
+    private async Task RefreshStatisticsAsync()
+    {
+        try
+        {
+            await using var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            await _statistics.RefreshAsync(connection, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SqliteException e)
+        {
+            SqliteLog.StatisticsNotRefreshed(_logger, e);
         }
     }
 

@@ -6,4 +6,7 @@ internal static partial class SqliteLog
 {
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Indexing {Total:N0} events for search: {Done:N0} of {Total:N0}")]
     public static partial void IndexingForSearch(ILogger logger, long total, long done);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "The query planner's statistics were not refreshed; searches keep the older plans")]
+    public static partial void StatisticsNotRefreshed(ILogger logger, Exception exception);
 }

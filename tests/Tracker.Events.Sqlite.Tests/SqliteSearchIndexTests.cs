@@ -207,6 +207,53 @@ public sealed class SqliteSearchIndexTests : IDisposable
         Assert.Contains("events_by_severity (severity=? AND event_time_us>?)", plan);
     }
 
+    [Fact]
+    public async Task MigrateAsync_OnAFilledStore_GivesThePlannerStatistics_ServiceLedPlanForServiceAndEnvironment()
+    {
+        var store = await StoreAsync();
+        var events = Enumerable.Range(0, 2000).Select(i => NewEvent($"e{i}", a =>
+        {
+            a.Service = $"svc-{i % 100}";
+            a.Environment = i % 10 == 0 ? Api.V1Alpha1.Environment.Development : Api.V1Alpha1.Environment.Production;
+            a.Type = i % 3 == 0 ? Api.V1Alpha1.Type.Incident : Api.V1Alpha1.Type.Deployment;
+        })).ToArray();
+        await Task.WhenAll(events.Select(e => Task.Run(() => store.CreateAsync(e, null, CancellationToken.None)))).Bounded();
+        store.Dispose();
+
+        // A restart analyses the table: without statistics SQLite took environment's index, which
+        // here holds nine events in ten, to count one service's events.
+        _store = new SqliteEventStore(_database.ConnectionString);
+        await _store.MigrateAsync(CancellationToken.None).Bounded();
+        var where = new AllOf([
+            new Comparison(EventField.Service, Comparator.Equal, FilterValue.Of("svc-7")),
+            new AnyOf([new Comparison(EventField.Type, Comparator.Equal, FilterValue.Of(4)), new Comparison(EventField.Type, Comparator.Equal, FilterValue.Of(3))]),
+            new Comparison(EventField.Environment, Comparator.Equal, FilterValue.Of(7)),
+        ]);
+
+        Assert.True(await ReadScalarAsync("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'events'") > 0);
+        var plan = await CountPlanAsync(new EventCriteria(where, []));
+        Assert.Contains("events_by_service", plan);
+        Assert.DoesNotContain("events_by_environment", plan);
+    }
+
+    private async Task<string> CountPlanAsync(EventCriteria criteria)
+    {
+        await using var connection = new SqliteConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = connection.CreateCommand();
+        await using var page = connection.CreateCommand();
+        SqlitePageQuery.Build(new EventQuery(criteria, EventOrder.NewestFirst, Limit: 50), count, page);
+        count.CommandText = "EXPLAIN QUERY PLAN " + count.CommandText;
+        var plan = new List<string>();
+        await using var reader = await count.ExecuteReaderAsync().Bounded();
+        while (await reader.ReadAsync().Bounded())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return string.Join("\n", plan);
+    }
+
     private async Task<SqliteEventStore> StoreAsync()
     {
         _store = new SqliteEventStore(_database.ConnectionString);
