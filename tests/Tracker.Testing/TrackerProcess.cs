@@ -92,7 +92,16 @@ public sealed class TrackerProcess : IAsyncDisposable
             await kill.WaitForExitAsync().WaitAsync(StartLimit);
         }
 
-        await _process.WaitForExitAsync().WaitAsync(StartLimit);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(StartLimit);
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the server was doing when it would not stop.
+            throw new TimeoutException($"Tracker did not exit within {StartLimit.TotalSeconds:F0} s of SIGINT. Its output:{Environment.NewLine}{Output}", e);
+        }
+
         return _process.ExitCode;
     }
 
