@@ -11,12 +11,15 @@ namespace Tracker.Events.Querying;
 /// Splitting here, not in the store, is what makes the words safe to hand to FTS5 and to
 /// PostgreSQL's to_tsquery: they hold no operator or quote.
 /// </summary>
-internal static class FullTextWords
+public static class FullTextWords
 {
+    /// <summary>The longest q, in UTF-16 characters.</summary>
     public const int MaxChars = 4096;
+    /// <summary>The most words q may hold.</summary>
     public const int MaxWords = 64;
 
-    public static IReadOnlyList<string> Split(string q, Violations violations)
+    /// <summary>The words of <paramref name="q"/>, distinct, in order; a problem (too long, too many words, none) is added to <paramref name="violations"/>.</summary>
+    internal static IReadOnlyList<string> Split(string q, Violations violations)
     {
         if (q.Length == 0)
         {
@@ -56,7 +59,10 @@ internal static class FullTextWords
         return words;
     }
 
-    /// <summary>Whether a rune belongs to a word: a letter, a number or a mark.</summary>
+    /// <summary>
+    /// Whether a rune belongs to a word: a letter, a number or a mark (Unicode L*, N*, M*). Public
+    /// because a store that cuts words itself (PostgreSQL) must cut them by this same rule.
+    /// </summary>
     public static bool IsWordRune(Rune rune) => Rune.GetUnicodeCategory(rune) is
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
         or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
