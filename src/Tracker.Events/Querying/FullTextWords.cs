@@ -34,7 +34,7 @@ public static class FullTextWords
 
         var words = new List<string>();
         var word = new StringBuilder();
-        foreach (var rune in q.EnumerateRunes())
+        foreach (var rune in Composed(q).EnumerateRunes())
         {
             if (IsWordRune(rune))
             {
@@ -68,6 +68,12 @@ public static class FullTextWords
         or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter
         or UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber
         or UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
+
+    /// <summary>
+    /// Text in Unicode normal form C, as keyboards and most stored text write it, so that "é"
+    /// typed as e + U+0301 (NFD, as macOS may send it) finds the "é" an event holds.
+    /// </summary>
+    public static string Composed(string text) => text.IsNormalized(NormalizationForm.FormC) ? text : text.Normalize(NormalizationForm.FormC);
 
     private static void Flush(StringBuilder word, List<string> words)
     {
