@@ -31,7 +31,7 @@ internal static class SearchWords
         var word = new StringBuilder();
         foreach (var part in (ReadOnlySpan<string>)[title, message])
         {
-            foreach (var rune in FullTextWords.Composed(part).EnumerateRunes())
+            foreach (var rune in part.EnumerateRunes())
             {
                 if (FullTextWords.IsWordRune(rune))
                 {
