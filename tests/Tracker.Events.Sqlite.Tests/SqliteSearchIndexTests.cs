@@ -231,27 +231,9 @@ public sealed class SqliteSearchIndexTests : IDisposable
         ]);
 
         Assert.True(await ReadScalarAsync("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'events'") > 0);
-        var plan = await CountPlanAsync(new EventCriteria(where, []));
+        var plan = await PlanAsync(new EventCriteria(where, []), EventOrder.NewestFirst, ofCount: true);
         Assert.Contains("events_by_service", plan);
         Assert.DoesNotContain("events_by_environment", plan);
-    }
-
-    private async Task<string> CountPlanAsync(EventCriteria criteria)
-    {
-        await using var connection = new SqliteConnection(_database.ConnectionString);
-        await connection.OpenAsync();
-        await using var count = connection.CreateCommand();
-        await using var page = connection.CreateCommand();
-        SqlitePageQuery.Build(new EventQuery(criteria, EventOrder.NewestFirst, Limit: 50), count, page);
-        count.CommandText = "EXPLAIN QUERY PLAN " + count.CommandText;
-        var plan = new List<string>();
-        await using var reader = await count.ExecuteReaderAsync().Bounded();
-        while (await reader.ReadAsync().Bounded())
-        {
-            plan.Add(reader.GetString(3));
-        }
-
-        return string.Join("\n", plan);
     }
 
     private async Task<SqliteEventStore> StoreAsync()
@@ -264,14 +246,21 @@ public sealed class SqliteSearchIndexTests : IDisposable
     private async Task<string> PagePlanAsync(EventCriteria criteria, EventOrder order)
     {
         await StoreAsync();
+        return await PlanAsync(criteria, order, ofCount: false);
+    }
+
+    /// <summary>SQLite's plan of the page statement, or of the count statement, the store builds for a query.</summary>
+    private async Task<string> PlanAsync(EventCriteria criteria, EventOrder order, bool ofCount)
+    {
         await using var connection = new SqliteConnection(_database.ConnectionString);
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         await using var page = connection.CreateCommand();
         SqlitePageQuery.Build(new EventQuery(criteria, order, Limit: 50), count, page);
-        page.CommandText = "EXPLAIN QUERY PLAN " + page.CommandText;
+        var explained = ofCount ? count : page;
+        explained.CommandText = "EXPLAIN QUERY PLAN " + explained.CommandText;
         var plan = new List<string>();
-        await using var reader = await page.ExecuteReaderAsync().Bounded();
+        await using var reader = await explained.ExecuteReaderAsync().Bounded();
         while (await reader.ReadAsync().Bounded())
         {
             plan.Add(reader.GetString(3));
