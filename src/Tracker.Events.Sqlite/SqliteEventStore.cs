@@ -21,6 +21,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly SqliteWriteConnection _writer;
     private readonly SqliteStatistics _statistics = new();
     private readonly Queue<PendingCreate> _waitingCreates = new();
 
@@ -34,6 +35,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     public SqliteEventStore(string connectionString, ILogger<SqliteEventStore> logger)
     {
         _connections = new SqliteConnectionFactory(connectionString);
+        _writer = new SqliteWriteConnection(_connections);
         _logger = logger;
     }
 
@@ -59,11 +61,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
             await _statistics.RefreshAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (SqliteFailures.IsUnavailable(e))
         {
+            _writer.Drop();
             throw SqliteFailures.Unavailable(e);
         }
         finally
@@ -179,7 +182,11 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
     }
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeGate.Dispose();
+    }
 
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -199,7 +206,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = connection.BeginTransaction(deferred: false);
             var result = await write(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -207,6 +214,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
         catch (Exception e) when (SqliteFailures.IsUnavailable(e))
         {
+            _writer.Drop();
             throw SqliteFailures.Unavailable(e);
         }
         finally
@@ -233,7 +241,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             }
 
             var stored = new Event[batch.Length];
-            await using (var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false))
+            var connection = await _writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
             await using (var transaction = connection.BeginTransaction(deferred: false))
             {
                 await using (var writer = new SqliteEventWriter(connection, transaction))
@@ -259,6 +267,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
         catch (Exception e)
         {
+            _writer.Drop();
             var failure = SqliteFailures.IsUnavailable(e) ? SqliteFailures.Unavailable(e) : e;
             foreach (var pending in batch)
             {
@@ -276,11 +285,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     {
         try
         {
-            await using var connection = await _connections.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            var connection = await _writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
             await _statistics.RefreshAsync(connection, CancellationToken.None).ConfigureAwait(false);
         }
         catch (SqliteException e)
         {
+            _writer.Drop();
             SqliteLog.StatisticsNotRefreshed(_logger, e);
         }
     }
