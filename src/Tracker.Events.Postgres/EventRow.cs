@@ -45,6 +45,9 @@ internal static class EventRow
         JsonColumn("resources", (_, a) => EventJson.Resources(a.Resources)),
         JsonColumn("labels", (_, a) => EventJson.Labels(a.Labels)),
         new EventColumn<string>("search_words", "text", NpgsqlDbType.Text, (e, a) => SearchWords.Of(e.Title, a.Message)),
+
+        // Issue 12 (migration 4): the key an occurrence folds by.
+        TextColumn("aggregation_key", (e, _) => e.AggregationKey),
     ];
 
     /// <summary>The names of <see cref="Columns"/>, in order (the bench's COPY reads them too).</summary>

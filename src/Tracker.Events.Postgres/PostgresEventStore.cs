@@ -23,26 +23,53 @@ public sealed class PostgresEventStore : IEventStore
     // skipped, and RETURNING tells which went in. The batch takes its seq numbers from the
     // commit counter, whose row stays locked until this statement's transaction commits: a
     // batch that commits later gets larger numbers (a skipped row leaves a gap, never a repeat).
-    private static readonly string BatchInsertSql = $"""
+    // Each inserted row's change goes to the change log at the event's own seq.
+    internal static readonly string BatchInsertSql = $"""
         WITH counter AS (
             UPDATE event_sequence SET last_value = last_value + cardinality($1::text[]) RETURNING last_value
+        ),
+        inserted AS (
+            INSERT INTO events (id, request_id, {EventRow.ColumnList()}, seq)
+            SELECT r.id, r.request_id, {EventRow.ColumnList("r.")}, counter.last_value - cardinality($1::text[]) + r.ordinal
+            FROM counter, unnest($1::text[], $2::text[], {EventRow.UnnestArguments(3)})
+                WITH ORDINALITY AS r(id, request_id, {EventRow.ColumnList()}, ordinal)
+            ON CONFLICT DO NOTHING RETURNING id, seq, document
+        ),
+        logged AS (
+            INSERT INTO event_changes (seq, change_type, document) SELECT seq, {(int)ChangeType.Created}, document FROM inserted
         )
-        INSERT INTO events (id, request_id, {EventRow.ColumnList()}, seq)
-        SELECT r.id, r.request_id, {EventRow.ColumnList("r.")}, counter.last_value - cardinality($1::text[]) + r.ordinal
-        FROM counter, unnest($1::text[], $2::text[], {EventRow.UnnestArguments(3)})
-            WITH ORDINALITY AS r(id, request_id, {EventRow.ColumnList()}, ordinal)
-        ON CONFLICT DO NOTHING RETURNING id
+        SELECT id FROM inserted
         """;
 
-    // Every column but seq, which keeps the event's commit position.
-    private static readonly string ReplaceSql =
-        $"UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))} " +
-        "WHERE id = $1 AND etag = $2";
+    // Every column but seq, which keeps the event's commit position. The change takes the next
+    // position only when a row was updated; the counter is locked after the event's row, as in
+    // every writing statement, so two writers never wait for each other in a circle.
+    internal static readonly string ReplaceSql = $"""
+        WITH updated AS (
+            UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
+            WHERE id = $1 AND etag = $2 RETURNING document
+        ),
+        counter AS (
+            UPDATE event_sequence SET last_value = last_value + 1 WHERE EXISTS (SELECT 1 FROM updated) RETURNING last_value
+        ),
+        logged AS (
+            INSERT INTO event_changes (seq, change_type, document)
+            SELECT counter.last_value, {(int)ChangeType.Updated}, updated.document FROM updated, counter
+        )
+        SELECT count(*) FROM updated
+        """;
 
     // The CTE's delete is invisible to the outer query, which so tells whether the row existed.
-    private const string DeleteSql = """
+    private static readonly string DeleteSql = $"""
         WITH deleted AS (
-            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) RETURNING 1
+            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) RETURNING document
+        ),
+        counter AS (
+            UPDATE event_sequence SET last_value = last_value + 1 WHERE EXISTS (SELECT 1 FROM deleted) RETURNING last_value
+        ),
+        logged AS (
+            INSERT INTO event_changes (seq, change_type, document)
+            SELECT counter.last_value, {(int)ChangeType.Deleted}, deleted.document FROM deleted, counter
         )
         SELECT EXISTS (SELECT 1 FROM deleted), EXISTS (SELECT 1 FROM events WHERE id = $1)
         """;
@@ -95,6 +122,15 @@ public sealed class PostgresEventStore : IEventStore
         throw new StoreUnavailableException("The event stored under this request id kept changing; retry.");
     }
 
+    public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(newEvent);
+        ArgumentException.ThrowIfNullOrEmpty(newEvent.AggregationKey, nameof(newEvent));
+
+        // Not retried: had the first attempt committed, a retry would fold the occurrence twice.
+        return RunAsync("create or fold", retryOnBrokenConnection: false, ct => new PostgresFolder(_dataSource).CreateOrFoldAsync(newEvent, requestId, window, ct), cancellationToken);
+    }
+
     public Task<Event?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
@@ -120,7 +156,7 @@ public sealed class PostgresEventStore : IEventStore
             update.Parameters.Add(EventRow.Text(updated.Id));
             update.Parameters.Add(EventRow.Text(expectedEtag));
             EventRow.AddValues(update.Parameters, updated);
-            return await update.ExecuteNonQueryAsync(ct) == 1;
+            return await update.ExecuteScalarAsync(ct) is 1L;
         }, cancellationToken);
     }
 
@@ -181,6 +217,27 @@ public sealed class PostgresEventStore : IEventStore
             return await select.ExecuteScalarAsync(ct) is long sequence ? sequence : (long?)null;
         }, cancellationToken);
     }
+
+    public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        RunAsync("read changes", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            return await PostgresChangeLog.ReadAsync(connection, afterSequence, limit, ct);
+        }, cancellationToken);
+
+    public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) =>
+        RunAsync("read change log bounds", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            return await PostgresChangeLog.BoundsAsync(connection, ct);
+        }, cancellationToken);
+
+    public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        RunAsync("purge changes", retryOnBrokenConnection: true, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            return await PostgresChangeLog.PurgeAsync(connection, cutoff, limit, ct);
+        }, cancellationToken);
 
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
     {
@@ -244,7 +301,7 @@ public sealed class PostgresEventStore : IEventStore
         return await ReadSingleAsync(select, cancellationToken);
     }
 
-    private static async Task<Event?> ReadSingleAsync(NpgsqlCommand select, CancellationToken cancellationToken)
+    internal static async Task<Event?> ReadSingleAsync(NpgsqlCommand select, CancellationToken cancellationToken)
     {
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? EventRow.Read(reader, 0) : null;

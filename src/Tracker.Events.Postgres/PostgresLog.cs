@@ -19,4 +19,7 @@ internal static partial class PostgresLog
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Debug, Message = "PostgreSQL did not answer the readiness probe")]
     public static partial void NotReachable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Listening for change notifications failed; listening again in {DelaySeconds} s (watchers meanwhile poll the change log)")]
+    public static partial void ListenFailed(ILogger logger, Exception exception, double delaySeconds);
 }

@@ -100,5 +100,40 @@ internal static class PostgresMigrations
             CREATE INDEX events_stake_holders ON events USING gin (stake_holders jsonb_path_ops);
             CREATE INDEX events_notifications ON events USING gin (notifications jsonb_path_ops);
             """),
+        new(4, "the change log that WatchEvents reads, and folding repeats (issue 12)", """
+            -- One row per committed create, update or delete, at the position its statement took
+            -- from event_sequence (a create's is the event's seq): the counter's row lock, held
+            -- to commit, makes positions follow the commit order across replicas. document is
+            -- the event after the change; for a delete, as it was last stored. change_type is the
+            -- ChangeType number.
+            CREATE TABLE event_changes (
+                seq         bigint      PRIMARY KEY,
+                change_type integer     NOT NULL,
+                document    bytea       NOT NULL,
+                changed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+            );
+            -- The newest position purged: resuming from before it would miss changes.
+            ALTER TABLE event_sequence ADD COLUMN purged_through bigint NOT NULL DEFAULT 0;
+
+            -- Wakes the watchers of every replica (LISTEN tracker_event_changes) once per
+            -- writing statement; PostgreSQL delivers it at commit, and not on rollback.
+            CREATE FUNCTION notify_event_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('tracker_event_changes', '');
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER event_changes_notify AFTER INSERT ON event_changes
+                FOR EACH STATEMENT EXECUTE FUNCTION notify_event_changes();
+
+            -- Folding repeats: the newest event of a key is the one an occurrence may fold into.
+            ALTER TABLE events ADD COLUMN aggregation_key text NOT NULL DEFAULT '';
+            CREATE INDEX events_aggregation_key ON events (aggregation_key, seq) WHERE aggregation_key <> '';
+            -- The request ids of the creates folded into an event, so that a retry is not counted twice.
+            CREATE TABLE folded_requests (
+                request_id text PRIMARY KEY,
+                event_id   text NOT NULL
+            );
+            """),
     ];
 }

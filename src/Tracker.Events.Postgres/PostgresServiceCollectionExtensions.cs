@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Tracker.Events.Storage;
+using Tracker.Events.Watching;
 
 namespace Tracker.Events.Postgres;
 
@@ -13,7 +14,8 @@ public static class PostgresServiceCollectionExtensions
 
     /// <summary>
     /// Registers the PostgreSQL store as the <see cref="IEventStore"/>, over one pooled
-    /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>.
+    /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>, and the
+    /// listener that wakes this process's watchers on changes committed by any replica.
     /// </summary>
     /// <exception cref="InvalidOperationException">The connection string is missing or malformed.</exception>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, IConfiguration configuration)
@@ -42,6 +44,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton(provider => PostgresDataSourceFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PostgresEventStore>();
         services.AddSingleton<IEventStore>(provider => provider.GetRequiredService<PostgresEventStore>());
+
+        // Changes committed through other replicas reach this one's watchers.
+        services.TryAddSingleton<ChangeSignal>();
+        services.AddHostedService<PostgresChangeListener>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Folding;
 using Tracker.Events.Storage;
 
 namespace Tracker.Events.Sqlite;
@@ -22,7 +23,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteWriteConnection _writer;
-    private readonly SqliteStatistics _statistics = new();
+    private readonly SqliteStatistics _statistics;
     private readonly Queue<PendingCreate> _waitingCreates = new();
 
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
@@ -37,6 +38,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         _connections = new SqliteConnectionFactory(connectionString);
         _writer = new SqliteWriteConnection(_connections);
         _logger = logger;
+        _statistics = new SqliteStatistics(logger);
     }
 
     /// <summary>
@@ -62,7 +64,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         try
         {
             var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
-            await _statistics.RefreshAsync(connection, cancellationToken).ConfigureAwait(false);
+            await _statistics.RefreshIfStaleAsync(connection, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (SqliteFailures.IsUnavailable(e))
         {
@@ -90,6 +92,35 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         return await pending.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var writer = new SqliteEventWriter(connection, transaction);
+                if (requestId is not null && await writer.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } first)
+                {
+                    return Event.Parser.ParseFrom(first);
+                }
+
+                // One writer at a time: nothing else can fold into or create this key meanwhile.
+                var newest = await writer.FindNewestOfKeyAsync(newEvent.AggregationKey, cancellationToken).ConfigureAwait(false);
+                if (newest is null || !EventFolding.Folds(newest, newEvent, window))
+                {
+                    await writer.InsertAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
+                    return newEvent;
+                }
+
+                var folded = EventFolding.Fold(newest, newEvent);
+                await writer.ReplaceAsync(folded, newest.Etag, cancellationToken).ConfigureAwait(false);
+                if (requestId is not null)
+                {
+                    await writer.RecordFoldedRequestAsync(requestId, folded.Id, cancellationToken).ConfigureAwait(false);
+                }
+
+                return folded;
+            },
+            cancellationToken);
+
     public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) =>
         ReadAsync(
             async connection =>
@@ -113,25 +144,19 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var find = Command(connection, transaction, "SELECT etag FROM events WHERE id = $id");
-                find.Parameters.AddWithValue("$id", id);
-                var etag = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-                if (etag is null)
-                {
-                    return DeleteOutcome.NotFound;
-                }
-
-                if (expectedEtag is not null && expectedEtag != etag)
-                {
-                    return DeleteOutcome.EtagMismatch;
-                }
-
-                await using var delete = Command(connection, transaction, "DELETE FROM events WHERE id = $id");
-                delete.Parameters.AddWithValue("$id", id);
-                await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return DeleteOutcome.Deleted;
+                await using var writer = new SqliteEventWriter(connection, transaction);
+                return await writer.DeleteAsync(id, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
+
+    public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(connection => SqliteChangeLog.ReadAsync(connection, afterSequence, limit, cancellationToken), cancellationToken);
+
+    public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => SqliteChangeLog.BoundsAsync(connection, cancellationToken), cancellationToken);
+
+    public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => SqliteChangeLog.PurgeAsync(connection, transaction, cutoff, limit, cancellationToken), cancellationToken);
 
     public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) =>
         ReadAsync(

@@ -1,13 +1,16 @@
+using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
 
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
 /// Writes events within one write transaction (BEGIN IMMEDIATE): the row, its search rows (full
-/// text and side rows) and its seq, which comes from event_sequence inside the same transaction,
-/// so that an event committed later always has a larger one. The statements are prepared once
-/// per transaction and reused for each event of a group commit.
+/// text and side rows), its seq, which comes from event_sequence inside the same transaction,
+/// so that an event committed later always has a larger one, and the change-log row of each
+/// create, update and delete, at the position it takes from the same counter. The statements
+/// are prepared once per transaction and reused for each event of a group commit.
 /// </summary>
 internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
 {
@@ -30,14 +33,43 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
     private SqliteCommand? _insert;
     private SqliteCommand? _replace;
     private SqliteCommand? _index;
+    private SqliteCommand? _findForDelete;
+    private SqliteCommand? _delete;
+    private SqliteCommand? _appendChange;
+    private SqliteCommand? _findNewestOfKey;
+    private SqliteCommand? _recordFoldedRequest;
 
-    /// <summary>The document of the event first created with <paramref name="requestId"/>, or null.</summary>
+    /// <summary>The document of the event first created with <paramref name="requestId"/>, or that a create with it was folded into; null when none.</summary>
     public async Task<byte[]?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
-        var find = _findByRequestId ??= Command("SELECT doc FROM events WHERE request_id = $request_id");
+        var find = _findByRequestId ??= Command("""
+            SELECT doc FROM events WHERE request_id = $request_id
+            UNION ALL
+            SELECT e.doc FROM folded_requests f JOIN events e ON e.id = f.event_id WHERE f.request_id = $request_id
+            LIMIT 1
+            """);
         find.Parameters.Clear();
         find.Parameters.AddWithValue("$request_id", requestId);
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    /// <summary>The newest event created with <paramref name="aggregationKey"/>, or null.</summary>
+    public async Task<Event?> FindNewestOfKeyAsync(string aggregationKey, CancellationToken cancellationToken)
+    {
+        var find = _findNewestOfKey ??= Command("SELECT doc FROM events WHERE aggregation_key = $key ORDER BY seq DESC LIMIT 1");
+        find.Parameters.Clear();
+        find.Parameters.AddWithValue("$key", aggregationKey);
+        return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] doc ? Event.Parser.ParseFrom(doc) : null;
+    }
+
+    /// <summary>Records that the create of <paramref name="requestId"/> was folded into the event <paramref name="eventId"/>.</summary>
+    public async Task RecordFoldedRequestAsync(string requestId, string eventId, CancellationToken cancellationToken)
+    {
+        var record = _recordFoldedRequest ??= Command("INSERT OR IGNORE INTO folded_requests (request_id, event_id) VALUES ($request_id, $event_id)");
+        record.Parameters.Clear();
+        record.Parameters.AddWithValue("$request_id", requestId);
+        record.Parameters.AddWithValue("$event_id", eventId);
+        await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Inserts a new event with the next seq, and returns that seq.</summary>
@@ -51,6 +83,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         insert.Parameters.AddWithValue("$seq", seq);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, e, cancellationToken).ConfigureAwait(false);
+        await AppendChangeAsync(seq, ChangeType.Created, e.ToByteArray(), cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
@@ -84,7 +117,44 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
+        var position = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
+        await AppendChangeAsync(position, ChangeType.Updated, updated.ToByteArray(), cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Deletes the event if it exists and, when <paramref name="expectedEtag"/> is given, still has
+    /// it; the last stored event goes to the change log. Its search rows go by trigger.
+    /// </summary>
+    public async Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken)
+    {
+        var find = _findForDelete ??= Command("SELECT etag, doc FROM events WHERE id = $id");
+        find.Parameters.Clear();
+        find.Parameters.AddWithValue("$id", id);
+        string etag;
+        byte[] document;
+        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return DeleteOutcome.NotFound;
+            }
+
+            (etag, document) = (reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        }
+
+        if (expectedEtag is not null && expectedEtag != etag)
+        {
+            return DeleteOutcome.EtagMismatch;
+        }
+
+        var delete = _delete ??= Command("DELETE FROM events WHERE id = $id");
+        delete.Parameters.Clear();
+        delete.Parameters.AddWithValue("$id", id);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var position = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
+        await AppendChangeAsync(position, ChangeType.Deleted, document, cancellationToken).ConfigureAwait(false);
+        return DeleteOutcome.Deleted;
     }
 
     /// <summary>
@@ -108,7 +178,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var command in new[] { _findByRequestId, _findVersion, _bumpSequence, _readSequence, _insert, _replace, _index })
+        foreach (var command in new[] { _findByRequestId, _findVersion, _bumpSequence, _readSequence, _insert, _replace, _index, _findForDelete, _delete, _appendChange, _findNewestOfKey, _recordFoldedRequest })
         {
             if (command is not null)
             {
@@ -128,6 +198,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         var read = _readSequence ??= Command("SELECT last_value FROM event_sequence WHERE id = 1");
         return (long)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("event_sequence has no row: the schema is not migrated."));
+    }
+
+    private async Task AppendChangeAsync(long seq, ChangeType type, byte[] document, CancellationToken cancellationToken)
+    {
+        var append = _appendChange ??= Command(SqliteChangeLog.AppendSql);
+        SqliteChangeLog.Bind(append, seq, type, document);
+        await append.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private SqliteCommand Command(string sql)

@@ -9,4 +9,7 @@ internal static partial class SqliteLog
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "The query planner's statistics were not refreshed; searches keep the older plans")]
     public static partial void StatisticsNotRefreshed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Refreshing the query planner's statistics over {Events:N0} events (a full ANALYZE, some seconds per million events)")]
+    public static partial void RefreshingStatistics(ILogger logger, long events);
 }

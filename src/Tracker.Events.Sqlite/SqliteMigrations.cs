@@ -128,5 +128,28 @@ internal static class SqliteMigrations
                 DELETE FROM event_repeated_values WHERE seq = old.seq;
             END;
             """),
+        new(4, "the change log that WatchEvents reads, and folding repeats (issue 12)", """
+            -- One row per committed create, update or delete, at the position it took from
+            -- event_sequence in its write transaction (a create's is the event's seq). doc is the
+            -- event after the change; for a delete, as it was last stored. change_type is the
+            -- ChangeType number. Rows older than the retention are purged from the oldest.
+            CREATE TABLE event_changes (
+                seq           INTEGER NOT NULL PRIMARY KEY,
+                change_type   INTEGER NOT NULL,
+                doc           BLOB    NOT NULL,
+                changed_at_us INTEGER NOT NULL
+            );
+            -- The newest position purged: resuming from before it would miss changes.
+            ALTER TABLE event_sequence ADD COLUMN purged_through INTEGER NOT NULL DEFAULT 0;
+
+            -- Folding repeats: the newest event of a key is the one an occurrence may fold into.
+            ALTER TABLE events ADD COLUMN aggregation_key TEXT NOT NULL DEFAULT '';
+            CREATE INDEX events_by_aggregation_key ON events (aggregation_key, seq) WHERE aggregation_key <> '';
+            -- The request ids of the creates folded into an event, so that a retry is not counted twice.
+            CREATE TABLE folded_requests (
+                request_id TEXT NOT NULL PRIMARY KEY,
+                event_id   TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -77,6 +77,27 @@ internal static class EventErrors
         Code.Unavailable,
         "The event store is unavailable; retry later.");
 
+    /// <summary>
+    /// RESOURCE_EXHAUSTED for a watcher more than its buffer behind; the message and the
+    /// ErrorInfo's metadata name the last change delivered, to resume from.
+    /// </summary>
+    public static RpcException WatcherFellBehind(int bufferSize, string lastChangeId) => Build(
+        Code.ResourceExhausted,
+        $"The watcher fell more than {bufferSize} changes behind and was ended; watch again with after_id=\"{lastChangeId}\", the last change delivered, to continue without a gap.",
+        new ErrorInfo { Reason = "WATCHER_FELL_BEHIND", Domain = Domain, Metadata = { ["last_change_id"] = lastChangeId } });
+
+    /// <summary>OUT_OF_RANGE for a watch resuming from a position the change log no longer keeps.</summary>
+    public static RpcException ChangesExpired(string afterId, long purgedThrough) => Build(
+        Code.OutOfRange,
+        $"The changes after \"{Echo(afterId)}\" are no longer kept: the change log has dropped every change up to {purgedThrough} (Tracker:Watch:ChangeRetention). Watch again with send_initial_events.",
+        new ErrorInfo { Reason = "CHANGES_EXPIRED", Domain = Domain, Metadata = { ["purged_through"] = purgedThrough.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+
+    /// <summary>UNAVAILABLE for a watch ended by the server shutting down; the message names where to resume.</summary>
+    public static RpcException WatchInterrupted(string lastChangeId) => Build(
+        Code.Unavailable,
+        $"The server is shutting down; watch again with after_id=\"{lastChangeId}\", the last change delivered, to continue without a gap.",
+        new ErrorInfo { Reason = "SERVER_STOPPING", Domain = Domain, Metadata = { ["last_change_id"] = lastChangeId } });
+
     private static RpcException Invalid(string subject, Violations violations)
     {
         var badRequest = new BadRequest();

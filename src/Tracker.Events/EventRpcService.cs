@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Folding;
 using Tracker.Events.Hosting;
 using Tracker.Events.Paging;
 using Tracker.Events.Querying;
@@ -9,6 +10,7 @@ using Tracker.Events.Storage;
 using Tracker.Events.Time;
 using Tracker.Events.Updating;
 using Tracker.Events.Validation;
+using Tracker.Events.Watching;
 using Grpc.Core;
 
 namespace Tracker.Events;
@@ -37,13 +39,17 @@ public sealed class EventRpcService : EventService.EventServiceBase
     private readonly RelatedEventResolver _related;
     private readonly EventPager _pager;
     private readonly SearchCriteriaBuilder _criteria;
+    private readonly EventWatches _watches;
+    private readonly TimeSpan _foldWindow;
 
-    public EventRpcService(IEventStore store, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
+    public EventRpcService(IEventStore store, EventWatches watches, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
     {
         _store = store;
+        _watches = watches;
         _clock = new EventClock(timeProvider);
         _defaultTimeZone = TimeZoneResolver.Find(options.Value.TimeZone)
             ?? throw new InvalidOperationException($"Tracker:TimeZone '{options.Value.TimeZone}' is not an IANA time zone id.");
+        _foldWindow = options.Value.FoldWindow;
         _logger = logger;
         _related = new RelatedEventResolver(store);
         _pager = new EventPager(store);
@@ -71,6 +77,13 @@ public sealed class EventRpcService : EventService.EventServiceBase
     public override Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
         GuardAsync(nameof(TodayEvents), context, cancellationToken => TodayAsync(request, context, cancellationToken));
 
+    public override Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> responseStream, ServerCallContext context) =>
+        GuardAsync(nameof(WatchEvents), context, async cancellationToken =>
+        {
+            await _watches.WatchAsync(request, responseStream, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
     private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
     {
         var now = _clock.Now();
@@ -84,6 +97,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
             CreatedAt = timestamp,
             UpdatedAt = timestamp,
             Etag = EventIdentity.NewEtag(),
+            Count = 1,
+            FirstSeenAt = timestamp,
+            LastSeenAt = timestamp,
+            AggregationKey = request.AggregationKey,
         };
 
         var violations = new Violations();
@@ -96,6 +113,12 @@ public sealed class EventRpcService : EventService.EventServiceBase
             violations.Add("request_id", NulCharacters.Rule, ViolationReasons.InvalidFormat);
         }
 
+        if (TextRules.IsLongerThan(request.AggregationKey, EventLimits.AggregationKeyChars))
+        {
+            violations.Add("aggregation_key", $"must be at most {EventLimits.AggregationKeyChars} characters", ViolationReasons.TooLong);
+        }
+
+        var foldWindow = FoldWindows.Of(request.FoldWindow, _foldWindow, violations);
         await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, cancellationToken).ConfigureAwait(false);
         _validator.Validate(newEvent, violations);
         if (violations.Any)
@@ -105,7 +128,11 @@ public sealed class EventRpcService : EventService.EventServiceBase
 
         newEvent.Duration = EventDurations.Of(newEvent.Attributes);
         var requestId = request.RequestId.Length > 0 ? request.RequestId : null;
-        return await _store.CreateAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
+        var created = newEvent.AggregationKey.Length > 0 && foldWindow > TimeSpan.Zero
+            ? await _store.CreateOrFoldAsync(newEvent, requestId, foldWindow.Value, cancellationToken).ConfigureAwait(false)
+            : await _store.CreateAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
+        _watches.ChangeCommitted();
+        return created;
     }
 
     private async Task<Event> GetAsync(GetEventRequest request, CancellationToken cancellationToken)
@@ -151,6 +178,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
             merged.Duration = EventDurations.Of(merged.Attributes);
             if (await _store.ReplaceAsync(merged, current.Etag, cancellationToken).ConfigureAwait(false))
             {
+                _watches.ChangeCommitted();
                 return merged;
             }
 
@@ -179,6 +207,11 @@ public sealed class EventRpcService : EventService.EventServiceBase
 
         var etag = request.Etag.Length > 0 ? request.Etag : null;
         var outcome = await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false);
+        if (outcome == DeleteOutcome.Deleted)
+        {
+            _watches.ChangeCommitted();
+        }
+
         return outcome switch
         {
             DeleteOutcome.Deleted => new Empty(),

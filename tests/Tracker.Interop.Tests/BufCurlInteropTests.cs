@@ -43,7 +43,7 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
                 "tracker.event.v1alpha1.EventService/CreateEvent", "tracker.event.v1alpha1.EventService/DeleteEvent",
                 "tracker.event.v1alpha1.EventService/GetEvent", "tracker.event.v1alpha1.EventService/ListEvents",
                 "tracker.event.v1alpha1.EventService/SearchEvents", "tracker.event.v1alpha1.EventService/TodayEvents",
-                "tracker.event.v1alpha1.EventService/UpdateEvent",
+                "tracker.event.v1alpha1.EventService/UpdateEvent", "tracker.event.v1alpha1.EventService/WatchEvents",
             ],
             methods.Order(StringComparer.Ordinal));
     }

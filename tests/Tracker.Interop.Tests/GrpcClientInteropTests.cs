@@ -30,7 +30,7 @@ public abstract class GrpcClientInteropTests
 
         Assert.Equal(
             ["health_check", "health_check_unknown_service", "create_event", "get_created_event", "create_invalid_event",
-             "get_missing_event", "unknown_method", "unknown_service", "watch_past_deadline", "reflection_stream"],
+             "get_missing_event", "unknown_method", "unknown_service", "watch_events", "watch_past_deadline", "reflection_stream"],
             results.Calls.Keys);
     }
 
@@ -66,6 +66,22 @@ public abstract class GrpcClientInteropTests
         Assert.Equal(createdEvent.GetProperty("id").GetString(), fetchedEvent.GetProperty("id").GetString());
         Assert.Equal(createdEvent.GetProperty("title").GetString(), fetchedEvent.GetProperty("title").GetString());
         Assert.Equal("TYPE_DEPLOYMENT", fetchedEvent.GetProperty("attributes").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task WatchEvents_AfterTheFirstEvent_StreamsTheNextOneUntilTheDeadline()
+    {
+        var results = await ResultsAsync();
+        var call = results.Call("watch_events");
+        var firstId = Messages(results.Call("create_event")).Single().GetProperty("id").GetString();
+
+        Assert.Equal("DEADLINE_EXCEEDED", Code(call));
+        var change = Assert.Single(Messages(call));
+        Assert.Equal("CHANGE_TYPE_CREATED", change.GetProperty("change_type").GetString());
+        var watched = change.GetProperty("event");
+        Assert.NotEqual(firstId, watched.GetProperty("id").GetString());
+        Assert.StartsWith("watched by the", watched.GetProperty("title").GetString());
+        Assert.True(long.Parse(change.GetProperty("change_id").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 
     [Fact]

@@ -123,6 +123,14 @@ function main() {
     ['get_missing_event', () => unary(events, 'GetEvent', { id: '01900000-0000-7000-8000-000000000000' })],
     ['unknown_method', () => unknown('/tracker.event.v1alpha1.EventService/NoSuchMethod')],
     ['unknown_service', () => unknown('/no.such.v1.Service/Call')],
+    ['watch_events', async () => {
+      // One more event, then a watch from the first: it comes, then the deadline.
+      await unary(events, 'CreateEvent', {
+        title: 'watched by the node interop client',
+        attributes: { type: 'TYPE_DEPLOYMENT', service: 'interop-node' },
+      });
+      return serverStreaming(events, 'WatchEvents', { filter: 'service="interop-node"', after_id: created.id || '' }, DEADLINE_MILLISECONDS);
+    }],
     ['watch_past_deadline', () => serverStreaming(health, 'Watch', { service: '' }, DEADLINE_MILLISECONDS)],
     ['reflection_stream', () => bidiStreaming(reflection, 'ServerReflectionInfo', [
       { list_services: '' },

@@ -119,6 +119,18 @@ def main():
             created.update(result["messages"][0] if result["messages"] else {})
             return result
 
+        def watch_events():
+            """Creates one more event, then watches from the first: it comes, then the deadline."""
+            client.unary(EVENT_SERVICE + "CreateEvent", client.message("tracker.event.v1alpha1.CreateEventRequest", {
+                "title": "watched by the python interop client",
+                "attributes": {"type": "TYPE_DEPLOYMENT", "service": "interop-python"},
+            }), event)
+            request = client.message("tracker.event.v1alpha1.WatchEventsRequest", {
+                "filter": 'service="interop-python"', "after_id": created.get("id", ""),
+            })
+            return client.server_streaming(
+                EVENT_SERVICE + "WatchEvents", request, "tracker.event.v1alpha1.WatchEventsResponse", DEADLINE_SECONDS)
+
         reflection_requests = [
             client.message("grpc.reflection.v1.ServerReflectionRequest", {"list_services": ""}),
             client.message("grpc.reflection.v1.ServerReflectionRequest",
@@ -140,6 +152,7 @@ def main():
                 client.message("tracker.event.v1alpha1.GetEventRequest", {"id": "01900000-0000-7000-8000-000000000000"}), event)),
             ("unknown_method", lambda: client.unary(EVENT_SERVICE + "NoSuchMethod", check(""), health)),
             ("unknown_service", lambda: client.unary("/no.such.v1.Service/Call", check(""), health)),
+            ("watch_events", watch_events),
             ("watch_past_deadline", lambda: client.server_streaming(
                 "/grpc.health.v1.Health/Watch", check(""), health, DEADLINE_SECONDS)),
             ("reflection_stream", lambda: client.bidi_streaming(

@@ -2,15 +2,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Tracker.Events.Folding;
 using Tracker.Events.Querying;
+using Tracker.Events.Watching;
 
 namespace Tracker.Events.Hosting;
 
 public static class EventsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the EventService implementation, its options (section "Tracker") and the
-    /// start-up schema migration. A store (AddSqliteEventStore, AddPostgresEventStore) must be
+    /// Registers the EventService implementation, its options (sections "Tracker" and
+    /// "Tracker:Watch"), the start-up schema migration, and the watch machinery: the change feed
+    /// and the change log's hourly purge. A store (AddSqliteEventStore, AddPostgresEventStore) must be
     /// registered as well.
     /// </summary>
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration)
@@ -18,10 +21,24 @@ public static class EventsServiceCollectionExtensions
         services.AddOptions<TrackerOptions>()
             .Bind(configuration.GetSection(TrackerOptions.SectionName))
             .Validate(o => TimeZoneResolver.Find(o.TimeZone) is not null, "Tracker:TimeZone must be an IANA time zone id, e.g. UTC or Europe/Paris.")
+            .Validate(o => o.FoldWindow >= TimeSpan.Zero && o.FoldWindow <= FoldWindows.Longest, "Tracker:FoldWindow must be a duration from 00:00:00 (no folding) to 7.00:00:00.")
+            .ValidateOnStart();
+        services.AddOptions<WatchOptions>()
+            .Bind(configuration.GetSection(WatchOptions.SectionName))
+            .Validate(o => o.BufferSize is >= 1 and <= 100_000, "Tracker:Watch:BufferSize must be between 1 and 100000.")
+            .Validate(o => o.ChangeRetention > TimeSpan.Zero, "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ChangeSignal>();
+        services.TryAddSingleton<ChangeFeed>();
+        services.TryAddSingleton<EventWatches>();
         services.TryAddSingleton<EventRpcService>();
+
+        // Hosted services start in turn: the schema is migrated before the feed and the purge read it.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStoreMigrationService>());
+        services.AddHostedService(provider => provider.GetRequiredService<ChangeFeed>());
+        services.AddHostedService<ChangeLogPurger>();
         return services;
     }
 }

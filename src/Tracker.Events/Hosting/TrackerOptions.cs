@@ -7,4 +7,11 @@ public sealed class TrackerOptions
 
     /// <summary>The IANA time zone TodayEvents uses when a request names none.</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// How recently the event of an aggregation_key must have been seen for a create with that key
+    /// to fold into it, when the request gives no fold_window: 30 s (oVirt's default flood rate);
+    /// 0 turns folding off. At most 7 days.
+    /// </summary>
+    public TimeSpan FoldWindow { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -18,6 +18,15 @@ public interface IEventStore
     /// </summary>
     Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a new occurrence of a keyed event (its aggregation_key is set), or folds it into the
+    /// newest event of that key when <see cref="Folding.EventFolding.Folds"/> says so, replacing
+    /// that event with <see cref="Folding.EventFolding.Fold"/>'s result (an UPDATED change). Atomic
+    /// across concurrent calls and replicas: occurrences of one key are taken one at a time. With a
+    /// request id already used (by a create or a fold), stores nothing and returns that event.
+    /// </summary>
+    Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken);
+
     /// <summary>The event with this id, or null.</summary>
     Task<Event?> GetAsync(string id, CancellationToken cancellationToken);
 
@@ -39,6 +48,24 @@ public interface IEventStore
 
     /// <summary>The commit position (<see cref="StoredEvent.Sequence"/>) of the event with this id, or null when there is none.</summary>
     Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The change log (issue 12): at most <paramref name="limit"/> changes committed after
+    /// position <paramref name="afterSequence"/>, oldest first. Every create, update and delete
+    /// appends one in its own transaction, so a reader that walks by position never sees a change
+    /// before an earlier one, on any replica.
+    /// </summary>
+    Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The newest committed position and the newest one purged (see <see cref="ChangeLogBounds"/>).</summary>
+    Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the oldest changes committed before <paramref name="cutoff"/>, at most
+    /// <paramref name="limit"/> of them in one short transaction, stopping at the first newer one,
+    /// and records the newest position removed. Returns how many were removed.
+    /// </summary>
+    Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
     /// <summary>Whether the store answers now (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);

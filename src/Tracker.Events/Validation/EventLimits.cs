@@ -16,6 +16,9 @@ internal static class EventLimits
     public const int UrlChars = 2048;
     public const int IdChars = 128;
     public const int RequestIdChars = 128;
+
+    /// <summary>aggregation_key of CreateEventRequest (issue 12).</summary>
+    public const int AggregationKeyChars = 256;
     public const int EtagChars = 128;
 
     /// <summary>

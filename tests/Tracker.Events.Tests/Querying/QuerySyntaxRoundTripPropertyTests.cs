@@ -4,6 +4,7 @@ using Tracker.Events.Querying;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.StoreContract;
 using Tracker.Events.Tests.Support;
+using Tracker.Events.Watching;
 using Xunit;
 
 namespace Tracker.Events.Tests.Querying;
@@ -71,8 +72,8 @@ public sealed class QuerySyntaxRoundTripPropertyTests
             return $"  text:   {text}\n  error:  {error.Description}\n";
         }
 
-        var expected = events.Where(e => ReferenceEvaluator.Holds(tree, e)).ToHashSet();
-        var actual = events.Where(e => ReferenceEvaluator.Holds(parsed.Node!, e)).ToHashSet();
+        var expected = events.Where(e => EventMatcher.Holds(tree, e)).ToHashSet();
+        var actual = events.Where(e => EventMatcher.Holds(parsed.Node!, e)).ToHashSet();
         if (expected.SetEquals(actual))
         {
             return null;

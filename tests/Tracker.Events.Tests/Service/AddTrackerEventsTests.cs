@@ -61,6 +61,9 @@ public sealed class AddTrackerEventsTests : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+
+        // What every host provides: the watch feed ends its streams when the host stops.
+        services.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         services.AddSqliteEventStore(configuration);
         services.AddTrackerEvents(configuration);
         return services.BuildServiceProvider();

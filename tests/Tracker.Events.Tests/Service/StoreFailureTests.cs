@@ -70,7 +70,7 @@ public sealed class StoreFailureTests
     }
 
     private static EventRpcService Service(IEventStore store, ILogger<EventRpcService> logger) =>
-        new(store, new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
+        new(store, TestWatches.For(store), new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
 
     private static Task Call(EventRpcService service, string rpc, CancellationToken cancellationToken)
     {
@@ -98,6 +98,8 @@ public sealed class StoreFailureTests
 
         public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) => Fail<Event>(cancellationToken);
 
+        public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) => Fail<Event>(cancellationToken);
+
         public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => Fail<Event?>(cancellationToken);
 
         public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken) => Fail<bool>(cancellationToken);
@@ -107,6 +109,12 @@ public sealed class StoreFailureTests
         public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => Fail<EventPage>(cancellationToken);
 
         public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => Fail<long?>(cancellationToken);
+
+        public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) => Fail<IReadOnlyList<EventChange>>(cancellationToken);
+
+        public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) => Fail<ChangeLogBounds>(cancellationToken);
+
+        public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) => Fail<int>(cancellationToken);
 
         public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 

@@ -596,6 +596,155 @@ public abstract class EventStoreContractTests
     // ---- helpers ---------------------------------------------------------------------------------
 
     /// <summary>A valid event as the domain would hand it to a store: id, timestamps and etag set.</summary>
+    // ---- the change log and folding (issue 12) ----------------------------------------------
+
+    [Fact]
+    public async Task ReadChangesAsync_CreateUpdateDelete_OneChangeEachAtIncreasingPositions()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var e = NewEvent();
+        await store.CreateAsync(e, null, CancellationToken.None).Bounded();
+        var created = (await store.FindSequenceAsync(e.Id, CancellationToken.None).Bounded())!.Value;
+        var updated = NextVersion(e, x => x.Title = "renamed");
+        Assert.True(await store.ReplaceAsync(updated, e.Etag, CancellationToken.None).Bounded());
+        Assert.Equal(DeleteOutcome.Deleted, await store.DeleteAsync(e.Id, null, CancellationToken.None).Bounded());
+
+        var changes = await store.ReadChangesAsync(0, 100, CancellationToken.None).Bounded();
+
+        Assert.Equal([ChangeType.Created, ChangeType.Updated, ChangeType.Deleted], changes.Select(c => c.Type));
+        Assert.Equal(created, changes[0].Sequence);
+        Assert.True(changes[0].Sequence < changes[1].Sequence && changes[1].Sequence < changes[2].Sequence);
+        Assert.Equal(e, changes[0].Decode());
+        Assert.Equal(updated, changes[1].Decode());
+        Assert.Equal(updated, changes[2].Decode());
+        Assert.All(changes, c => Assert.InRange(c.ChangedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.Equal(new ChangeLogBounds(changes[2].Sequence, 0), await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded());
+    }
+
+    [Fact]
+    public async Task ReadChangesAsync_AfterAPositionWithALimit_ThePagesFollowingIt()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var events = Enumerable.Range(0, 5).Select(_ => NewEvent()).ToList();
+        foreach (var e in events)
+        {
+            await store.CreateAsync(e, null, CancellationToken.None).Bounded();
+        }
+
+        var all = await store.ReadChangesAsync(0, 100, CancellationToken.None).Bounded();
+        var page = await store.ReadChangesAsync(all[1].Sequence, 2, CancellationToken.None).Bounded();
+
+        Assert.Equal(events.Select(e => e.Id), all.Select(c => c.Decode().Id));
+        Assert.Equal([all[2].Sequence, all[3].Sequence], page.Select(c => c.Sequence));
+    }
+
+    [Fact]
+    public async Task ReadChangesAsync_ConcurrentCreatesAndUpdates_EveryWriteOnceAtItsOwnPosition()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var events = Enumerable.Range(0, 40).Select(_ => NewEvent()).ToList();
+        await Task.WhenAll(events.Select(e => Task.Run(() => store.CreateAsync(e, null, CancellationToken.None)))).Bounded();
+        await Task.WhenAll(events.Select(e => Task.Run(() => store.ReplaceAsync(NextVersion(e, x => x.Title = "again"), e.Etag, CancellationToken.None)))).Bounded();
+
+        var changes = await store.ReadChangesAsync(0, 1000, CancellationToken.None).Bounded();
+
+        Assert.Equal(80, changes.Count);
+        Assert.Equal(changes.Select(c => c.Sequence).Distinct().Order(), changes.Select(c => c.Sequence));
+        Assert.All(events, e => Assert.Equal(
+            [ChangeType.Created, ChangeType.Updated],
+            changes.Where(c => c.Decode().Id == e.Id).Select(c => c.Type)));
+    }
+
+    [Fact]
+    public async Task PurgeChangesAsync_OlderThanTheCutoff_RemovesTheOldestInBatchesAndRecordsTheHorizon()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        for (var i = 0; i < 3; i++)
+        {
+            await store.CreateAsync(NewEvent(), null, CancellationToken.None).Bounded();
+        }
+
+        var changes = await store.ReadChangesAsync(0, 100, CancellationToken.None).Bounded();
+
+        Assert.Equal(0, await store.PurgeChangesAsync(DateTimeOffset.UtcNow.AddHours(-1), 1000, CancellationToken.None).Bounded());
+        Assert.Equal(2, await store.PurgeChangesAsync(DateTimeOffset.UtcNow.AddHours(1), 2, CancellationToken.None).Bounded());
+        Assert.Equal(changes[1].Sequence, (await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded()).PurgedThrough);
+        Assert.Equal(1, await store.PurgeChangesAsync(DateTimeOffset.UtcNow.AddHours(1), 2, CancellationToken.None).Bounded());
+        Assert.Empty(await store.ReadChangesAsync(0, 100, CancellationToken.None).Bounded());
+        Assert.Equal(new ChangeLogBounds(changes[2].Sequence, changes[2].Sequence), await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded());
+    }
+
+    [Fact]
+    public async Task CreateOrFoldAsync_100ConcurrentOccurrencesOfOneKey_OneEventWithCount100()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var occurrences = Enumerable.Range(0, 100).Select(i => Occurrence("disk-full@db-1", BaseTime.AddMilliseconds(i))).ToList();
+
+        var returned = await Task.WhenAll(occurrences.Select(o => Task.Run(() => store.CreateOrFoldAsync(o, null, TimeSpan.FromMinutes(5), CancellationToken.None)))).Bounded();
+
+        var ids = returned.Select(e => e.Id).Distinct().ToList();
+        var stored = await store.GetAsync(Assert.Single(ids), CancellationToken.None).Bounded();
+        Assert.Equal(100, stored!.Count);
+        Assert.Equal(stored.CreatedAt, stored.FirstSeenAt);
+        Assert.Equal(occurrences.Max(o => o.CreatedAt), stored.LastSeenAt);
+        Assert.Equal(100, returned.Max(e => e.Count));
+        var changes = await store.ReadChangesAsync(0, 1000, CancellationToken.None).Bounded();
+        Assert.Equal([ChangeType.Created, .. Enumerable.Repeat(ChangeType.Updated, 99)], changes.Select(c => c.Type));
+    }
+
+    [Fact]
+    public async Task CreateOrFoldAsync_LastSeenOutsideTheWindow_CreatesANewEventThatLaterOnesFoldInto()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var window = TimeSpan.FromSeconds(30);
+        var first = await store.CreateOrFoldAsync(Occurrence("k", BaseTime), null, window, CancellationToken.None).Bounded();
+        var folded = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(20)), null, window, CancellationToken.None).Bounded();
+
+        // 20 s after the last sighting, not 20 s after the first: still within the window.
+        var stillFolded = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(45)), null, window, CancellationToken.None).Bounded();
+        var fresh = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(120)), null, window, CancellationToken.None).Bounded();
+        var intoFresh = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(121)), null, window, CancellationToken.None).Bounded();
+        var otherKey = await store.CreateOrFoldAsync(Occurrence("other", BaseTime.AddSeconds(121)), null, window, CancellationToken.None).Bounded();
+
+        Assert.Equal(first.Id, folded.Id);
+        Assert.Equal(first.Id, stillFolded.Id);
+        Assert.Equal(3, stillFolded.Count);
+        Assert.NotEqual(first.Id, fresh.Id);
+        Assert.Equal(1, fresh.Count);
+        Assert.Equal(fresh.Id, intoFresh.Id);
+        Assert.Equal(2, intoFresh.Count);
+        Assert.NotEqual(fresh.Id, otherKey.Id);
+        Assert.Equal(3, (await store.GetAsync(first.Id, CancellationToken.None).Bounded())!.Count);
+    }
+
+    [Fact]
+    public async Task CreateOrFoldAsync_RetriedRequestId_CountedOnce()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var window = TimeSpan.FromMinutes(1);
+        var first = await store.CreateOrFoldAsync(Occurrence("k", BaseTime), "request-a", window, CancellationToken.None).Bounded();
+        var folded = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(1)), "request-b", window, CancellationToken.None).Bounded();
+        var retriedFold = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(2)), "request-b", window, CancellationToken.None).Bounded();
+        var retriedCreate = await store.CreateOrFoldAsync(Occurrence("k", BaseTime.AddSeconds(3)), "request-a", window, CancellationToken.None).Bounded();
+
+        Assert.Equal(2, folded.Count);
+        Assert.Equal(folded, retriedFold);
+        Assert.Equal(folded, retriedCreate);
+        Assert.Equal(first.Id, retriedCreate.Id);
+        Assert.Equal(2, (await store.GetAsync(first.Id, CancellationToken.None).Bounded())!.Count);
+    }
+
+    /// <summary>An occurrence of a keyed event as the service stamps it: seen once, now.</summary>
+    private Event Occurrence(string key, DateTimeOffset at)
+    {
+        var e = NewEvent(createdAt: at);
+        e.AggregationKey = key;
+        e.Count = 1;
+        e.FirstSeenAt = e.CreatedAt;
+        e.LastSeenAt = e.CreatedAt;
+        return e;
+    }
+
     protected Event NewEvent(Action<EventAttributes>? configure = null, DateTimeOffset? createdAt = null, string title = "event")
     {
         var created = createdAt ?? BaseTime.AddSeconds(Interlocked.Increment(ref _sequence));

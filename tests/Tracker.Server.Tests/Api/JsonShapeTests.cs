@@ -37,7 +37,10 @@ public sealed class JsonShapeTests(TrackerFactory factory) : IClassFixture<Track
     {
         var json = await CreateAsync(TestEvents.UniqueService());
 
-        Assert.Equal(["title", "attributes", "links", "id", "createdAt", "updatedAt", "duration", "etag"], json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["title", "attributes", "links", "id", "createdAt", "updatedAt", "duration", "etag", "count", "firstSeenAt", "lastSeenAt", "aggregationKey"],
+            json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Number, json.GetProperty("count").ValueKind);
         var attributes = json.GetProperty("attributes");
         Assert.Equal("TYPE_DEPLOYMENT", attributes.GetProperty("type").GetString());
         Assert.Equal("PRIORITY_P2", attributes.GetProperty("priority").GetString());

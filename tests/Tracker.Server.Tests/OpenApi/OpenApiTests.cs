@@ -8,13 +8,13 @@ namespace Tracker.Server.Tests.OpenApi;
 public sealed class OpenApiTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
 {
     [Fact]
-    public async Task OpenApiJson_Document_HasTheFiveRestPaths()
+    public async Task OpenApiJson_Document_HasTheSixRestPaths()
     {
         var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(
-            ["/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today"],
+            ["/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today", "/api/v1alpha1/events:watch"],
             document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var paths = document.GetProperty("paths");
         Assert.Equal(["post", "put"], paths.GetProperty("/api/v1alpha1/event").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));

@@ -43,7 +43,7 @@ public sealed class ReflectionTests(TrackerFactory factory) : IClassFixture<Trac
         var serviceFile = files[0];
         Assert.Equal("tracker/event/v1alpha1/event_service.proto", serviceFile.Name);
         Assert.Equal(
-            ["CreateEvent", "GetEvent", "UpdateEvent", "DeleteEvent", "ListEvents", "SearchEvents", "TodayEvents"],
+            ["CreateEvent", "GetEvent", "UpdateEvent", "DeleteEvent", "ListEvents", "SearchEvents", "TodayEvents", "WatchEvents"],
             serviceFile.Service.Single().Method.Select(m => m.Name));
         Assert.Contains(files, f => f.Name == "tracker/event/v1alpha1/event.proto");
         Assert.Contains(files, f => f.Name == "google/api/annotations.proto");

@@ -33,6 +33,9 @@ public sealed class StoreGate
         public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) =>
             inner.CreateAsync(newEvent, requestId, cancellationToken);
 
+        public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
+            inner.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
+
         public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
         public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken) =>
@@ -61,6 +64,14 @@ public sealed class StoreGate
         }
 
         public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => inner.FindSequenceAsync(id, cancellationToken);
+
+        public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+            inner.ReadChangesAsync(afterSequence, limit, cancellationToken);
+
+        public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) => inner.GetChangeLogBoundsAsync(cancellationToken);
+
+        public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
+            inner.PurgeChangesAsync(cutoff, limit, cancellationToken);
 
         public async Task<bool> IsReachableAsync(CancellationToken cancellationToken) =>
             gate.Reachable && await inner.IsReachableAsync(cancellationToken);

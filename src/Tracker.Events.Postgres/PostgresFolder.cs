@@ -1,0 +1,84 @@
+using Npgsql;
+using NpgsqlTypes;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Folding;
+
+namespace Tracker.Events.Postgres;
+
+/// <summary>
+/// Creates a keyed occurrence or folds it into the newest event of its key, in one transaction
+/// that first takes a transaction-scoped advisory lock on the key: occurrences of one key, from
+/// any connection or replica, are taken one at a time, so 100 concurrent creates give one event
+/// with count 100. The insert and the replace are the store's own statements, change log included.
+/// </summary>
+internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
+{
+    // Second part of the two-part advisory lock key is the key's hash; the first, "Fold", keeps
+    // these locks apart from the migration's.
+    private const int LockNamespace = 0x466F6C64;
+
+    private const string FindByRequestIdSql = """
+        SELECT document FROM events WHERE request_id = $1
+        UNION ALL
+        SELECT e.document FROM folded_requests f JOIN events e ON e.id = f.event_id WHERE f.request_id = $1
+        LIMIT 1
+        """;
+
+    public async Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1, hashtext($2))", cancellationToken, LockNamespace, newEvent.AggregationKey);
+
+        if (requestId is not null && await QueryEventAsync(connection, FindByRequestIdSql, cancellationToken, requestId) is { } first)
+        {
+            return first;
+        }
+
+        var newest = await QueryEventAsync(connection, "SELECT document FROM events WHERE aggregation_key = $1 ORDER BY seq DESC LIMIT 1", cancellationToken, newEvent.AggregationKey);
+        Event stored;
+        if (newest is null || !EventFolding.Folds(newest, newEvent, window))
+        {
+            await using var insert = new NpgsqlCommand(PostgresEventStore.BatchInsertSql, connection);
+            insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [newEvent.Id], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [requestId], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            EventRow.AddArrays(insert.Parameters, [newEvent]);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            stored = newEvent;
+        }
+        else
+        {
+            stored = EventFolding.Fold(newest, newEvent);
+            await using var replace = new NpgsqlCommand(PostgresEventStore.ReplaceSql, connection);
+            replace.Parameters.Add(EventRow.Text(stored.Id));
+            replace.Parameters.Add(EventRow.Text(newest.Etag));
+            EventRow.AddValues(replace.Parameters, stored);
+            await replace.ExecuteNonQueryAsync(cancellationToken);
+            if (requestId is not null)
+            {
+                await ExecuteAsync(connection, "INSERT INTO folded_requests (request_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, requestId, stored.Id);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] values)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<Event?> QueryEventAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string value)
+    {
+        await using var select = new NpgsqlCommand(sql, connection);
+        select.Parameters.Add(EventRow.Text(value));
+        return await PostgresEventStore.ReadSingleAsync(select, cancellationToken);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
+
+namespace Tracker.Events.Watching;
+
+/// <summary>
+/// Runs one watch call: the initial events if asked, then the changes after the plan's start,
+/// read from the change log page by page until the watcher has caught up and joined the
+/// <see cref="ChangeFeed"/>, then live ones from its buffer. The catch-up reads and the feed
+/// meet at one position (<see cref="ChangeFeed.TryJoin"/>), so no change is lost or sent twice.
+/// Ends with RESOURCE_EXHAUSTED when the buffer overflows and UNAVAILABLE when the server stops,
+/// each naming the last change sent; a cancelled call just leaves. In every case the watcher
+/// leaves the feed at once.
+/// </summary>
+internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int bufferSize, ILogger logger)
+{
+    private const int PageSize = 500;
+
+    private long _lastSent;
+
+    public async Task RunAsync(WatchPlan plan, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken callCancelled)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, feed.Stopping);
+        var cancellationToken = stopping.Token;
+        _lastSent = plan.Start;
+        var watcher = new ChangeWatcher(plan.Where, bufferSize);
+        try
+        {
+            if (plan.SendInitialEvents)
+            {
+                await SendInitialEventsAsync(plan, stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            await CatchUpAsync(plan, watcher, stream, cancellationToken).ConfigureAwait(false);
+            await foreach (var change in watcher.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await SendAsync(change, change.Decode(), stream).ConfigureAwait(false);
+            }
+        }
+        catch (WatcherFellBehindException)
+        {
+            WatchLog.WatcherFellBehind(logger, bufferSize, ChangeId(_lastSent));
+            throw EventErrors.WatcherFellBehind(bufferSize, ChangeId(_lastSent));
+        }
+        catch (OperationCanceledException) when (feed.Stopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+        {
+            throw EventErrors.WatchInterrupted(ChangeId(_lastSent));
+        }
+        finally
+        {
+            feed.Leave(watcher);
+        }
+    }
+
+    private static string ChangeId(long position) => position.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Every matching event as it is now, oldest first, each carrying the position live changes follow.</summary>
+    private async Task SendInitialEventsAsync(WatchPlan plan, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken)
+    {
+        var changeId = ChangeId(plan.Start);
+        long after = 0;
+        while (true)
+        {
+            var criteria = new EventCriteria(plan.Where, [], after);
+            var page = await store.QueryAsync(new EventQuery(criteria, EventOrder.CommitOrder, PageSize), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < page.Stored.Count; i++)
+            {
+                // Created after the start: its creation comes as a live change.
+                if (page.Stored[i].Sequence > plan.Start)
+                {
+                    return;
+                }
+
+                var e = page.Events[i];
+                await stream.WriteAsync(new WatchEventsResponse
+                {
+                    ChangeType = ChangeType.Created,
+                    Event = e,
+                    ChangeId = changeId,
+                    ChangeTime = e.CreatedAt,
+                    Initial = true,
+                }).ConfigureAwait(false);
+                after = page.Stored[i].Sequence;
+            }
+
+            if (page.Stored.Count < PageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Replays the change log from the start until the feed takes the watcher on.</summary>
+    private async Task CatchUpAsync(WatchPlan plan, ChangeWatcher watcher, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken)
+    {
+        var position = plan.Start;
+        while (true)
+        {
+            var changes = await store.ReadChangesAsync(position, PageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var change in changes)
+            {
+                var e = change.Decode();
+                if (watcher.Wants(change, e))
+                {
+                    await SendAsync(change, e, stream).ConfigureAwait(false);
+                }
+
+                position = change.Sequence;
+            }
+
+            if (changes.Count < PageSize && feed.TryJoin(watcher, position))
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SendAsync(EventChange change, Event e, IServerStreamWriter<WatchEventsResponse> stream)
+    {
+        await stream.WriteAsync(new WatchEventsResponse
+        {
+            ChangeType = change.Type,
+            Event = e,
+            ChangeId = ChangeId(change.Sequence),
+            ChangeTime = Timestamp.FromDateTimeOffset(change.ChangedAt),
+        }).ConfigureAwait(false);
+        _lastSent = change.Sequence;
+    }
+}
