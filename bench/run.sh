@@ -15,7 +15,7 @@
 # paired read calls (search, get, query language) after BENCH_READ_WARMUP [10] s of warm-up;
 # BENCH_EVENTS [1000000] events for the read scenarios; BENCH_STARTUP_RUNS [10].
 #
-# BENCH_SCENARIOS [a,b,c,d,e,f,g,h] runs only the scenarios named (a and b run together; f's
+# BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i] runs only the scenarios named (a and b run together; f's
 # memory at rest follows the reads of d and h) and BENCH_STORES [sqlite postgres] the read
 # scenarios on those stores only. A run of only some of them writes to bench/out/partial and
 # its report to bench/out/partial/RESULTS.md, leaving bench/out and bench/RESULTS.md as the last
@@ -36,7 +36,7 @@ EVENTS="${BENCH_EVENTS:-1000000}"
 READ_DURATION="${BENCH_READ_DURATION:-15}"
 READ_WARMUP="${BENCH_READ_WARMUP:-10}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
-ALL_SCENARIOS="a,b,c,d,e,f,g,h"
+ALL_SCENARIOS="a,b,c,d,e,f,g,h,i"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 STORES="${BENCH_STORES:-sqlite postgres}"
 wants() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
@@ -314,6 +314,27 @@ if wants d || wants f || wants h; then
 
     if wants f; then
       driver rss --pid "$SERVER_PID" --result "$RESULTS/f-loaded-$store.json"
+    fi
+    stop_server
+  done
+fi
+
+# --- i. WatchEvents (issue 12): delivery, throughput with watchers, idle watchers' memory -------
+if wants i; then
+  for store in $STORES; do
+    if [ "$store" = sqlite ]; then
+      start_tracker watch-sqlite 18770 18085
+    else
+      new_db bench_watch
+      start_tracker watch-postgres 18771 18086 Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_watch)"
+    fi
+    say "i: 100 watchers while 1,000 creates/s arrive, $store: create acknowledged to arrival"
+    driver watch --mode delivery --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --rate 1000 --warmup "$WARMUP" --duration "$READ_DURATION" --result "$RESULTS/i-delivery-$store.json"
+    say "i: CreateEvent at 64 concurrent with no watcher and with 100, $ROUNDS rounds, $store"
+    driver watch --mode throughput --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --result "$RESULTS/i-throughput-$store.json"
+    if [ "$store" = sqlite ]; then
+      say "i: server memory with 1,000 idle watchers"
+      driver watch --mode idle --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 1000 --result "$RESULTS/i-idle.json"
     fi
     stop_server
   done

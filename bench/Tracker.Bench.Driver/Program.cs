@@ -20,6 +20,8 @@ if (args.Length == 0)
           sqlite-raw   --cs CS [--batch N]                     raw Microsoft.Data.Sqlite insert loop
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]
+          watch    --mode delivery|throughput|idle --grpc URL --pid P [--watchers W] [--rate R]
+                                                               scenario i: WatchEvents (issue 12)
           rss      --pid P                                     VmRSS/VmHWM now
           report   --results DIR --out FILE [--analysis FILE] [--commands FILE] [--previous TSV]
         """);
@@ -56,6 +58,9 @@ switch (args[0])
         break;
     case "store-create":
         result = await WriteBaselines.StoreCreateAsync(options);
+        break;
+    case "watch":
+        result = await WatchLoad.RunAsync(options);
         break;
     case "startup":
         result = await Startup.RunAsync(options);

@@ -107,6 +107,7 @@ internal static class Report
         }
 
         Throughput(text, previous, "e", "gRPC CreateEvent, SQLite, 64 concurrent (events/s)", R("e-grpc-sqlite"), "raw Microsoft.Data.Sqlite loop, one commit per event", R("e-raw-sqlite"), 0.5);
+        WatchRows(text, previous, results);
         var memory = MemoryRows(results);
         var worst = memory.Count == 0 ? double.NaN : memory.Max(m => m.Mb);
         TargetRow(text, previous, "f", "server RSS, highest of every load and after loading the events", $"{worst:0} MB", "", "", Before(previous, "f", " MB"), "<= 250 MB", Met(worst <= 250));
@@ -358,6 +359,31 @@ internal static class Report
     }
 
     /// <summary>A row of the Targets table; the earlier run's cell only when there is an earlier run.</summary>
+    /// <summary>Scenario i (issue 12): delivery p99 and throughput with watchers on each store, memory of idle watchers.</summary>
+    private static void WatchRows(StringBuilder text, PreviousRun? previous, Dictionary<string, JsonObject> results)
+    {
+        foreach (var store in new[] { "sqlite", "postgres" })
+        {
+            if (results.GetValueOrDefault($"i-delivery-{store}") is { } delivery)
+            {
+                var p99 = D(delivery["latency"], "p99_ms");
+                TargetRow(text, previous, "i", $"WatchEvents: create acknowledged to arrival, p99, {S(delivery, "watchers")} watchers at {S(delivery, "achieved_rate")} creates/s, {StoreName(store)}", $"{p99:0.0} ms", "", "", "(new)", "<= 50 ms, every change once", Met(p99 <= 50 && delivery["verified"]?.GetValue<bool>() == true));
+            }
+
+            if (results.GetValueOrDefault($"i-throughput-{store}") is { } throughput)
+            {
+                var with = D(throughput, "with_watchers_per_second");
+                var without = D(throughput, "without_watchers_per_second");
+                TargetRow(text, previous, "i", $"CreateEvent with {S(throughput, "watchers")} watchers attached, 64 concurrent (events/s), {StoreName(store)}", $"{with:0}", $"no watcher: {without:0}", $"{with / without:0.00}x", "(new)", ">= 0.8x", Met(with / without >= 0.8));
+            }
+        }
+
+        if (results.GetValueOrDefault("i-idle") is { } idle)
+        {
+            TargetRow(text, previous, "i", $"server RSS with {S(idle, "watchers")} idle watchers, SQLite", $"{D(idle, "rss_with_watchers_mb"):0.0} MB ({D(idle, "kb_per_watcher"):0.0} KB each)", $"before they connected: {D(idle, "rss_before_mb"):0.0} MB", "", "(new)", "little (measured)", "measured");
+        }
+    }
+
     private static void TargetRow(StringBuilder text, PreviousRun? previous, string id, string what, string figure, string baseline, string ratio, string? before, string target, string met)
     {
         var cells = new List<string> { id, what, figure, baseline, ratio };

@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Tracker.Api.V1Alpha1;
+
+namespace Tracker.Bench.Driver;
+
+/// <summary>
+/// Scenario i (issue 12, item 6), three measures against a running server, each through
+/// Grpc.Net.Client's generated EventService client:
+/// <list type="bullet">
+/// <item><c>delivery</c>: W watchers on one service's changes while creates arrive at R per
+/// second (paced, 32 in flight at most); each (watcher, event) pair gives one sample, the time
+/// from the create's acknowledgement at the client to that watcher receiving it (negative values,
+/// a change that outran its acknowledgement, count as 0). Verified when every watcher got every
+/// event exactly once, in creation order.</item>
+/// <item><c>throughput</c>: CreateEvent with 64 calls in flight for D seconds with no watcher,
+/// then with W watchers attached, taking turns over R rounds; the ratio of the two.</item>
+/// <item><c>idle</c>: the server's RSS before and after opening N watchers that nothing
+/// matches, after a settle time.</item>
+/// </list>
+/// </summary>
+internal static class WatchLoad
+{
+    private const int WatchersPerChannel = 50;
+
+    public static async Task<JsonObject> RunAsync(Options options)
+    {
+        var address = new Uri(options.Get("grpc"));
+        var pid = int.Parse(options.Get("pid"), CultureInfo.InvariantCulture);
+        return options.Get("mode") switch
+        {
+            "delivery" => await DeliveryAsync(address, options.Int("watchers", 100), options.Int("rate", 1000), options.Int("warmup", 5), options.Int("duration", 15)),
+            "throughput" => await ThroughputAsync(address, pid, options.Int("watchers", 100), options.Int("warmup", 5), options.Int("duration", 5), options.Int("rounds", 3)),
+            "idle" => await IdleAsync(address, pid, options.Int("watchers", 1000)),
+            var mode => throw new ArgumentException($"no watch mode '{mode}': delivery, throughput or idle"),
+        };
+    }
+
+    private static async Task<JsonObject> DeliveryAsync(Uri address, int watcherCount, int rate, int warmupSeconds, int seconds)
+    {
+        var service = "bench-watch-" + Guid.NewGuid().ToString("N")[..8];
+        using var pool = new ChannelPool(address, watcherCount);
+        using var stop = new CancellationTokenSource();
+        var acknowledged = new ConcurrentDictionary<string, long>();
+        var measuredFrom = long.MaxValue;
+        var samples = new LatencySamples[watcherCount];
+        var orders = new List<string>[watcherCount];
+        var readers = new Task[watcherCount];
+        var marker = await pool.Client(0).CreateEventAsync(Create(service, "marker"));
+        for (var w = 0; w < watcherCount; w++)
+        {
+            var (index, call) = (w, pool.Client(w).WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\"", AfterId = marker.Id }, cancellationToken: stop.Token));
+            samples[index] = new LatencySamples();
+            orders[index] = [];
+            readers[index] = Task.Run(async () =>
+            {
+                try
+                {
+                    while (await call.ResponseStream.MoveNext(stop.Token))
+                    {
+                        var arrived = Stopwatch.GetTimestamp();
+                        var id = call.ResponseStream.Current.Event.Id;
+                        orders[index].Add(id);
+                        while (!acknowledged.ContainsKey(id) && !stop.IsCancellationRequested)
+                        {
+                            // Outran its acknowledgement: wait for it, then count the sample as 0.
+                            await Task.Yield();
+                        }
+
+                        if (acknowledged.TryGetValue(id, out var ack) && ack >= Volatile.Read(ref measuredFrom))
+                        {
+                            samples[index].Add(Math.Max(0, Stopwatch.GetElapsedTime(ack, arrived).TotalMilliseconds));
+                        }
+                    }
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+                {
+                }
+                finally
+                {
+                    call.Dispose();
+                }
+            });
+        }
+
+        // Paced creates: one every 1/rate s, at most 32 in flight.
+        var created = new List<string>();
+        var inFlight = new SemaphoreSlim(32);
+        var pending = new List<Task>();
+        var interval = TimeSpan.FromSeconds(1.0 / rate);
+        var clock = Stopwatch.StartNew();
+        var total = TimeSpan.FromSeconds(warmupSeconds + seconds);
+        long next = 0;
+        while (clock.Elapsed < total)
+        {
+            var due = interval * next++;
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            if (clock.Elapsed >= TimeSpan.FromSeconds(warmupSeconds) && measuredFrom == long.MaxValue)
+            {
+                Volatile.Write(ref measuredFrom, Stopwatch.GetTimestamp());
+            }
+
+            await inFlight.WaitAsync();
+            pending.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var e = await pool.Client((int)(next % pool.Count)).CreateEventAsync(Create(service, "change"));
+                    acknowledged[e.Id] = Stopwatch.GetTimestamp();
+                    lock (created)
+                    {
+                        created.Add(e.Id);
+                    }
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+        }
+
+        await Task.WhenAll(pending);
+        var achievedRate = created.Count / clock.Elapsed.TotalSeconds;
+
+        // Every watcher gets every event: wait (bounded) for the last ones to arrive.
+        var deadline = Stopwatch.StartNew();
+        while (orders.Any(o => o.Count < created.Count) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        var all = new LatencySamples();
+        foreach (var s in samples)
+        {
+            all.AddRange(s);
+        }
+
+        var createdSet = created.ToHashSet();
+        var exactlyOnce = orders.All(o => o.Count == created.Count && o.ToHashSet().SetEquals(createdSet));
+        return new JsonObject
+        {
+            ["tool"] = "driver",
+            ["mode"] = "delivery",
+            ["watchers"] = watcherCount,
+            ["target_rate"] = rate,
+            ["achieved_rate"] = Math.Round(achievedRate, 1),
+            ["events"] = created.Count,
+            ["latency"] = all.Summary(seconds),
+            ["verified"] = exactlyOnce,
+        };
+    }
+
+    private static async Task<JsonObject> ThroughputAsync(Uri address, int pid, int watcherCount, int warmupSeconds, int seconds, int rounds)
+    {
+        using var pool = new ChannelPool(address, Math.Max(watcherCount, 64));
+        var without = new List<double>();
+        var with = new List<double>();
+        var cpu = new JsonArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            without.Add(await CreatesPerSecondAsync(pool, warmupSeconds, seconds));
+            using var stop = new CancellationTokenSource();
+            var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Client(w), "service=\"bench-throughput\"", stop.Token)).ToArray();
+            await Task.Delay(500);
+            with.Add(await CreatesPerSecondAsync(pool, warmupSeconds, seconds));
+            await stop.CancelAsync();
+            await Task.WhenAll(watchers);
+        }
+
+        return new JsonObject
+        {
+            ["tool"] = "driver",
+            ["mode"] = "throughput",
+            ["watchers"] = watcherCount,
+            ["rounds"] = rounds,
+            ["without_watchers_per_second"] = Math.Round(without.Sum() / rounds, 0),
+            ["with_watchers_per_second"] = Math.Round(with.Sum() / rounds, 0),
+            ["each_round_without"] = new JsonArray([.. without.Select(v => JsonValue.Create(Math.Round(v, 0)))]),
+            ["each_round_with"] = new JsonArray([.. with.Select(v => JsonValue.Create(Math.Round(v, 0)))]),
+            ["rss_end_mb"] = Math.Round((RssSampler.ReadKb(pid, "VmRSS") ?? 0) / 1024.0, 1),
+            ["verified"] = without.All(v => v > 0) && with.All(v => v > 0),
+        };
+    }
+
+    /// <summary>CreateEvent with 64 calls in flight: the completed calls per second over the measured part.</summary>
+    private static async Task<double> CreatesPerSecondAsync(ChannelPool pool, int warmupSeconds, int seconds)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)((warmupSeconds + seconds) * (double)Stopwatch.Frequency);
+        var from = Stopwatch.GetTimestamp() + (long)(warmupSeconds * (double)Stopwatch.Frequency);
+        long measured = 0;
+        var workers = Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
+        {
+            var client = pool.Client(i);
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                await client.CreateEventAsync(Create("bench-throughput", "create"));
+                if (Stopwatch.GetTimestamp() >= from)
+                {
+                    Interlocked.Increment(ref measured);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return measured / (double)seconds;
+    }
+
+    private static async Task<JsonObject> IdleAsync(Uri address, int pid, int watcherCount)
+    {
+        using var pool = new ChannelPool(address, watcherCount);
+        await pool.Client(0).CreateEventAsync(Create("bench-idle", "warm"));
+        await Task.Delay(2000);
+        GC.Collect();
+        var before = RssSampler.ReadKb(pid, "VmRSS") ?? 0;
+        using var stop = new CancellationTokenSource();
+        var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Client(w), $"service=\"nothing-{w}\"", stop.Token)).ToArray();
+        await Task.Delay(5000);
+        var after = RssSampler.ReadKb(pid, "VmRSS") ?? 0;
+        var faulted = watchers.Count(t => t.IsCompleted);
+        await stop.CancelAsync();
+        await Task.WhenAll(watchers);
+        return new JsonObject
+        {
+            ["tool"] = "driver",
+            ["mode"] = "idle",
+            ["watchers"] = watcherCount,
+            ["rss_before_mb"] = Math.Round(before / 1024.0, 1),
+            ["rss_with_watchers_mb"] = Math.Round(after / 1024.0, 1),
+            ["kb_per_watcher"] = Math.Round((after - before) / (double)watcherCount, 1),
+            ["verified"] = faulted == 0,
+        };
+    }
+
+    /// <summary>Reads a watch until cancelled.</summary>
+    private static async Task DrainAsync(EventService.EventServiceClient client, string filter, CancellationToken stop)
+    {
+        using var call = client.WatchEvents(new WatchEventsRequest { Filter = filter }, cancellationToken: stop);
+        try
+        {
+            while (await call.ResponseStream.MoveNext(stop))
+            {
+            }
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
+        {
+        }
+    }
+
+    private static CreateEventRequest Create(string service, string title) => new()
+    {
+        Title = title,
+        Attributes = new EventAttributes { Type = Api.V1Alpha1.Type.Deployment, Service = service },
+    };
+
+    /// <summary>Enough HTTP/2 connections that no one holds more than 50 streams (Kestrel allows 100 per connection).</summary>
+    private sealed class ChannelPool : IDisposable
+    {
+        private readonly GrpcChannel[] _channels;
+        private readonly EventService.EventServiceClient[] _clients;
+
+        public ChannelPool(Uri address, int streams)
+        {
+            _channels = Enumerable.Range(0, Math.Max(1, (streams + WatchersPerChannel - 1) / WatchersPerChannel))
+                .Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false } }))
+                .ToArray();
+            _clients = _channels.Select(c => new EventService.EventServiceClient(c)).ToArray();
+        }
+
+        public int Count => _clients.Length;
+
+        public EventService.EventServiceClient Client(int index) => _clients[index % _clients.Length];
+
+        public void Dispose()
+        {
+            foreach (var channel in _channels)
+            {
+                channel.Dispose();
+            }
+        }
+    }
+}
