@@ -134,6 +134,10 @@ internal static class PostgresMigrations
                 request_id text PRIMARY KEY,
                 event_id   text NOT NULL
             );
+
+            -- A platform team's commonest filter, a service's incidents or drifts in one
+            -- environment, counted from the index alone (bench h: 272 ms of SQL at 1M events).
+            CREATE INDEX events_search_service_type_environment_time ON events (service, type, environment, event_time_us) INCLUDE (created_at_us, id);
             """),
     ];
 }

@@ -150,6 +150,11 @@ internal static class SqliteMigrations
                 request_id TEXT NOT NULL PRIMARY KEY,
                 event_id   TEXT NOT NULL
             );
+
+            -- A platform team's commonest filter, a service's incidents or drifts in one environment,
+            -- counted from the index alone (bench h: 355 ms of SQL at 1M events through the
+            -- service/type index and a row read per match for the environment).
+            CREATE INDEX events_by_service_type_environment_time ON events (service, type, environment, event_time_us, created_at_us, id);
             """),
     ];
 }

@@ -7,8 +7,9 @@ namespace Tracker.Events;
 
 /// <summary>
 /// Binds <see cref="EventRpcService"/> as the generated <c>EventService.BindService</c> does, with
-/// two changes. The listing responses go out as the encoding <see cref="Paging.ListingResponses"/>
-/// kept for them, their stored documents unparsed. And a request message whose bytes are not the
+/// three changes. The listing responses go out as the encoding <see cref="Paging.ListingResponses"/>
+/// kept for them, their stored documents unparsed. A watch's messages are encoded once for all
+/// the watchers they go to (<see cref="Watching.WatchMessages"/>). And a request message whose bytes are not the
 /// protobuf encoding of its type (a bad
 /// wire type, a field cut short, a string that is not UTF-8) answers INTERNAL, as grpc-go and
 /// grpc-java do, instead of UNKNOWN "Exception was thrown by handler." with an Error log and a
@@ -75,6 +76,14 @@ public static class EventServiceBinding
         private static Marshaller<TResponse> Responses<TResponse>(Marshaller<TResponse> generated)
             where TResponse : class
         {
+            if (typeof(TResponse) == typeof(WatchEventsResponse))
+            {
+                // A change's message is shared by its watchers: encoded once, sent to each.
+                return Marshallers.Create<TResponse>(
+                    (response, context) => context.Complete(Watching.WatchMessages.Encoding((WatchEventsResponse)(object)response)),
+                    generated.ContextualDeserializer);
+            }
+
             if (typeof(TResponse) != typeof(ListEventsResponse) && typeof(TResponse) != typeof(SearchEventsResponse) && typeof(TResponse) != typeof(TodayEventsResponse))
             {
                 return generated;

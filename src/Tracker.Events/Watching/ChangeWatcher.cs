@@ -12,7 +12,7 @@ namespace Tracker.Events.Watching;
 /// </summary>
 internal sealed class ChangeWatcher(FilterNode where, int bufferSize)
 {
-    private readonly Channel<EventChange> _buffer = Channel.CreateBounded<EventChange>(
+    private readonly Channel<WatchEventsResponse> _buffer = Channel.CreateBounded<WatchEventsResponse>(
         new BoundedChannelOptions(bufferSize) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
 
     /// <summary>The position up to which the watcher has had every change before joining the feed.</summary>
@@ -21,21 +21,22 @@ internal sealed class ChangeWatcher(FilterNode where, int bufferSize)
     /// <summary>Whether the buffer overflowed; the feed drops such a watcher.</summary>
     public bool FellBehind { get; private set; }
 
-    public ChannelReader<EventChange> Changes => _buffer.Reader;
+    /// <summary>The messages of the changes buffered for this watcher, shared with the other watchers.</summary>
+    public ChannelReader<WatchEventsResponse> Changes => _buffer.Reader;
 
     /// <summary>Whether a change is for this watcher: after its start, and its event matches.</summary>
     public bool Wants(EventChange change, Event e) =>
         change.Sequence > SkipThrough && EventMatcher.Holds(where, e);
 
-    /// <summary>Buffers a change the feed found for this watcher; the feed calls it in position order.</summary>
-    public void Offer(EventChange change, Event e)
+    /// <summary>Buffers a change the feed found for this watcher, as its shared message; the feed calls it in position order.</summary>
+    public void Offer(EventChange change, Event e, WatchEventsResponse message)
     {
         if (FellBehind || !Wants(change, e))
         {
             return;
         }
 
-        if (!_buffer.Writer.TryWrite(change))
+        if (!_buffer.Writer.TryWrite(message))
         {
             FellBehind = true;
             _buffer.Writer.TryComplete(new WatcherFellBehindException());

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Tracker.Api.V1Alpha1;
@@ -36,9 +35,9 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
             }
 
             await CatchUpAsync(plan, watcher, stream, cancellationToken).ConfigureAwait(false);
-            await foreach (var change in watcher.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var message in watcher.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                await SendAsync(change, change.Decode(), stream).ConfigureAwait(false);
+                await SendAsync(message, stream, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (WatcherFellBehindException)
@@ -76,14 +75,10 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
                 }
 
                 var e = page.Events[i];
-                await stream.WriteAsync(new WatchEventsResponse
-                {
-                    ChangeType = ChangeType.Created,
-                    Event = e,
-                    ChangeId = changeId,
-                    ChangeTime = e.CreatedAt,
-                    Initial = true,
-                }).ConfigureAwait(false);
+                await SendAsync(
+                    new WatchEventsResponse { ChangeType = ChangeType.Created, Event = e, ChangeId = changeId, ChangeTime = e.CreatedAt, Initial = true },
+                    stream,
+                    cancellationToken).ConfigureAwait(false);
                 after = page.Stored[i].Sequence;
             }
 
@@ -106,7 +101,7 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
                 var e = change.Decode();
                 if (watcher.Wants(change, e))
                 {
-                    await SendAsync(change, e, stream).ConfigureAwait(false);
+                    await SendAsync(WatchMessages.Of(change, e), stream, cancellationToken).ConfigureAwait(false);
                 }
 
                 position = change.Sequence;
@@ -119,15 +114,18 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
         }
     }
 
-    private async Task SendAsync(EventChange change, Event e, IServerStreamWriter<WatchEventsResponse> stream)
+    private async Task SendAsync(WatchEventsResponse message, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync(new WatchEventsResponse
+        try
         {
-            ChangeType = change.Type,
-            Event = e,
-            ChangeId = ChangeId(change.Sequence),
-            ChangeTime = Timestamp.FromDateTimeOffset(change.ChangedAt),
-        }).ConfigureAwait(false);
-        _lastSent = change.Sequence;
+            await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client left while the write was on its way: a cancelled call, not a fault.
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        _lastSent = long.Parse(message.ChangeId, CultureInfo.InvariantCulture);
     }
 }
