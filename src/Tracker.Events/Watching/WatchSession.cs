@@ -19,7 +19,11 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
 {
     private const int PageSize = 500;
 
+    // Written to the response without a flush: the next write that flushes sends it too.
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
     private long _lastSent;
+    private bool _canBuffer = true;
 
     public async Task RunAsync(WatchPlan plan, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken callCancelled)
     {
@@ -35,9 +39,13 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
             }
 
             await CatchUpAsync(plan, watcher, stream, cancellationToken).ConfigureAwait(false);
-            await foreach (var message in watcher.Changes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await watcher.Changes.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                await SendAsync(message, stream, cancellationToken).ConfigureAwait(false);
+                while (watcher.Changes.TryRead(out var message))
+                {
+                    // A burst (a group commit's creates) goes out in one flush, with its last message.
+                    await SendAsync(message, stream, cancellationToken, flush: !watcher.Changes.TryPeek(out _)).ConfigureAwait(false);
+                }
             }
         }
         catch (WatcherFellBehindException)
@@ -114,8 +122,30 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
         }
     }
 
-    private async Task SendAsync(WatchEventsResponse message, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken)
+    /// <summary>Asks the writer to flush this write or not; REST's JSON writer has no such option and flushes each.</summary>
+    private void SetFlush(IServerStreamWriter<WatchEventsResponse> stream, bool flush)
     {
+        if (!_canBuffer)
+        {
+            return;
+        }
+
+        try
+        {
+            if ((stream.WriteOptions is null) != flush)
+            {
+                stream.WriteOptions = flush ? null : BufferedWrite;
+            }
+        }
+        catch (Exception e) when (e is NotSupportedException or NotImplementedException)
+        {
+            _canBuffer = false;
+        }
+    }
+
+    private async Task SendAsync(WatchEventsResponse message, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken, bool flush = true)
+    {
+        SetFlush(stream, flush);
         try
         {
             await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
