@@ -42,15 +42,17 @@ public sealed class PostgresEventStore : IEventStore
         """;
 
     // Every column but seq, which keeps the event's commit position. The change takes the next
-    // position only when a row was updated; the counter is locked after the event's row, as in
-    // every writing statement, so two writers never wait for each other in a circle.
+    // position. Every writing statement locks the counter before any event row (here the
+    // EXISTS pulls the counter's CTE before the row is updated): a create that takes the
+    // counter and then meets this row's lock through a request id, while this update waits for
+    // the counter, would otherwise deadlock. A position taken when no row matches is a gap.
     internal static readonly string ReplaceSql = $"""
-        WITH updated AS (
-            UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
-            WHERE id = $1 AND etag = $2 RETURNING document
+        WITH counter AS (
+            UPDATE event_sequence SET last_value = last_value + 1 RETURNING last_value
         ),
-        counter AS (
-            UPDATE event_sequence SET last_value = last_value + 1 WHERE EXISTS (SELECT 1 FROM updated) RETURNING last_value
+        updated AS (
+            UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
+            WHERE id = $1 AND etag = $2 AND EXISTS (SELECT 1 FROM counter) RETURNING document
         ),
         logged AS (
             INSERT INTO event_changes (seq, change_type, document)
@@ -60,12 +62,13 @@ public sealed class PostgresEventStore : IEventStore
         """;
 
     // The CTE's delete is invisible to the outer query, which so tells whether the row existed.
+    // The counter is locked first, as in ReplaceSql.
     private static readonly string DeleteSql = $"""
-        WITH deleted AS (
-            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) RETURNING document
+        WITH counter AS (
+            UPDATE event_sequence SET last_value = last_value + 1 RETURNING last_value
         ),
-        counter AS (
-            UPDATE event_sequence SET last_value = last_value + 1 WHERE EXISTS (SELECT 1 FROM deleted) RETURNING last_value
+        deleted AS (
+            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) AND EXISTS (SELECT 1 FROM counter) RETURNING document
         ),
         logged AS (
             INSERT INTO event_changes (seq, change_type, document)

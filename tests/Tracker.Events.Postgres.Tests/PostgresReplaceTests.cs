@@ -22,6 +22,39 @@ public sealed class PostgresReplaceTests : IAsyncLifetime
     public async Task DisposeAsync() => await _schema.DisposeAsync();
 
     [Fact]
+    public async Task CreateAsync_RetriedRequestIdWhileTheEventIsUpdatedAndDeleted_NeverDeadlocks()
+    {
+        // A retried create meets the event's row through its request id while holding the commit
+        // counter; an update or a delete of that row must not hold the row while it waits for the
+        // counter (every writing statement takes the counter first).
+        var original = TestEvents.New(title: "retried");
+        await _store.CreateAsync(original, "request-r", CancellationToken.None).WaitAsync(TestPostgres.Timeout);
+        var current = original;
+        var updates = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var next = current.Clone();
+                next.Title = $"retried {i}";
+                next.Etag = Guid.NewGuid().ToString("N");
+                Assert.True(await _store.ReplaceAsync(next, current.Etag, CancellationToken.None));
+                current = next;
+            }
+        });
+        var retries = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var stored = await _store.CreateAsync(TestEvents.New(title: "retry"), "request-r", CancellationToken.None);
+                Assert.Equal(original.Id, stored.Id);
+            }
+        }));
+
+        await Task.WhenAll([updates, .. retries]).WaitAsync(TestPostgres.Timeout);
+        Assert.Equal(DeleteOutcome.Deleted, await _store.DeleteAsync(original.Id, null, CancellationToken.None).WaitAsync(TestPostgres.Timeout));
+    }
+
+    [Fact]
     public async Task ReplaceAsync_ChangedFields_QueriesSeeOnlyTheNewValues()
     {
         var original = TestEvents.New(title: "alpha release");
