@@ -80,7 +80,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
     public override Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> responseStream, ServerCallContext context) =>
         GuardAsync(nameof(WatchEvents), context, async cancellationToken =>
         {
-            await _watches.WatchAsync(request, responseStream, cancellationToken).ConfigureAwait(false);
+            await _watches.WatchAsync(request, responseStream, context, cancellationToken).ConfigureAwait(false);
             return true;
         });
 
@@ -118,7 +118,8 @@ public sealed class EventRpcService : EventService.EventServiceBase
             violations.Add("aggregation_key", $"must be at most {EventLimits.AggregationKeyChars} characters", ViolationReasons.TooLong);
         }
 
-        var foldWindow = FoldWindows.Of(request.FoldWindow, _foldWindow, violations);
+        // fold_window means nothing without a key, and is not checked then (event_service.proto).
+        var foldWindow = request.AggregationKey.Length > 0 ? FoldWindows.Of(request.FoldWindow, _foldWindow, violations) : null;
         await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, cancellationToken).ConfigureAwait(false);
         _validator.Validate(newEvent, violations);
         if (violations.Any)

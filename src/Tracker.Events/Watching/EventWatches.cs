@@ -19,9 +19,13 @@ public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSigna
     public void ChangeCommitted() => signal.Notify();
 
     /// <summary>Streams the changes the request asks for until the call ends; see WatchEvents in event_service.proto.</summary>
-    public async Task WatchAsync(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken cancellationToken)
+    public async Task WatchAsync(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> stream, ServerCallContext context, CancellationToken cancellationToken)
     {
         var plan = await _planner.PlanAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // The request is valid: say so now (HTTP 200 and the headers), so that a watcher whose
+        // filter matches nothing for a while knows it is subscribed, and proxies see a response.
+        await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
         await new WatchSession(store, feed, options.Value.BufferSize, logger).RunAsync(plan, stream, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -104,6 +104,16 @@ public sealed class FoldingTests
     }
 
     [Fact]
+    public async Task CreateEvent_FoldWindowWithoutKey_IsIgnored()
+    {
+        using var h = await StartAsync();
+
+        var created = await h.CreateAsync(r => r.FoldWindow = new Duration { Seconds = -5 });
+
+        Assert.Equal(1, created.Count);
+    }
+
+    [Fact]
     public async Task CreateEvent_AggregationKeyTooLong_InvalidArgumentOnAggregationKey()
     {
         using var h = await StartAsync();

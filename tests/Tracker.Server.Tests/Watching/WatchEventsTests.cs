@@ -47,6 +47,18 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task WatchEvents_NothingMatchesYet_HeadersAreSentAtOnce()
+    {
+        var filter = $"service=\"{TestEvents.UniqueService()}\"";
+        using var watch = _client.WatchEvents(new WatchEventsRequest { Filter = filter });
+        using var response = await factory.CreateClient().GetAsync($"/api/v1alpha1/events:watch?filter={Uri.EscapeDataString(filter)}", HttpCompletionOption.ResponseHeadersRead).Bounded();
+
+        // Subscribed, with no change to send: the client knows it at once, over gRPC and REST.
+        Assert.NotNull(await watch.ResponseHeadersAsync.Bounded());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task WatchEvents_Filter_SendsOnlyMatchingEvents()
     {
         var service = TestEvents.UniqueService();
