@@ -36,7 +36,7 @@ internal static class PostgresChangeLog
     public static async Task<IReadOnlyList<EventChange>> ReadAsync(NpgsqlConnection connection, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var select = new NpgsqlCommand(
-            "SELECT seq, change_type, document, changed_at FROM event_changes WHERE seq > $1 ORDER BY seq LIMIT $2", connection);
+            "SELECT seq, change_type, document, changed_at, previous_document FROM event_changes WHERE seq > $1 ORDER BY seq LIMIT $2", connection);
         select.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
         select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var changes = new List<EventChange>();
@@ -47,7 +47,8 @@ internal static class PostgresChangeLog
                 reader.GetInt64(0),
                 (ChangeType)reader.GetInt32(1),
                 reader.GetFieldValue<byte[]>(2),
-                reader.GetFieldValue<DateTimeOffset>(3)));
+                reader.GetFieldValue<DateTimeOffset>(3),
+                await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetFieldValue<byte[]>(4)));
         }
 
         return changes;

@@ -50,13 +50,18 @@ public sealed class PostgresEventStore : IEventStore
         WITH counter AS (
             UPDATE event_sequence SET last_value = last_value + 1 RETURNING last_value
         ),
+        prior AS (
+            -- The statement's snapshot: the version the update replaces, since an update that
+            -- succeeds found the same etag, and every update changes it.
+            SELECT document FROM events WHERE id = $1 AND etag = $2
+        ),
         updated AS (
             UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
             WHERE id = $1 AND etag = $2 AND EXISTS (SELECT 1 FROM counter) RETURNING document
         ),
         logged AS (
-            INSERT INTO event_changes (seq, change_type, document)
-            SELECT counter.last_value, {(int)ChangeType.Updated}, updated.document FROM updated, counter
+            INSERT INTO event_changes (seq, change_type, document, previous_document)
+            SELECT counter.last_value, {(int)ChangeType.Updated}, updated.document, (SELECT document FROM prior) FROM updated, counter
         )
         SELECT count(*) FROM updated
         """;

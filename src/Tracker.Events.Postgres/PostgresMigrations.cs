@@ -104,13 +104,14 @@ internal static class PostgresMigrations
             -- One row per committed create, update or delete, at the position its statement took
             -- from event_sequence (a create's is the event's seq): the counter's row lock, held
             -- to commit, makes positions follow the commit order across replicas. document is
-            -- the event after the change; for a delete, as it was last stored. change_type is the
-            -- ChangeType number.
+            -- the event after the change; for a delete, as it was last stored; previous_document,
+            -- for an update, the event before it. change_type is the ChangeType number.
             CREATE TABLE event_changes (
-                seq         bigint      PRIMARY KEY,
-                change_type integer     NOT NULL,
-                document    bytea       NOT NULL,
-                changed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+                seq               bigint      PRIMARY KEY,
+                change_type       integer     NOT NULL,
+                document          bytea       NOT NULL,
+                changed_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
+                previous_document bytea
             );
             -- The newest position purged: resuming from before it would miss changes.
             ALTER TABLE event_sequence ADD COLUMN purged_through bigint NOT NULL DEFAULT 0;

@@ -13,21 +13,22 @@ internal static class SqliteChangeLog
 {
     private const string NowMicros = "CAST(ROUND((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) * 1000";
 
-    public const string AppendSql = $"INSERT INTO event_changes (seq, change_type, doc, changed_at_us) VALUES ($seq, $change_type, $doc, {NowMicros})";
+    public const string AppendSql = $"INSERT INTO event_changes (seq, change_type, doc, changed_at_us, previous_doc) VALUES ($seq, $change_type, $doc, {NowMicros}, $previous_doc)";
 
-    /// <summary>Binds one change: the event as it is after the change, at <paramref name="seq"/>.</summary>
-    public static void Bind(SqliteCommand append, long seq, ChangeType type, byte[] document)
+    /// <summary>Binds one change: the event as it is after the change (and, for an update, before it), at <paramref name="seq"/>.</summary>
+    public static void Bind(SqliteCommand append, long seq, ChangeType type, byte[] document, byte[]? previous)
     {
         append.Parameters.Clear();
         append.Parameters.AddWithValue("$seq", seq);
         append.Parameters.AddWithValue("$change_type", (int)type);
         append.Parameters.AddWithValue("$doc", document);
+        append.Parameters.AddWithValue("$previous_doc", (object?)previous ?? DBNull.Value);
     }
 
     public static async Task<IReadOnlyList<EventChange>> ReadAsync(SqliteConnection connection, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
-        select.CommandText = "SELECT seq, change_type, doc, changed_at_us FROM event_changes WHERE seq > $after ORDER BY seq LIMIT $limit";
+        select.CommandText = "SELECT seq, change_type, doc, changed_at_us, previous_doc FROM event_changes WHERE seq > $after ORDER BY seq LIMIT $limit";
         select.Parameters.AddWithValue("$after", afterSequence);
         select.Parameters.AddWithValue("$limit", limit);
         var changes = new List<EventChange>();
@@ -38,7 +39,8 @@ internal static class SqliteChangeLog
                 reader.GetInt64(0),
                 (ChangeType)reader.GetInt32(1),
                 reader.GetFieldValue<byte[]>(2),
-                DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(3) * 10)));
+                DateTimeOffset.UnixEpoch.AddTicks(reader.GetInt64(3) * 10),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4)));
         }
 
         return changes;

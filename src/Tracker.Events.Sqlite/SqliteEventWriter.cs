@@ -94,12 +94,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
     public async Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken)
     {
         // Read first: the full-text index must be given the text it indexed to forget it.
-        var find = _findVersion ??= Command("SELECT seq, title, message FROM events WHERE id = $id AND etag = $expected_etag");
+        var find = _findVersion ??= Command("SELECT seq, title, message, doc FROM events WHERE id = $id AND etag = $expected_etag");
         find.Parameters.Clear();
         find.Parameters.AddWithValue("$id", updated.Id);
         find.Parameters.AddWithValue("$expected_etag", expectedEtag);
         long seq;
         string title, message;
+        byte[] previous;
         await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -107,7 +108,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
                 return false;
             }
 
-            (seq, title, message) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+            (seq, title, message, previous) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3));
         }
 
         var replace = _replace ??= Command(ReplaceSql);
@@ -118,7 +119,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
         var position = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
-        await AppendChangeAsync(position, ChangeType.Updated, updated.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        await AppendChangeAsync(position, ChangeType.Updated, updated.ToByteArray(), cancellationToken, previous).ConfigureAwait(false);
         return true;
     }
 
@@ -200,10 +201,10 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
             ?? throw new InvalidOperationException("event_sequence has no row: the schema is not migrated."));
     }
 
-    private async Task AppendChangeAsync(long seq, ChangeType type, byte[] document, CancellationToken cancellationToken)
+    private async Task AppendChangeAsync(long seq, ChangeType type, byte[] document, CancellationToken cancellationToken, byte[]? previous = null)
     {
         var append = _appendChange ??= Command(SqliteChangeLog.AppendSql);
-        SqliteChangeLog.Bind(append, seq, type, document);
+        SqliteChangeLog.Bind(append, seq, type, document, previous);
         await append.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -131,13 +131,15 @@ internal static class SqliteMigrations
         new(4, "the change log that WatchEvents reads, and folding repeats (issue 12)", """
             -- One row per committed create, update or delete, at the position it took from
             -- event_sequence in its write transaction (a create's is the event's seq). doc is the
-            -- event after the change; for a delete, as it was last stored. change_type is the
-            -- ChangeType number. Rows older than the retention are purged from the oldest.
+            -- event after the change; for a delete, as it was last stored; previous_doc, for an
+            -- update, the event before it. change_type is the ChangeType number. Rows older than
+            -- the retention are purged from the oldest.
             CREATE TABLE event_changes (
                 seq           INTEGER NOT NULL PRIMARY KEY,
                 change_type   INTEGER NOT NULL,
                 doc           BLOB    NOT NULL,
-                changed_at_us INTEGER NOT NULL
+                changed_at_us INTEGER NOT NULL,
+                previous_doc  BLOB
             );
             -- The newest position purged: resuming from before it would miss changes.
             ALTER TABLE event_sequence ADD COLUMN purged_through INTEGER NOT NULL DEFAULT 0;

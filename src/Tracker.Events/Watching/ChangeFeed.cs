@@ -138,7 +138,9 @@ public sealed class ChangeFeed : BackgroundService
             }
 
             var changes = await _store.ReadChangesAsync(from, PageSize, cancellationToken).ConfigureAwait(false);
-            var decoded = changes.Select(c => (Change: c, Event: c.Decode())).Select(d => (d.Change, d.Event, Message: WatchMessages.Of(d.Change, d.Event))).ToList();
+            var decoded = changes.Select(c => (Change: c, Event: c.Decode(), Previous: c.DecodePrevious()))
+                .Select(d => (d.Change, d.Event, d.Previous, Message: WatchMessages.Of(d.Change, d.Event)))
+                .ToList();
             lock (_gate)
             {
                 // A first watcher joining meanwhile may have moved the cursor: read again from there.
@@ -147,11 +149,11 @@ public sealed class ChangeFeed : BackgroundService
                     continue;
                 }
 
-                foreach (var (change, e, message) in decoded)
+                foreach (var (change, e, previous, message) in decoded)
                 {
                     foreach (var watcher in _watchers)
                     {
-                        watcher.Offer(change, e, message);
+                        watcher.Offer(change, e, previous, message);
                     }
 
                     _cursor = change.Sequence;

@@ -24,14 +24,19 @@ internal sealed class ChangeWatcher(FilterNode where, int bufferSize)
     /// <summary>The messages of the changes buffered for this watcher, shared with the other watchers.</summary>
     public ChannelReader<WatchEventsResponse> Changes => _buffer.Reader;
 
-    /// <summary>Whether a change is for this watcher: after its start, and its event matches.</summary>
-    public bool Wants(EventChange change, Event e) =>
-        change.Sequence > SkipThrough && EventMatcher.Holds(where, e);
+    /// <summary>
+    /// Whether a change is for this watcher: after its start, and its event matches, or, for an
+    /// update, matched before it (<paramref name="previous"/>): a watcher learns that an event
+    /// left its filter.
+    /// </summary>
+    public bool Wants(EventChange change, Event e, Event? previous) =>
+        change.Sequence > SkipThrough
+        && (EventMatcher.Holds(where, e) || (previous is not null && EventMatcher.Holds(where, previous)));
 
     /// <summary>Buffers a change the feed found for this watcher, as its shared message; the feed calls it in position order.</summary>
-    public void Offer(EventChange change, Event e, WatchEventsResponse message)
+    public void Offer(EventChange change, Event e, Event? previous, WatchEventsResponse message)
     {
-        if (FellBehind || !Wants(change, e))
+        if (FellBehind || !Wants(change, e, previous))
         {
             return;
         }

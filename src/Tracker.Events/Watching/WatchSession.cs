@@ -107,7 +107,7 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
             foreach (var change in changes)
             {
                 var e = change.Decode();
-                if (watcher.Wants(change, e))
+                if (watcher.Wants(change, e, change.DecodePrevious()))
                 {
                     await SendAsync(WatchMessages.Of(change, e), stream, cancellationToken).ConfigureAwait(false);
                 }

@@ -617,6 +617,7 @@ public abstract class EventStoreContractTests
         Assert.Equal(e, changes[0].Decode());
         Assert.Equal(updated, changes[1].Decode());
         Assert.Equal(updated, changes[2].Decode());
+        Assert.Equal([null, e, null], changes.Select(c => c.DecodePrevious()));
         Assert.All(changes, c => Assert.InRange(c.ChangedAt, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
         Assert.Equal(new ChangeLogBounds(changes[2].Sequence, 0), await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded());
     }

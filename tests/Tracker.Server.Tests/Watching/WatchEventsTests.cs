@@ -77,6 +77,28 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task WatchEvents_UpdateTakesTheEventOutOfTheFilter_ThatUpdateIsSentThenNothingUntilItMatchesAgain()
+    {
+        var service = TestEvents.UniqueService();
+        var first = await _client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        using var live = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\" AND status=STATUS_START", AfterId = first.Id });
+        var created = await _client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        await _client.UpdateEventAsync(new UpdateEventRequest { Id = created.Id, Attributes = new EventAttributes { Status = Status.Success } }).Bounded();
+        await _client.UpdateEventAsync(new UpdateEventRequest { Id = created.Id, Title = "renamed while out of the filter" }).Bounded();
+        await _client.UpdateEventAsync(new UpdateEventRequest { Id = created.Id, Attributes = new EventAttributes { Status = Status.Start } }).Bounded();
+
+        var changes = await ReadAsync(live, 3);
+
+        Assert.Equal([ChangeType.Created, ChangeType.Updated, ChangeType.Updated], changes.Select(c => c.ChangeType));
+        Assert.Equal([Status.Start, Status.Success, Status.Start], changes.Select(c => c.Event.Attributes.Status));
+        Assert.Equal("renamed while out of the filter", changes[2].Event.Title);
+
+        // The same from the change log (a replay), not only from the live feed.
+        using var replay = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\" AND status=STATUS_START", AfterId = first.Id });
+        Assert.Equal(changes.Select(c => c.ChangeId), (await ReadAsync(replay, 3)).Select(c => c.ChangeId));
+    }
+
+    [Fact]
     public async Task WatchEvents_AfterIdUnderConcurrentWriter_ReplaysThenLiveEveryChangeExactlyOnce()
     {
         var service = TestEvents.UniqueService();
