@@ -36,6 +36,8 @@ internal static class EventFieldSql
         EventField.Code => "code",
         EventField.Notification => "notification",
         EventField.Sequence => "seq",
+        EventField.Count => "seen_count",
+        EventField.AggregationKey => "aggregation_key",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a scalar field."),
     };
 

@@ -48,6 +48,7 @@ internal static class EventRow
 
         // Issue 12 (migration 4): the key an occurrence folds by.
         TextColumn("aggregation_key", (e, _) => e.AggregationKey),
+        Int32Column("seen_count", (e, _) => e.Count),
     ];
 
     /// <summary>The names of <see cref="Columns"/>, in order (the bench's COPY reads them too).</summary>

@@ -18,7 +18,7 @@ internal static class SqliteEventRow
 
     /// <summary>Every column <see cref="Bind"/> gives a parameter of the same name ($column).</summary>
     public static IReadOnlyList<string> Columns { get; } =
-        ["id", "created_at_us", "event_time_us", "priority", "type", "status", "environment", "impact", "service", "source", "owner", "etag", "doc", .. SearchColumns, "aggregation_key"];
+        ["id", "created_at_us", "event_time_us", "priority", "type", "status", "environment", "impact", "service", "source", "owner", "etag", "doc", .. SearchColumns, "aggregation_key", "seen_count"];
 
     /// <summary>Adds one parameter per column of <see cref="Columns"/>, named $column.</summary>
     public static void Bind(SqliteParameterCollection parameters, Event e)
@@ -48,6 +48,7 @@ internal static class SqliteEventRow
         parameters.AddWithValue("$start_date_us", a.StartDate is { } start ? EventKeys.ToMicros(start) : DBNull.Value);
         parameters.AddWithValue("$end_date_us", a.EndDate is { } end ? EventKeys.ToMicros(end) : DBNull.Value);
         parameters.AddWithValue("$aggregation_key", e.AggregationKey);
+        parameters.AddWithValue("$seen_count", e.Count);
     }
 
     /// <summary>"column = $column, ..." for an UPDATE of <paramref name="columns"/>.</summary>

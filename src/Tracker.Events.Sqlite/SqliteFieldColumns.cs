@@ -45,6 +45,8 @@ internal static class SqliteFieldColumns
         EventField.Reason => "reason",
         EventField.Code => "code",
         EventField.Notification => "notification",
+        EventField.Count => "seen_count",
+        EventField.AggregationKey => "aggregation_key",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a single-valued field."),
     };
 

@@ -146,6 +146,8 @@ internal static class SqliteMigrations
 
             -- Folding repeats: the newest event of a key is the one an occurrence may fold into.
             ALTER TABLE events ADD COLUMN aggregation_key TEXT NOT NULL DEFAULT '';
+            -- Event.count, for filter and order_by: 0 in the rows written before, as in their documents.
+            ALTER TABLE events ADD COLUMN seen_count INTEGER NOT NULL DEFAULT 0;
             CREATE INDEX events_by_aggregation_key ON events (aggregation_key, seq) WHERE aggregation_key <> '';
             -- The request ids of the creates folded into an event, so that a retry is not counted twice.
             CREATE TABLE folded_requests (

@@ -46,6 +46,12 @@ public enum EventField
 
     /// <summary>Not a filter field: the order events were committed in, which after_id walks.</summary>
     Sequence,
+
+    /// <summary>How many times the event was seen (issue 12's folding); 0 for events recorded before it.</summary>
+    Count,
+
+    /// <summary>The aggregation_key the event was created with; '' when none.</summary>
+    AggregationKey,
 }
 
 /// <summary>How a field's values compare.</summary>

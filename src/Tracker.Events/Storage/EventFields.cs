@@ -46,6 +46,10 @@ public static class EventFields
         new("reason", EventField.Reason, FieldKind.Text),
         new("code", EventField.Code, FieldKind.Integer),
         new("notification", EventField.Notification, FieldKind.Boolean, Ordered: false),
+
+        // Issue 12: folding's output fields.
+        new("count", EventField.Count, FieldKind.Integer),
+        new("aggregation_key", EventField.AggregationKey, FieldKind.Text),
         new("stake_holders", EventField.StakeHolders, FieldKind.Text, Many: true),
         new("notifications", EventField.Notifications, FieldKind.Text, Many: true),
         new("resources.kind", EventField.ResourceKind, FieldKind.Text, Many: true),

@@ -49,6 +49,8 @@ public static class EventKeys
             EventField.Code => FilterValue.Of(a.Code),
             EventField.Notification => FilterValue.Of(a.Notification ? 1 : 0),
             EventField.Sequence => FilterValue.Of(stored.Sequence),
+            EventField.Count => FilterValue.Of(e.Count),
+            EventField.AggregationKey => FilterValue.Of(e.AggregationKey),
             _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a sortable field."),
         };
     }

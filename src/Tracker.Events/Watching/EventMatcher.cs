@@ -153,6 +153,7 @@ public static class EventMatcher
             EventField.Service => a.Service,
             EventField.Owner => a.Owner,
             EventField.Reason => a.Reason,
+            EventField.AggregationKey => e.AggregationKey,
             _ => null,
         };
     }
@@ -177,6 +178,7 @@ public static class EventMatcher
             // Comparisons on start_date use the event time: start_date, else created_at.
             EventField.StartDate => EventKeys.EventTimeMicros(e),
             EventField.EndDate => a.EndDate is null ? null : EventKeys.ToMicros(a.EndDate),
+            EventField.Count => e.Count,
             _ => null,
         };
     }

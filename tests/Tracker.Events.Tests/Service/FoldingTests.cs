@@ -88,6 +88,29 @@ public sealed class FoldingTests
         Assert.Equal("k", updated.AggregationKey);
     }
 
+    [Fact]
+    public async Task ListEvents_CountAndAggregationKey_FilterAndSort()
+    {
+        using var h = await StartAsync();
+        var once = await h.CreateAsync(r => r.AggregationKey = "quiet");
+        for (var i = 0; i < 3; i++)
+        {
+            await h.CreateAsync(r => r.AggregationKey = "noisy");
+        }
+
+        var plain = await h.CreateAsync();
+        var noisy = await h.Service.GetEvent(new GetEventRequest { Id = (await h.CreateAsync(r => r.AggregationKey = "noisy")).Id }, Context()).Bounded();
+
+        var folded = await h.Service.ListEvents(new ListEventsRequest { Filter = "count>=2" }, Context()).Bounded();
+        var byKey = await h.Service.ListEvents(new ListEventsRequest { Query = "{\"aggregation_key\":{\"$in\":[\"quiet\",\"noisy\"]}}", OrderBy = "count desc" }, Context()).Bounded();
+        var keyless = await h.Service.ListEvents(new ListEventsRequest { Filter = "-aggregation_key:*" }, Context()).Bounded();
+
+        Assert.Equal(4, noisy.Count);
+        Assert.Equal([noisy.Id], folded.Events.Select(e => e.Id));
+        Assert.Equal([noisy.Id, once.Id], byKey.Events.Select(e => e.Id));
+        Assert.Equal([plain.Id], keyless.Events.Select(e => e.Id));
+    }
+
     [Theory]
     [InlineData(-1, 0)]
     [InlineData(0, -5)]

@@ -123,8 +123,11 @@ public static class QueryGenerators
         return next;
     }
 
+    /// <summary>Folding's fields (issue 12): mostly seen once with no key, as most events are.</summary>
+    public static readonly string[] AggregationKeys = ["", "", "", "disk/db-1", "Disk/db-1", "k"];
+
     public static readonly Gen<Event> Event =
-        Gen.Select(Header, Attributes, (header, attributes) =>
+        Gen.Select(Header, Attributes, Gen.OneOf(0, 1, 1, 1, 2, 100), Gen.OneOf(AggregationKeys), (header, attributes, count, key) =>
         {
             var (title, id, created, updated, etag) = header;
             return new Event
@@ -135,6 +138,8 @@ public static class QueryGenerators
                 UpdatedAt = Timestamp.FromDateTimeOffset(updated),
                 Etag = etag,
                 Attributes = attributes,
+                Count = count,
+                AggregationKey = key,
             };
         });
 
@@ -453,6 +458,7 @@ public static class QueryGenerators
             EventField.Service => [a.Service],
             EventField.Owner => [a.Owner],
             EventField.Reason => [a.Reason],
+            EventField.AggregationKey => [e.AggregationKey],
             EventField.StakeHolders => a.StakeHolders,
             EventField.Notifications => a.Notifications,
             EventField.ResourceKind => a.Resources.Select(r => r.Kind),
@@ -472,6 +478,7 @@ public static class QueryGenerators
         EventField.Service => Services,
         EventField.Owner => Owners,
         EventField.Reason => Reasons,
+        EventField.AggregationKey => AggregationKeys,
         EventField.StakeHolders or EventField.Notifications => People,
         EventField.ResourceKind => ResourceKinds,
         EventField.ResourceId => ResourceIds,

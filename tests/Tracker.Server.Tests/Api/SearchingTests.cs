@@ -238,7 +238,7 @@ public sealed class SearchingTests(TrackerFactory factory) : IClassFixture<Track
     [InlineData("q=%3F%3F%3F", "q", "has no word: give at least one letter or digit")]
     [InlineData("afterId=00000000-0000-0000-0000-000000000000", "after_id", "names no event: \"00000000-0000-0000-0000-000000000000\" does not exist (deleted, or never created)")]
     [InlineData("afterId=x&orderBy=title", "order_by", "must be empty with after_id, which lists events oldest first, in the order they were created")]
-    [InlineData("orderBy=labels", "order_by", "cannot sort by \"labels\"; sortable fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification")]
+    [InlineData("orderBy=labels", "order_by", "cannot sort by \"labels\"; sortable fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key")]
     public async Task ListEvents_BadSearch_400NamingTheFieldAndTheRule(string queryString, string field, string expected)
     {
         var response = (await _http.GetRestAsync($"/api/v1alpha1/events/list?{queryString}")).Expect(HttpStatusCode.BadRequest);
