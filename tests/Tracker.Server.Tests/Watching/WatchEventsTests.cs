@@ -27,8 +27,7 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
     public async Task WatchEvents_CreateUpdateDelete_EachChangeOnceInOrder()
     {
         var service = TestEvents.UniqueService();
-        using var watch = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\"" });
-        await WaitJoinedAsync(1);
+        using var watch = await WatchFromNowAsync($"service=\"{service}\"");
 
         var created = await _client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
         var updated = await _client.UpdateEventAsync(new UpdateEventRequest { Id = created.Id, Attributes = new EventAttributes { Status = Status.Success } }).Bounded();
@@ -62,8 +61,7 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
     public async Task WatchEvents_Filter_SendsOnlyMatchingEvents()
     {
         var service = TestEvents.UniqueService();
-        using var watch = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\" AND priority<=PRIORITY_P2" });
-        await WaitJoinedAsync(1);
+        using var watch = await WatchFromNowAsync($"service=\"{service}\" AND priority<=PRIORITY_P2");
 
         var low = TestEvents.Deployment(service);
         low.Attributes.Priority = Priority.P4;
@@ -165,8 +163,8 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
         var b = await _client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
         using var watch = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\"", SendInitialEvents = true });
 
+        // Created after the initial list: it comes as a live change (or a replayed one), either way once.
         var initial = await ReadAsync(watch, 2);
-        await WaitJoinedAsync(1);
         var c = await _client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
         var live = Assert.Single(await ReadAsync(watch, 1));
 
@@ -217,17 +215,20 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
     [Fact]
     public async Task WatchEvents_CallCancelledOrPastDeadline_LeavesTheFeedAtOnce()
     {
-        var feed = factory.Services.GetRequiredService<ChangeFeed>();
+        // A server of its own: the shared one's watcher count moves with the other tests' calls.
+        await using var isolated = new TrackerFactory();
+        var client = isolated.CreateGrpcClient();
+        var feed = isolated.Services.GetRequiredService<ChangeFeed>();
         var before = feed.WatcherCount;
         using (var cancel = new CancellationTokenSource())
         {
-            using var watch = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{TestEvents.UniqueService()}\"" }, cancellationToken: cancel.Token);
+            using var watch = client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{TestEvents.UniqueService()}\"" }, cancellationToken: cancel.Token);
             await WaitUntilAsync(() => feed.WatcherCount == before + 1);
             await cancel.CancelAsync();
             await WaitUntilAsync(() => feed.WatcherCount == before);
         }
 
-        using var timed = _client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{TestEvents.UniqueService()}\"" }, deadline: DateTime.UtcNow.AddMilliseconds(500));
+        using var timed = client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{TestEvents.UniqueService()}\"" }, deadline: DateTime.UtcNow.AddMilliseconds(500));
         var error = await Assert.ThrowsAsync<RpcException>(() => timed.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TestTimeout.Default));
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         await WaitUntilAsync(() => feed.WatcherCount == before);
@@ -303,10 +304,15 @@ public sealed class WatchEventsTests(TrackerFactory factory) : IClassFixture<Tra
 
     private static ErrorInfo ErrorInfo(RpcException error) => error.GetRpcStatus()!.GetDetail<ErrorInfo>();
 
-    private async Task WaitJoinedAsync(int atLeast)
+    /// <summary>
+    /// A watch of the changes from now on, deterministically: it starts after a marker event of
+    /// another service, so a change made once this returns comes whether the watch has gone live
+    /// yet or still replays.
+    /// </summary>
+    private async Task<AsyncServerStreamingCall<WatchEventsResponse>> WatchFromNowAsync(string filter)
     {
-        var feed = factory.Services.GetRequiredService<ChangeFeed>();
-        await WaitUntilAsync(() => feed.WatcherCount >= atLeast);
+        var marker = await _client.CreateEventAsync(TestEvents.Deployment()).Bounded();
+        return _client.WatchEvents(new WatchEventsRequest { Filter = filter, AfterId = marker.Id });
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
