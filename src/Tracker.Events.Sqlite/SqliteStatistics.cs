@@ -46,14 +46,17 @@ internal sealed class SqliteStatistics(ILogger logger)
         var stale = _eventsAnalyzed < 0 || Math.Abs(events - _eventsAnalyzed) > Math.Max(MinimumCreates, _eventsAnalyzed * StaleShare);
         if (stale && events > 0)
         {
-            await RefreshAsync(connection, cancellationToken).ConfigureAwait(false);
+            await AnalyzeAsync(connection, events, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Runs a full ANALYZE of the searched tables. Outside any transaction, under the write lock.</summary>
-    public async Task RefreshAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>After the creates <see cref="Count"/> said made the statistics stale: a full ANALYZE. Outside any transaction, under the write lock.</summary>
+    public Task RefreshAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        AnalyzeAsync(connection, Math.Max(0, _eventsAnalyzed) + _createdSinceRefresh, cancellationToken);
+
+    /// <summary>Runs a full ANALYZE of the searched tables; <paramref name="events"/>, about how many there are, is for the log line only.</summary>
+    private async Task AnalyzeAsync(SqliteConnection connection, long events, CancellationToken cancellationToken)
     {
-        var events = await ScalarAsync(connection, "SELECT COUNT(*) FROM events", cancellationToken).ConfigureAwait(false);
         if (events >= LoggedFrom)
         {
             SqliteLog.RefreshingStatistics(logger, events);

@@ -22,14 +22,14 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
     // Written to the response without a flush: the next write that flushes sends it too.
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
-    private long _lastSent;
+    private string _lastSent = string.Empty;
     private bool _canBuffer = true;
 
     public async Task RunAsync(WatchPlan plan, IServerStreamWriter<WatchEventsResponse> stream, CancellationToken callCancelled)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, feed.Stopping);
         var cancellationToken = stopping.Token;
-        _lastSent = plan.Start;
+        _lastSent = ChangeId(plan.Start);
         var watcher = new ChangeWatcher(plan.Where, bufferSize);
         try
         {
@@ -50,12 +50,12 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
         }
         catch (WatcherFellBehindException)
         {
-            WatchLog.WatcherFellBehind(logger, bufferSize, ChangeId(_lastSent));
-            throw EventErrors.WatcherFellBehind(bufferSize, ChangeId(_lastSent));
+            WatchLog.WatcherFellBehind(logger, bufferSize, _lastSent);
+            throw EventErrors.WatcherFellBehind(bufferSize, _lastSent);
         }
         catch (OperationCanceledException) when (feed.Stopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
         {
-            throw EventErrors.WatchInterrupted(ChangeId(_lastSent));
+            throw EventErrors.WatchInterrupted(_lastSent);
         }
         finally
         {
@@ -156,6 +156,6 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
             throw new OperationCanceledException(cancellationToken);
         }
 
-        _lastSent = long.Parse(message.ChangeId, CultureInfo.InvariantCulture);
+        _lastSent = message.ChangeId;
     }
 }
