@@ -98,6 +98,28 @@ internal static class EventErrors
         $"The server is shutting down; watch again with after_id=\"{lastChangeId}\", the last change delivered, to continue without a gap.",
         new ErrorInfo { Reason = "SERVER_STOPPING", Domain = Domain, Metadata = { ["last_change_id"] = lastChangeId } });
 
+    /// <summary>
+    /// UNAUTHENTICATED (HTTP 401) for a call without usable credentials, with an ErrorInfo whose
+    /// reason is CREDENTIALS_MISSING or CREDENTIALS_INVALID; the message says what was wrong
+    /// ("expired", "unknown API key") but never echoes the credential.
+    /// </summary>
+    public static RpcException Unauthenticated(string reason, string message) => Build(
+        Code.Unauthenticated,
+        message,
+        new ErrorInfo { Reason = reason, Domain = Domain });
+
+    /// <summary>PERMISSION_DENIED (HTTP 403) for a caller without the method's scope; the ErrorInfo names it.</summary>
+    public static RpcException ScopeMissing(string method, string scope) => Build(
+        Code.PermissionDenied,
+        $"{method} needs the scope \"{scope}\" (or \"admin\"), which the caller's credentials do not grant.",
+        new ErrorInfo { Reason = "SCOPE_MISSING", Domain = Domain, Metadata = { ["required_scope"] = scope, ["method"] = method } });
+
+    /// <summary>PERMISSION_DENIED (HTTP 403) for a write to an event of a service outside the caller's list; the ErrorInfo names both.</summary>
+    public static RpcException ServiceNotAllowed(string service, IReadOnlyList<string> allowed) => Build(
+        Code.PermissionDenied,
+        $"The caller may write only events of the services {string.Join(", ", allowed.Select(p => $"\"{p}\""))}, not of \"{Echo(service)}\".",
+        new ErrorInfo { Reason = "SERVICE_NOT_ALLOWED", Domain = Domain, Metadata = { ["service"] = service, ["allowed_services"] = string.Join(",", allowed) } });
+
     private static RpcException Invalid(string subject, Violations violations)
     {
         var badRequest = new BadRequest();

@@ -16,4 +16,7 @@ internal static partial class EventLog
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Update of event {EventId} lost {Attempts} races with concurrent writers.")]
     public static partial void UpdateContention(ILogger logger, string eventId, int attempts);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Method} of event {EventId} by {Caller}: {Outcome}.")]
+    public static partial void EventWritten(ILogger logger, string method, string eventId, string caller, string outcome);
 }

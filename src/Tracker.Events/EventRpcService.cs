@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Access;
 using Tracker.Events.Folding;
 using Tracker.Events.Hosting;
 using Tracker.Events.Paging;
@@ -30,6 +31,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
     private const int MaxUpdateAttempts = 10;
 
     private readonly IEventStore _store;
+    private readonly ICallerIdentity _identity;
     private readonly EventClock _clock;
     private readonly TimeZoneInfo _defaultTimeZone;
     private readonly ILogger<EventRpcService> _logger;
@@ -42,9 +44,10 @@ public sealed class EventRpcService : EventService.EventServiceBase
     private readonly EventWatches _watches;
     private readonly TimeSpan _foldWindow;
 
-    public EventRpcService(IEventStore store, EventWatches watches, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
+    public EventRpcService(IEventStore store, ICallerIdentity identity, EventWatches watches, TimeProvider timeProvider, IOptions<TrackerOptions> options, ILogger<EventRpcService> logger)
     {
         _store = store;
+        _identity = identity;
         _watches = watches;
         _clock = new EventClock(timeProvider);
         _defaultTimeZone = TimeZoneResolver.Find(options.Value.TimeZone)
@@ -57,34 +60,34 @@ public sealed class EventRpcService : EventService.EventServiceBase
     }
 
     public override Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(CreateEvent), context, cancellationToken => CreateAsync(request, cancellationToken));
+        GuardWriteAsync(nameof(CreateEvent), EventScopes.Write, eventId: "-", context, (caller, audit, cancellationToken) => CreateAsync(request, caller, audit, cancellationToken));
 
     public override Task<Event> GetEvent(GetEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(GetEvent), context, cancellationToken => GetAsync(request, cancellationToken));
+        GuardAsync(nameof(GetEvent), EventScopes.Read, context, (_, cancellationToken) => GetAsync(request, cancellationToken));
 
     public override Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(UpdateEvent), context, cancellationToken => UpdateAsync(request, cancellationToken));
+        GuardWriteAsync(nameof(UpdateEvent), EventScopes.Write, request.Id, context, (caller, audit, cancellationToken) => UpdateAsync(request, caller, audit, cancellationToken));
 
     public override Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(DeleteEvent), context, cancellationToken => DeleteAsync(request, cancellationToken));
+        GuardWriteAsync(nameof(DeleteEvent), EventScopes.Delete, request.Id, context, (caller, audit, cancellationToken) => DeleteAsync(request, caller, audit, cancellationToken));
 
     public override Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(ListEvents), context, cancellationToken => ListAsync(request, context, cancellationToken));
+        GuardAsync(nameof(ListEvents), EventScopes.Read, context, (_, cancellationToken) => ListAsync(request, context, cancellationToken));
 
     public override Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(SearchEvents), context, cancellationToken => SearchAsync(request, context, cancellationToken));
+        GuardAsync(nameof(SearchEvents), EventScopes.Read, context, (_, cancellationToken) => SearchAsync(request, context, cancellationToken));
 
     public override Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context) =>
-        GuardAsync(nameof(TodayEvents), context, cancellationToken => TodayAsync(request, context, cancellationToken));
+        GuardAsync(nameof(TodayEvents), EventScopes.Read, context, (_, cancellationToken) => TodayAsync(request, context, cancellationToken));
 
     public override Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> responseStream, ServerCallContext context) =>
-        GuardAsync(nameof(WatchEvents), context, async cancellationToken =>
+        GuardAsync(nameof(WatchEvents), EventScopes.Read, context, async (_, cancellationToken) =>
         {
             await _watches.WatchAsync(request, responseStream, context, cancellationToken).ConfigureAwait(false);
             return true;
         });
 
-    private async Task<Event> CreateAsync(CreateEventRequest request, CancellationToken cancellationToken)
+    private async Task<Event> CreateAsync(CreateEventRequest request, Caller caller, WriteAudit audit, CancellationToken cancellationToken)
     {
         var now = _clock.Now();
         var timestamp = EventClock.ToTimestamp(now);
@@ -101,6 +104,8 @@ public sealed class EventRpcService : EventService.EventServiceBase
             FirstSeenAt = timestamp,
             LastSeenAt = timestamp,
             AggregationKey = request.AggregationKey,
+            CreatedBy = caller.Name,
+            UpdatedBy = caller.Name,
         };
 
         var violations = new Violations();
@@ -127,12 +132,15 @@ public sealed class EventRpcService : EventService.EventServiceBase
             throw EventErrors.InvalidEvent(violations);
         }
 
+        // After validation and the related event's service, so the service checked is the one stored.
+        EventAccess.RequireService(caller, newEvent.Attributes?.Service ?? string.Empty);
         newEvent.Duration = EventDurations.Of(newEvent.Attributes);
         var requestId = request.RequestId.Length > 0 ? request.RequestId : null;
         var created = newEvent.AggregationKey.Length > 0 && foldWindow > TimeSpan.Zero
             ? await _store.CreateOrFoldAsync(newEvent, requestId, foldWindow.Value, cancellationToken).ConfigureAwait(false)
             : await _store.CreateAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
         _watches.ChangeCommitted();
+        audit.Done(created.Id, created.Id != newEvent.Id ? (created.Count > 1 && created.AggregationKey.Length > 0 ? "folded" : "repeated") : "created");
         return created;
     }
 
@@ -143,7 +151,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
             ?? throw EventErrors.NotFound(request.Id);
     }
 
-    private async Task<Event> UpdateAsync(UpdateEventRequest request, CancellationToken cancellationToken)
+    private async Task<Event> UpdateAsync(UpdateEventRequest request, Caller caller, WriteAudit audit, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         CheckId(request.Id, violations);
@@ -165,6 +173,8 @@ public sealed class EventRpcService : EventService.EventServiceBase
                 throw EventErrors.EtagMismatch(request.Id);
             }
 
+            // A caller limited to some services can neither change another's event nor move one out of its own.
+            EventAccess.RequireService(caller, current.Attributes?.Service ?? string.Empty);
             var merged = _merger.Merge(current, request);
             var eventViolations = new Violations();
             await _related.ResolveAsync(merged, current.Attributes?.RelatedId, eventViolations, cancellationToken).ConfigureAwait(false);
@@ -174,12 +184,15 @@ public sealed class EventRpcService : EventService.EventServiceBase
                 throw EventErrors.InvalidEvent(eventViolations);
             }
 
+            EventAccess.RequireService(caller, merged.Attributes?.Service ?? string.Empty);
             merged.UpdatedAt = EventClock.ToTimestamp(_clock.Now());
+            merged.UpdatedBy = caller.Name;
             merged.Etag = EventIdentity.NewEtag();
             merged.Duration = EventDurations.Of(merged.Attributes);
             if (await _store.ReplaceAsync(merged, current.Etag, cancellationToken).ConfigureAwait(false))
             {
                 _watches.ChangeCommitted();
+                audit.Done(merged.Id, "updated");
                 return merged;
             }
 
@@ -196,7 +209,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         throw EventErrors.TooMuchContention(request.Id);
     }
 
-    private async Task<Empty> DeleteAsync(DeleteEventRequest request, CancellationToken cancellationToken)
+    private async Task<Empty> DeleteAsync(DeleteEventRequest request, Caller caller, WriteAudit audit, CancellationToken cancellationToken)
     {
         var violations = new Violations();
         CheckId(request.Id, violations);
@@ -207,19 +220,50 @@ public sealed class EventRpcService : EventService.EventServiceBase
         }
 
         var etag = request.Etag.Length > 0 ? request.Etag : null;
-        var outcome = await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false);
+        var outcome = caller.Services.IsAny
+            ? await _store.DeleteAsync(request.Id, etag, cancellationToken).ConfigureAwait(false)
+            : await DeleteWithinServicesAsync(request.Id, etag, caller, cancellationToken).ConfigureAwait(false);
         if (outcome == DeleteOutcome.Deleted)
         {
             _watches.ChangeCommitted();
         }
 
-        return outcome switch
+        var result = outcome switch
         {
             DeleteOutcome.Deleted => new Empty(),
             DeleteOutcome.NotFound when request.AllowMissing => new Empty(),
             DeleteOutcome.NotFound => throw EventErrors.NotFound(request.Id),
             _ => throw EventErrors.EtagMismatch(request.Id),
         };
+        audit.Done(request.Id, outcome == DeleteOutcome.Deleted ? "deleted" : "already_missing");
+        return result;
+    }
+
+    /// <summary>
+    /// Deletes for a caller limited to some services: reads the event to check its service, then
+    /// deletes exactly the version checked (its etag), so a concurrent update cannot move an
+    /// event of another service under the delete; a lost race reads again.
+    /// </summary>
+    private async Task<DeleteOutcome> DeleteWithinServicesAsync(string id, string? clientEtag, Caller caller, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= MaxUpdateAttempts; attempt++)
+        {
+            var current = await _store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return DeleteOutcome.NotFound;
+            }
+
+            EventAccess.RequireService(caller, current.Attributes?.Service ?? string.Empty);
+            var outcome = await _store.DeleteAsync(id, clientEtag ?? current.Etag, cancellationToken).ConfigureAwait(false);
+            if (outcome != DeleteOutcome.EtagMismatch || clientEtag is not null)
+            {
+                return outcome;
+            }
+        }
+
+        EventLog.UpdateContention(_logger, id, MaxUpdateAttempts);
+        throw EventErrors.TooMuchContention(id);
     }
 
     private async Task<ListEventsResponse> ListAsync(ListEventsRequest request, ServerCallContext context, CancellationToken cancellationToken)
@@ -331,18 +375,49 @@ public sealed class EventRpcService : EventService.EventServiceBase
         context.Deadline <= _clock.Now().UtcDateTime;
 
     /// <summary>
-    /// Runs a handler with the call's token (cancelled when the client cancels or leaves, or the
-    /// deadline passes). Turns a store outage into UNAVAILABLE (its cause is logged, never sent),
-    /// and a call stopped by its token into DEADLINE_EXCEEDED when its deadline has passed,
-    /// CANCELLED otherwise, logged at Debug: none is a fault of the handler, so none reaches the
-    /// framework as an error.
+    /// Runs a write handler through <see cref="GuardAsync{T}"/> and logs it once at Information
+    /// with the event id, the caller and the outcome ("created", "folded", "updated", ... or the
+    /// status code it ended with).
     /// </summary>
-    private async Task<T> GuardAsync<T>(string method, ServerCallContext context, Func<CancellationToken, Task<T>> call)
+    private async Task<T> GuardWriteAsync<T>(string method, string scope, string eventId, ServerCallContext context, Func<Caller, WriteAudit, CancellationToken, Task<T>> call)
+    {
+        var audit = new WriteAudit { EventId = eventId.Length > 0 ? eventId : "-" };
+        try
+        {
+            return await GuardAsync(method, scope, context, (caller, cancellationToken) => call(caller, audit, cancellationToken), audit).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            audit.Outcome = StatusNames.Of(e.StatusCode);
+            throw;
+        }
+        finally
+        {
+            EventLog.EventWritten(_logger, method, audit.EventId, audit.Caller, audit.Outcome);
+        }
+    }
+
+    /// <summary>
+    /// Runs a handler with the call's caller and token (cancelled when the client cancels or
+    /// leaves, or the deadline passes). A caller that cannot be identified is UNAUTHENTICATED,
+    /// one without <paramref name="scope"/> PERMISSION_DENIED. Turns a store outage into
+    /// UNAVAILABLE (its cause is logged, never sent), and a call stopped by its token into
+    /// DEADLINE_EXCEEDED when its deadline has passed, CANCELLED otherwise, logged at Debug: none
+    /// is a fault of the handler, so none reaches the framework as an error.
+    /// </summary>
+    private async Task<T> GuardAsync<T>(string method, string scope, ServerCallContext context, Func<Caller, CancellationToken, Task<T>> call, WriteAudit? audit = null)
     {
         var callCancelled = context.CancellationToken;
         try
         {
-            return await call(callCancelled).ConfigureAwait(false);
+            var caller = await _identity.IdentifyAsync(context).ConfigureAwait(false);
+            audit?.Identified(caller);
+            EventAccess.RequireScope(caller, scope, method);
+            return await call(caller, callCancelled).ConfigureAwait(false);
+        }
+        catch (CallerUnknownException e)
+        {
+            throw EventErrors.Unauthenticated(e.Reason, e.Message);
         }
         catch (StoreUnavailableException e)
         {
@@ -353,6 +428,24 @@ public sealed class EventRpcService : EventService.EventServiceBase
         {
             EventLog.CallCancelled(_logger, method);
             throw StoppedByDeadline(context) ? EventErrors.DeadlineExceeded() : EventErrors.Cancelled();
+        }
+    }
+
+    /// <summary>What a write handler reports for its log line.</summary>
+    private sealed class WriteAudit
+    {
+        public string EventId { get; set; } = "-";
+
+        public string Caller { get; private set; } = "unauthenticated";
+
+        public string Outcome { get; set; } = "UNKNOWN";
+
+        public void Identified(Caller caller) => Caller = caller.Name.Length > 0 ? caller.Name : "anonymous";
+
+        public void Done(string eventId, string outcome)
+        {
+            EventId = eventId;
+            Outcome = outcome;
         }
     }
 }

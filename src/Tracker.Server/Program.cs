@@ -1,5 +1,13 @@
 using Tracker.Events.Hosting;
 using Tracker.Server;
+using Tracker.Server.Auth;
+using Tracker.Server.Limits;
+
+// `-- new-api-key <name>` prints a new API key and the settings that accept it, and exits.
+if (NewApiKeyCommand.Matches(args))
+{
+    return NewApiKeyCommand.Run(args, Console.Out, Console.Error);
+}
 
 // Tracker: gRPC on Kestrel:Endpoints:Grpc (default :8765); REST, gRPC-Web and gRPC on
 // Kestrel:Endpoints:Http (default :8080); events in SQLite or PostgreSQL (Storage:Provider).
@@ -9,12 +17,17 @@ builder.ConfigureTrackerEndpoints();
 builder.Services.AddTrackerEvents(builder.Configuration);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
+builder.AddTrackerAuth();
+builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();
 builder.Services.AddTrackerOpenApi();
 
 var app = builder.Build();
 app.UseTrackerApi();
+app.UseTrackerAuth();
+app.UseTrackerLimits();
 app.MapTrackerApi();
 app.MapTrackerHealth();
 app.MapTrackerOpenApi();
 app.Run();
+return 0;

@@ -11,7 +11,10 @@ namespace Tracker.Server;
 /// </summary>
 internal static class RestStatusBody
 {
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+    // The detail types Tracker sends (RetryInfo, ErrorInfo, ...) must be known to write their Any.
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default
+        .WithFormatDefaultValues(true)
+        .WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor)));
 
     /// <summary>
     /// Client input to quote in a message, cut to <paramref name="maxLength"/> characters, so an
@@ -20,11 +23,13 @@ internal static class RestStatusBody
     public static string Echo(string? value, int maxLength) =>
         value is null ? string.Empty : value.Length <= maxLength ? value : string.Concat(value.AsSpan(0, maxLength), "...");
 
-    public static Task WriteAsync(HttpResponse response, int httpStatus, Code code, string message)
+    public static Task WriteAsync(HttpResponse response, int httpStatus, Code code, string message) =>
+        WriteAsync(response, httpStatus, new Google.Rpc.Status { Code = (int)code, Message = message });
+
+    public static Task WriteAsync(HttpResponse response, int httpStatus, Google.Rpc.Status status)
     {
         response.StatusCode = httpStatus;
         response.ContentType = "application/json; charset=utf-8";
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         return response.WriteAsync(Formatter.Format(status), response.HttpContext.RequestAborted);
     }
 }

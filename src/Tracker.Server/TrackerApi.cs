@@ -4,6 +4,7 @@ using Google.Rpc;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
+using Tracker.Server.Auth;
 
 namespace Tracker.Server;
 
@@ -63,7 +64,7 @@ internal static class TrackerApi
     public static WebApplication MapTrackerApi(this WebApplication app)
     {
         app.MapGrpcService<EventRpcService>();
-        app.MapGrpcReflectionService();
+        app.MapGrpcReflectionService().ProtectedAsConfigured(app);
         return app;
     }
 }

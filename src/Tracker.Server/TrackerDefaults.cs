@@ -22,6 +22,10 @@ internal static class TrackerDefaults
         // Grpc.AspNetCore and JSON transcoding log each refused request at Information with its
         // stack trace; the client is told why, the log keeps warnings and errors.
         ["Logging:LogLevel:Grpc"] = "Warning",
+        // Authentication registers ASP.NET Core data protection, which warns at start-up that its
+        // key ring is unencrypted. Tracker protects nothing with it: credentials are bearer
+        // tokens and API keys, never cookies.
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Error",
     };
 
     /// <summary>

@@ -7,15 +7,18 @@ namespace Tracker.Events.Folding;
 /// keyed event: a new occurrence folds into the newest event of its aggregation_key when that
 /// event was last seen within the window; folding adds one to the count and moves last_seen_at,
 /// updated_at and the etag to the occurrence's. Kubernetes folds event series the same way
-/// (count, first and last timestamp); oVirt's flood rate is the window.
+/// (count, first and last timestamp); oVirt's flood rate is the window. Only an event of the same
+/// service folds, so a caller limited to its own services never changes another team's event
+/// through a shared key (issue 13).
 /// </summary>
 public static class EventFolding
 {
     /// <summary>Whether <paramref name="occurrence"/> (just stamped by the service) folds into <paramref name="newest"/>, the newest event of its key.</summary>
     public static bool Folds(Event newest, Event occurrence, TimeSpan window) =>
-        LastSeen(newest) >= occurrence.CreatedAt.ToDateTimeOffset() - window;
+        newest.Attributes?.Service == occurrence.Attributes?.Service
+        && LastSeen(newest) >= occurrence.CreatedAt.ToDateTimeOffset() - window;
 
-    /// <summary>The keyed event after folding <paramref name="occurrence"/> into it: count + 1, last_seen_at and updated_at the later of theirs and the occurrence's time, the occurrence's etag.</summary>
+    /// <summary>The keyed event after folding <paramref name="occurrence"/> into it: count + 1, last_seen_at and updated_at the later of theirs and the occurrence's time, the occurrence's etag and caller (updated_by).</summary>
     public static Event Fold(Event newest, Event occurrence)
     {
         var folded = newest.Clone();
@@ -28,6 +31,7 @@ public static class EventFolding
         folded.LastSeenAt = Later(newest.LastSeenAt ?? newest.CreatedAt, occurrence.CreatedAt);
         folded.UpdatedAt = Later(newest.UpdatedAt, occurrence.CreatedAt);
         folded.Etag = occurrence.Etag;
+        folded.UpdatedBy = occurrence.CreatedBy;
         return folded;
     }
 

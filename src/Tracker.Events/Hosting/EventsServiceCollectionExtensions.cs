@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Tracker.Events.Access;
 using Tracker.Events.Folding;
 using Tracker.Events.Querying;
 using Tracker.Events.Watching;
@@ -33,6 +34,7 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<ChangeSignal>();
         services.TryAddSingleton<ChangeFeed>();
         services.TryAddSingleton<EventWatches>();
+        services.TryAddSingleton<ICallerIdentity, OpenCallerIdentity>();
         services.TryAddSingleton<EventRpcService>();
 
         // Hosted services start in turn: the schema is migrated before the feed and the purge read it.

@@ -1,3 +1,4 @@
+using Tracker.Events.Access;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -39,6 +40,7 @@ public sealed class StoreFailureTests
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(LogLevel.Warning, entry.Level);
         Assert.IsType<StoreUnavailableException>(entry.Exception);
+        AssertWriteLogged(logger, rpc, "UNAVAILABLE");
     }
 
     [Theory]
@@ -54,6 +56,22 @@ public sealed class StoreFailureTests
 
         Assert.DoesNotContain("store must not", e.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Debug, Assert.Single(logger.Entries).Level);
+        AssertWriteLogged(logger, rpc, "CANCELLED");
+    }
+
+    /// <summary>A write ends in exactly one log line naming its outcome; a read in none.</summary>
+    private static void AssertWriteLogged(ListLogger logger, string rpc, string outcome)
+    {
+        if (rpc is "CreateEvent" or "UpdateEvent" or "DeleteEvent")
+        {
+            var line = Assert.Single(logger.Writes);
+            Assert.StartsWith(rpc + " of event ", line, StringComparison.Ordinal);
+            Assert.EndsWith($"by anonymous: {outcome}.", line, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(logger.Writes);
+        }
     }
 
     [Theory]
@@ -70,7 +88,7 @@ public sealed class StoreFailureTests
     }
 
     private static EventRpcService Service(IEventStore store, ILogger<EventRpcService> logger) =>
-        new(store, TestWatches.For(store), new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
+        new(store, new OpenCallerIdentity(), TestWatches.For(store), new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
 
     private static Task Call(EventRpcService service, string rpc, CancellationToken cancellationToken)
     {
@@ -129,14 +147,28 @@ public sealed class StoreFailureTests
 
     private sealed class ListLogger : ILogger<EventRpcService>
     {
+        /// <summary>Every entry but the write log lines, which <see cref="Writes"/> keeps.</summary>
         public List<(LogLevel Level, Exception? Exception)> Entries { get; } = [];
+
+        /// <summary>The write log lines (event id 3005): one per CreateEvent, UpdateEvent or DeleteEvent.</summary>
+        public List<string> Writes { get; } = [];
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Entries.Add((logLevel, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 3005)
+            {
+                Assert.Equal(LogLevel.Information, logLevel);
+                Writes.Add(formatter(state, exception));
+            }
+            else
+            {
+                Entries.Add((logLevel, exception));
+            }
+        }
     }
 }

@@ -38,7 +38,7 @@ public sealed class JsonShapeTests(TrackerFactory factory) : IClassFixture<Track
         var json = await CreateAsync(TestEvents.UniqueService());
 
         Assert.Equal(
-            ["title", "attributes", "links", "id", "createdAt", "updatedAt", "duration", "etag", "count", "firstSeenAt", "lastSeenAt", "aggregationKey"],
+            ["title", "attributes", "links", "id", "createdAt", "updatedAt", "duration", "etag", "count", "firstSeenAt", "lastSeenAt", "aggregationKey", "createdBy", "updatedBy"],
             json.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Number, json.GetProperty("count").ValueKind);
         var attributes = json.GetProperty("attributes");

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Tracker.Events.Access;
+
+namespace Tracker.Server.Auth;
+
+/// <summary>Checks the Auth section at start-up, naming the key at fault, so a typo never leaves the API open or shut.</summary>
+internal sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var failures = new List<string>();
+        var modes = AuthModes.Parse(options.Mode);
+        if (modes is null)
+        {
+            failures.Add($"Auth:Mode must be None, ApiKey, Jwt or ApiKey,Jwt, not '{options.Mode}'.");
+        }
+
+        if (modes is { ApiKeys: true } && options.ApiKeys.Count == 0)
+        {
+            failures.Add("Auth:Mode accepts API keys but Auth:ApiKeys names none; create one with: dotnet run --project src/Tracker.Server -- new-api-key <name>.");
+        }
+
+        foreach (var (keyName, key) in options.ApiKeys)
+        {
+            if (!KeyName().IsMatch(keyName))
+            {
+                failures.Add($"Auth:ApiKeys:{keyName}: a key's name must be 1 to 64 letters, digits, '.', '_' or '-'.");
+            }
+
+            if (!Sha256Hex().IsMatch(key.Hash))
+            {
+                failures.Add($"Auth:ApiKeys:{keyName}:Hash must be the lower-case hex SHA-256 of the key (64 characters of 0-9a-f).");
+            }
+
+            if (key.Scopes.Count == 0)
+            {
+                failures.Add($"Auth:ApiKeys:{keyName}:Scopes must name at least one of {string.Join(", ", EventScopes.All)}.");
+            }
+
+            foreach (var scope in key.Scopes.Where(s => !EventScopes.All.Contains(s)))
+            {
+                failures.Add($"Auth:ApiKeys:{keyName}:Scopes: '{scope}' is not a scope; use {string.Join(", ", EventScopes.All)}.");
+            }
+
+            if (key.Services.Any(string.IsNullOrWhiteSpace))
+            {
+                failures.Add($"Auth:ApiKeys:{keyName}:Services must not contain an empty entry.");
+            }
+        }
+
+        if (modes is { Jwt: true })
+        {
+            if (!Uri.TryCreate(options.Jwt.Authority, UriKind.Absolute, out _))
+            {
+                failures.Add("Auth:Jwt:Authority must be the issuer's absolute URL when Auth:Mode accepts JWTs.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Jwt.Audience))
+            {
+                failures.Add("Auth:Jwt:Audience must name the audience tokens are issued for when Auth:Mode accepts JWTs.");
+            }
+        }
+
+        if (!options.Reflection.Equals("Open", StringComparison.OrdinalIgnoreCase) && !options.ReflectionNeedsCredentials)
+        {
+            failures.Add($"Auth:Reflection must be Open or Authenticated, not '{options.Reflection}'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex KeyName();
+
+    [GeneratedRegex("^[0-9a-f]{64}$")]
+    private static partial Regex Sha256Hex();
+}

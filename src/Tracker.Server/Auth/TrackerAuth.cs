@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Tracker.Events.Access;
+
+namespace Tracker.Server.Auth;
+
+/// <summary>
+/// Authentication (issue 13): off unless Auth:Mode says otherwise; API keys
+/// (<see cref="ApiKeyAuthenticationHandler"/>), JWTs from an OpenID Connect issuer (ASP.NET
+/// Core's JwtBearer), or both, told apart per request by the credential's shape. Authorization
+/// (scopes, services) runs in the EventService for every transport; only reflection, when
+/// Auth:Reflection is Authenticated, is guarded here.
+/// </summary>
+internal static class TrackerAuth
+{
+    public static WebApplicationBuilder AddTrackerAuth(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+
+        var settings = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        var modes = AuthModes.Parse(settings.Mode);
+        services.AddAuthorization();
+        if (modes is not { Enabled: true })
+        {
+            // Also when Mode is invalid: start-up validation then stops the host with the reason.
+            return builder;
+        }
+
+        services.AddSingleton<ApiKeyRing>();
+        services.AddSingleton<CallerClaims>();
+        services.AddSingleton<ICallerIdentity, BearerCallerIdentity>();
+        var authentication = services.AddAuthentication(modes.DefaultScheme);
+        if (modes.ApiKeys)
+        {
+            authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthModes.ApiKeyScheme, null);
+        }
+
+        if (modes.Jwt)
+        {
+            authentication.AddJwtBearer(AuthModes.JwtScheme, _ => { });
+            services.AddOptions<JwtBearerOptions>(AuthModes.JwtScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                var issuer = auth.Value.Jwt;
+                jwt.Authority = issuer.Authority;
+                jwt.Audience = issuer.Audience;
+                jwt.RequireHttpsMetadata = issuer.RequireHttpsMetadata;
+                // Claims keep their JWT names ("sub", "scope"), as Auth:Jwt names them.
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters.NameClaimType = issuer.NameClaim;
+            });
+        }
+
+        if (modes is { ApiKeys: true, Jwt: true })
+        {
+            authentication.AddPolicyScheme(AuthModes.BearerScheme, "API key or JWT", policy =>
+                policy.ForwardDefaultSelector = context =>
+                    BearerCredential.Of(context.Request) is { } credential && BearerCredential.LooksLikeJwt(credential)
+                        ? AuthModes.JwtScheme
+                        : AuthModes.ApiKeyScheme);
+        }
+
+        return builder;
+    }
+
+    /// <summary>WWW-Authenticate on 401s, authentication (it sets the caller every transport's handler reads), authorization for reflection; logs whether authentication is on.</summary>
+    public static WebApplication UseTrackerAuth(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var modes = AuthModes.Parse(settings.Mode)!;
+        if (modes.Enabled)
+        {
+            AuthLog.AuthenticationOn(app.Logger, settings.Mode, settings.ApiKeys.Count, settings.ReflectionNeedsCredentials ? "for authenticated callers only" : "open");
+            app.UseMiddleware<BearerChallengeHeader>();
+            app.UseAuthentication();
+        }
+        else
+        {
+            AuthLog.AuthenticationOff(app.Logger);
+        }
+
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Guards server reflection when Auth:Reflection is Authenticated.</summary>
+    public static IEndpointConventionBuilder ProtectedAsConfigured(this IEndpointConventionBuilder reflection, WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        if (AuthModes.Parse(settings.Mode) is { Enabled: true } && settings.ReflectionNeedsCredentials)
+        {
+            reflection.RequireAuthorization();
+        }
+
+        return reflection;
+    }
+}

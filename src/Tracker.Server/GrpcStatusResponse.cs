@@ -1,0 +1,28 @@
+using Google.Protobuf;
+using HttpResponse = Microsoft.AspNetCore.Http.HttpResponse;
+
+namespace Tracker.Server;
+
+/// <summary>
+/// Answers a gRPC or gRPC-Web call with a google.rpc.Status and no message, for the refusals
+/// made before Grpc.AspNetCore sees the call (the rate limiter). It is a "trailers-only"
+/// response (gRPC over HTTP/2, PROTOCOL-HTTP2.md; gRPC-Web, PROTOCOL-WEB.md): HTTP 200, the
+/// request's gRPC content type, and grpc-status, grpc-message (percent-encoded) and
+/// grpc-status-details-bin (base64) as headers.
+/// </summary>
+internal static class GrpcStatusResponse
+{
+    /// <summary>Whether the request is a gRPC or gRPC-Web call, by its content type.</summary>
+    public static bool IsGrpc(HttpRequest request) =>
+        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+
+    public static Task WriteAsync(HttpResponse response, Google.Rpc.Status status)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = response.HttpContext.Request.ContentType?.Split(';')[0] ?? "application/grpc";
+        response.Headers["grpc-status"] = status.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Message);
+        response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray());
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,36 @@
+namespace Tracker.Server.Limits;
+
+/// <summary>
+/// The "Limits" configuration section (issue 13): a global concurrency limit with a short queue,
+/// on by default, and a token bucket per caller, off until configured.
+/// </summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Limits";
+
+    /// <summary>
+    /// Calls served at once across all callers; more wait in the queue, and past that are refused
+    /// at once with RESOURCE_EXHAUSTED / 429. Default 128. Watch streams do not count: they hold
+    /// no worker while idle.
+    /// </summary>
+    public int MaxConcurrentRequests { get; set; } = 128;
+
+    /// <summary>Calls that may wait for a free slot, oldest first; default 64. 0 refuses at once when every slot is taken.</summary>
+    public int QueueLength { get; set; } = 64;
+
+    /// <summary>The token bucket each caller (API key or token subject; the client address when authentication is off) draws one token from per call.</summary>
+    public PerCallerLimits PerCaller { get; set; } = new();
+}
+
+/// <summary>A token bucket per caller (System.Threading.RateLimiting's TokenBucketRateLimiter).</summary>
+public sealed class PerCallerLimits
+{
+    /// <summary>Tokens added per second: the sustained calls per second a caller may make. 0 (the default) turns the limit off.</summary>
+    public int PermitsPerSecond { get; set; }
+
+    /// <summary>The bucket's size: how many calls a caller may make at once after being idle. Default 0 means twice PermitsPerSecond.</summary>
+    public int Burst { get; set; }
+
+    /// <summary>The bucket's size as used.</summary>
+    public int EffectiveBurst => Burst > 0 ? Burst : Math.Max(1, PermitsPerSecond * 2);
+}

@@ -1,0 +1,70 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Tracker.Server.Limits;
+
+/// <summary>
+/// Rate limits and overload protection (issue 13) with ASP.NET Core's rate limiter: every API call
+/// (gRPC, gRPC-Web, REST) draws first from its caller's token bucket (Limits:PerCaller, when set),
+/// then takes one of Limits:MaxConcurrentRequests slots, waiting in a queue of
+/// Limits:QueueLength when all are taken; beyond that it is refused at once
+/// (<see cref="RateLimitRejection"/>). Health, metrics and the API docs are never limited, so
+/// probes answer under load; watch streams draw from the bucket but take no slot.
+/// </summary>
+internal static class TrackerLimits
+{
+    public static IServiceCollection AddTrackerLimits(this IServiceCollection services)
+    {
+        services.AddOptions<LimitsOptions>()
+            .BindConfiguration(LimitsOptions.SectionName)
+            .Validate(o => o.MaxConcurrentRequests >= 1, "Limits:MaxConcurrentRequests must be at least 1.")
+            .Validate(o => o.QueueLength >= 0, "Limits:QueueLength must be 0 or more.")
+            .Validate(o => o.PerCaller.PermitsPerSecond >= 0, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or more.")
+            .Validate(o => o.PerCaller.Burst >= 0, "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")
+            .ValidateOnStart();
+        services.AddSingleton(provider => new RateLimitRejection(provider.GetRequiredService<IOptions<LimitsOptions>>().Value));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>, RateLimitRejection>((options, limits, rejection) =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(PerCaller(limits.Value.PerCaller), Concurrency(limits.Value));
+            options.OnRejected = (context, _) => new ValueTask(rejection.WriteAsync(context.HttpContext, context.Lease));
+        });
+        return services;
+    }
+
+    public static WebApplication UseTrackerLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static PartitionedRateLimiter<HttpContext> PerCaller(PerCallerLimits limits) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            limits.PermitsPerSecond == 0 || !IsApiCall(context)
+                ? RateLimitPartition.GetNoLimiter(string.Empty)
+                : RateLimitPartition.GetTokenBucketLimiter(CallerPartitions.KeyOf(context), _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.EffectiveBurst,
+                    TokensPerPeriod = limits.PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+
+    private static PartitionedRateLimiter<HttpContext> Concurrency(LimitsOptions limits) =>
+        PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            !IsApiCall(context) || CallerPartitions.IsWatch(context)
+                ? RateLimitPartition.GetNoLimiter(string.Empty)
+                : RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = limits.MaxConcurrentRequests,
+                    QueueLimit = limits.QueueLength,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }));
+
+    /// <summary>EventService calls: gRPC and gRPC-Web by service path, REST under /api/.</summary>
+    private static bool IsApiCall(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments("/tracker.event.v1alpha1.EventService", StringComparison.Ordinal);
+}
