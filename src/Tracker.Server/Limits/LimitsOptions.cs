@@ -25,12 +25,22 @@ public sealed class LimitsOptions
 /// <summary>A token bucket per caller (System.Threading.RateLimiting's TokenBucketRateLimiter).</summary>
 public sealed class PerCallerLimits
 {
-    /// <summary>Tokens added per second: the sustained calls per second a caller may make. 0 (the default) turns the limit off.</summary>
-    public int PermitsPerSecond { get; set; }
+    /// <summary>
+    /// The sustained calls per second a caller may make: from 1 up, that many tokens are added
+    /// every second; below 1, one token every 1/PermitsPerSecond seconds (0.0167 is one a
+    /// minute). 0 (the default) turns the limit off.
+    /// </summary>
+    public double PermitsPerSecond { get; set; }
 
-    /// <summary>The bucket's size: how many calls a caller may make at once after being idle. Default 0 means twice PermitsPerSecond.</summary>
+    /// <summary>The bucket's size: how many calls a caller may make at once after being idle. Default 0 means twice PermitsPerSecond, at least 1.</summary>
     public int Burst { get; set; }
 
     /// <summary>The bucket's size as used.</summary>
-    public int EffectiveBurst => Burst > 0 ? Burst : Math.Max(1, PermitsPerSecond * 2);
+    public int EffectiveBurst => Burst > 0 ? Burst : Math.Max(1, (int)Math.Ceiling(PermitsPerSecond * 2));
+
+    /// <summary>How many tokens are added each <see cref="ReplenishmentPeriod"/>.</summary>
+    public int TokensPerPeriod => PermitsPerSecond >= 1 ? (int)Math.Round(PermitsPerSecond) : 1;
+
+    /// <summary>How often tokens are added: every second, or every 1/PermitsPerSecond seconds below one per second.</summary>
+    public TimeSpan ReplenishmentPeriod => PermitsPerSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / PermitsPerSecond);
 }

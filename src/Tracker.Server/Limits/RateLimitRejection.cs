@@ -23,7 +23,7 @@ internal sealed class RateLimitRejection(LimitsOptions limits)
         var delay = rateLimited && retryAfter > TimeSpan.Zero ? retryAfter : OverloadRetryDelay;
         var seconds = (int)Math.Ceiling(delay.TotalSeconds);
         var message = rateLimited
-            ? $"Too many calls from this caller: the limit is {limits.PerCaller.PermitsPerSecond} per second, in bursts of at most {limits.PerCaller.EffectiveBurst} (Limits:PerCaller). Retry after {seconds} s."
+            ? $"Too many calls from this caller: the limit is {limits.PerCaller.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} per second, in bursts of at most {limits.PerCaller.EffectiveBurst} (Limits:PerCaller). Retry after {seconds} s."
             : $"The server is at its limit of {limits.MaxConcurrentRequests} concurrent calls with {limits.QueueLength} waiting (Limits:MaxConcurrentRequests, Limits:QueueLength). Retry after {seconds} s.";
         var status = new Google.Rpc.Status
         {

@@ -20,7 +20,7 @@ internal static class TrackerLimits
             .BindConfiguration(LimitsOptions.SectionName)
             .Validate(o => o.MaxConcurrentRequests >= 1, "Limits:MaxConcurrentRequests must be at least 1.")
             .Validate(o => o.QueueLength >= 0, "Limits:QueueLength must be 0 or more.")
-            .Validate(o => o.PerCaller.PermitsPerSecond >= 0, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or more.")
+            .Validate(o => o.PerCaller.PermitsPerSecond == 0 || o.PerCaller.PermitsPerSecond is >= 0.0001 and <= 1_000_000, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")
             .Validate(o => o.PerCaller.Burst >= 0, "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")
             .ValidateOnStart();
         services.AddSingleton(provider => new RateLimitRejection(provider.GetRequiredService<IOptions<LimitsOptions>>().Value));
@@ -46,8 +46,8 @@ internal static class TrackerLimits
                 : RateLimitPartition.GetTokenBucketLimiter(CallerPartitions.KeyOf(context), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = limits.EffectiveBurst,
-                    TokensPerPeriod = limits.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    TokensPerPeriod = limits.TokensPerPeriod,
+                    ReplenishmentPeriod = limits.ReplenishmentPeriod,
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 }));

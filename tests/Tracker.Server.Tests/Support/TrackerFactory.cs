@@ -30,6 +30,12 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
     /// <summary>When set before the host starts, its event store sits behind this gate.</summary>
     public StoreGate? Gate { get; init; }
 
+    /// <summary>Configuration the host starts with, on top of the test's SQLite file (e.g. "Auth:Mode").</summary>
+    public IDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Services the test adds or replaces after Program's (ConfigureTestServices).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The SQLite file this host keeps its events in.</summary>
     public string DatabasePath => Path.Combine(_directory, "tracker.db");
 
@@ -54,6 +60,16 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
     {
         // Host settings reach Program's builder.Configuration before the store reads it.
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={DatabasePath}");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } testServices)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
+
         builder.UseEnvironment(Environments.Production);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (Gate is { } gate)

@@ -1,0 +1,234 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Grpc.Core;
+using Grpc.Net.Client.Web;
+using Tracker.Api.V1Alpha1;
+using EventType = Tracker.Api.V1Alpha1.Type;
+using Tracker.Server.Tests.Support;
+
+namespace Tracker.Server.Tests.Auth;
+
+/// <summary>
+/// Issue 13's matrix: every RPC over REST, gRPC and gRPC-Web, with no credentials, an unknown
+/// key, an expired JWT, a credential without the method's scope, one limited to another service,
+/// and the right API key and JWT, each with its exact code (and HTTP status for REST).
+/// </summary>
+public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
+{
+    private readonly Fixture _fixture;
+
+    public AuthMatrixTests(Fixture fixture) => _fixture = fixture;
+
+    public enum Transport
+    {
+        Rest,
+        Grpc,
+        GrpcWeb,
+    }
+
+    public enum Credential
+    {
+        None,
+        UnknownKey,
+        ExpiredJwt,
+        WrongScope,
+        WrongService,
+        RightKey,
+        RightJwt,
+    }
+
+    public static readonly string[] Rpcs = ["CreateEvent", "GetEvent", "UpdateEvent", "DeleteEvent", "ListEvents", "SearchEvents", "TodayEvents", "WatchEvents"];
+
+    public static TheoryData<string, Transport, Credential> Matrix()
+    {
+        var data = new TheoryData<string, Transport, Credential>();
+        foreach (var rpc in Rpcs)
+        {
+            foreach (var transport in Enum.GetValues<Transport>())
+            {
+                foreach (var credential in Enum.GetValues<Credential>())
+                {
+                    data.Add(rpc, transport, credential);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task Rpc_Credential_ExactCode(string rpc, Transport transport, Credential credential)
+    {
+        var expected = Expected(rpc, credential);
+        // The event a write or read targets: of the payments key's services, except in the wrong-service case.
+        var service = credential == Credential.WrongService ? "checkout" : "payments-api";
+        var target = await _fixture.CreateAsAdminAsync(service);
+        var authorization = Authorization(rpc, credential);
+
+        var outcome = transport switch
+        {
+            Transport.Rest => await RestCallAsync(rpc, service, target, authorization),
+            Transport.Grpc => await GrpcCallAsync(_fixture.Tracker.Factory.CreateGrpcClient(), rpc, service, target, authorization),
+            _ => await GrpcCallAsync(_fixture.Tracker.Factory.CreateGrpcWebClient(GrpcWebMode.GrpcWebText), rpc, service, target, authorization),
+        };
+
+        Assert.True(expected == outcome.Code, $"{rpc} over {transport} with {credential}: expected {expected}, got {outcome.Code}: {outcome.Detail}");
+        if (transport == Transport.Rest)
+        {
+            Assert.Equal(HttpStatusOf(expected), outcome.HttpStatus);
+            Assert.Equal(expected == StatusCode.Unauthenticated, outcome.WwwAuthenticate is not null);
+        }
+
+        if (expected == StatusCode.PermissionDenied)
+        {
+            Assert.Contains(credential == Credential.WrongService ? "checkout" : "scope", outcome.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    private static StatusCode Expected(string rpc, Credential credential) => credential switch
+    {
+        Credential.None or Credential.UnknownKey or Credential.ExpiredJwt => StatusCode.Unauthenticated,
+        Credential.WrongScope => StatusCode.PermissionDenied,
+        // Reads are not limited by service; writes are.
+        Credential.WrongService when rpc is "CreateEvent" or "UpdateEvent" or "DeleteEvent" => StatusCode.PermissionDenied,
+        _ => StatusCode.OK,
+    };
+
+    private string? Authorization(string rpc, Credential credential)
+    {
+        var issuer = _fixture.Tracker.Issuer;
+        const string AllScopes = "events:read events:write events:delete";
+        return credential switch
+        {
+            Credential.None => null,
+            Credential.UnknownKey => "Bearer trk_not-a-configured-key",
+            Credential.ExpiredJwt => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*", expires: DateTime.UtcNow.AddHours(-1)),
+            // Reads need events:read, which the deleter lacks; writes and deletes need scopes the reader lacks.
+            Credential.WrongScope => "Bearer " + (rpc is "CreateEvent" or "UpdateEvent" or "DeleteEvent" ? SecuredTracker.ReaderKey : SecuredTracker.DeleterKey),
+            Credential.WrongService or Credential.RightKey => "Bearer " + SecuredTracker.PaymentsKey,
+            _ => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*"),
+        };
+    }
+
+    private static HttpStatusCode HttpStatusOf(StatusCode code) => code switch
+    {
+        StatusCode.OK => HttpStatusCode.OK,
+        StatusCode.Unauthenticated => HttpStatusCode.Unauthorized,
+        _ => HttpStatusCode.Forbidden,
+    };
+
+    private async Task<Outcome> RestCallAsync(string rpc, string service, Event target, string? authorization)
+    {
+        using var client = _fixture.Tracker.Factory.CreateClient();
+        using var request = rpc switch
+        {
+            "CreateEvent" => Json(HttpMethod.Post, "/api/v1alpha1/event", $$$"""{"title": "Deploy", "attributes": {"type": 1, "service": "{{{service}}}"}}"""),
+            "GetEvent" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/event/{target.Id}"),
+            "UpdateEvent" => Json(HttpMethod.Put, "/api/v1alpha1/event", $$$"""{"id": "{{{target.Id}}}", "title": "Changed"}"""),
+            "DeleteEvent" => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1alpha1/event/{target.Id}"),
+            "ListEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/list?per_page=1"),
+            "SearchEvents" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/events/search?service={service}"),
+            "TodayEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/today"),
+            _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events:watch?afterId=0"),
+        };
+        if (authorization is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).Bounded();
+        var wwwAuthenticate = response.Headers.WwwAuthenticate.Count > 0 ? response.Headers.WwwAuthenticate.ToString() : null;
+        string body;
+        if (rpc == "WatchEvents" && response.IsSuccessStatusCode)
+        {
+            // A watch never ends by itself: its first line (the replayed change) is the answer.
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync().Bounded());
+            body = await reader.ReadLineAsync().Bounded() ?? string.Empty;
+        }
+        else
+        {
+            body = await response.Content.ReadAsStringAsync().Bounded();
+        }
+
+        var code = response.IsSuccessStatusCode && !body.Contains("\"code\":", StringComparison.Ordinal)
+            ? StatusCode.OK
+            : (StatusCode)System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("code").GetInt32();
+        return new Outcome(code, body, response.StatusCode, wwwAuthenticate);
+    }
+
+    private static async Task<Outcome> GrpcCallAsync(EventService.EventServiceClient client, string rpc, string service, Event target, string? authorization)
+    {
+        var headers = new Metadata();
+        if (authorization is not null)
+        {
+            headers.Add("authorization", authorization);
+        }
+
+        var options = new CallOptions(headers, DateTime.UtcNow + TestTimeout.Default);
+        try
+        {
+            switch (rpc)
+            {
+                case "CreateEvent":
+                    await client.CreateEventAsync(new CreateEventRequest { Title = "Deploy", Attributes = new EventAttributes { Type = EventType.Deployment, Service = service } }, options);
+                    break;
+                case "GetEvent":
+                    await client.GetEventAsync(new GetEventRequest { Id = target.Id }, options);
+                    break;
+                case "UpdateEvent":
+                    await client.UpdateEventAsync(new UpdateEventRequest { Id = target.Id, Title = "Changed" }, options);
+                    break;
+                case "DeleteEvent":
+                    await client.DeleteEventAsync(new DeleteEventRequest { Id = target.Id }, options);
+                    break;
+                case "ListEvents":
+                    await client.ListEventsAsync(new ListEventsRequest { PerPage = 1 }, options);
+                    break;
+                case "SearchEvents":
+                    await client.SearchEventsAsync(new SearchEventsRequest { Service = service }, options);
+                    break;
+                case "TodayEvents":
+                    await client.TodayEventsAsync(new TodayEventsRequest(), options);
+                    break;
+                default:
+                    using (var watch = client.WatchEvents(new WatchEventsRequest { AfterId = "0" }, options))
+                    {
+                        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).Bounded());
+                    }
+
+                    break;
+            }
+
+            return new Outcome(StatusCode.OK, string.Empty, null, null);
+        }
+        catch (RpcException e)
+        {
+            return new Outcome(e.StatusCode, e.Status.Detail, null, null);
+        }
+    }
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, string json) =>
+        new(method, path) { Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")) };
+
+    private sealed record Outcome(StatusCode Code, string Detail, HttpStatusCode? HttpStatus, string? WwwAuthenticate);
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public SecuredTracker Tracker { get; } = new();
+
+        /// <summary>A new event of <paramref name="service"/>, created with the admin key.</summary>
+        public async Task<Event> CreateAsAdminAsync(string service)
+        {
+            var headers = new Metadata { { "authorization", "Bearer " + SecuredTracker.AdminKey } };
+            return await Tracker.Factory.CreateGrpcClient()
+                .CreateEventAsync(new CreateEventRequest { Title = "Target", Attributes = new EventAttributes { Type = EventType.Incident, Service = service } }, headers)
+                .Bounded();
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync() => await Tracker.DisposeAsync();
+    }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Tracker.Server.Tests.Support;
+
+namespace Tracker.Server.Tests.Auth;
+
+/// <summary>
+/// Tracker with Auth:Mode "ApiKey,Jwt": four API keys (reader, deleter, payments limited to
+/// "payments-*", admin) and the local <see cref="TestIssuer"/>'s tokens.
+/// </summary>
+public sealed class SecuredTracker : IAsyncDisposable
+{
+    public const string ReaderKey = "trk_test-reader";
+    public const string DeleterKey = "trk_test-deleter";
+    public const string PaymentsKey = "trk_test-payments";
+    public const string AdminKey = "trk_test-admin";
+
+    public SecuredTracker(IDictionary<string, string?>? extraSettings = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "ApiKey,Jwt",
+            ["Auth:ApiKeys:reader:Hash"] = HashOf(ReaderKey),
+            ["Auth:ApiKeys:reader:Scopes:0"] = "events:read",
+            ["Auth:ApiKeys:deleter:Hash"] = HashOf(DeleterKey),
+            ["Auth:ApiKeys:deleter:Scopes:0"] = "events:delete",
+            ["Auth:ApiKeys:payments:Hash"] = HashOf(PaymentsKey),
+            ["Auth:ApiKeys:payments:Scopes:0"] = "events:read",
+            ["Auth:ApiKeys:payments:Scopes:1"] = "events:write",
+            ["Auth:ApiKeys:payments:Scopes:2"] = "events:delete",
+            ["Auth:ApiKeys:payments:Services:0"] = "payments-*",
+            ["Auth:ApiKeys:admin:Hash"] = HashOf(AdminKey),
+            ["Auth:ApiKeys:admin:Scopes:0"] = "admin",
+        };
+        foreach (var (key, value) in TestIssuer.Settings().Concat(extraSettings ?? new Dictionary<string, string?>()))
+        {
+            settings[key] = value;
+        }
+
+        TrackerFactory? factory = null;
+        factory = new TrackerFactory { Settings = settings, TestServices = Issuer.Serve(() => factory!.Server.CreateHandler()) };
+        Factory = factory;
+    }
+
+    public TestIssuer Issuer { get; } = new();
+
+    public TrackerFactory Factory { get; }
+
+    /// <summary>The lower-case hex SHA-256 of a key, as Auth:ApiKeys:&lt;name&gt;:Hash holds it.</summary>
+    public static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        Issuer.Dispose();
+    }
+}

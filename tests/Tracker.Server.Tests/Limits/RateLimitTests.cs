@@ -1,0 +1,165 @@
+using System.Net;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client.Web;
+using Tracker.Api.V1Alpha1;
+using Tracker.Server.Tests.Auth;
+using Tracker.Server.Tests.Support;
+
+namespace Tracker.Server.Tests.Limits;
+
+/// <summary>
+/// The per-caller token bucket and the global concurrency limit (issue 13), counted in codes, not
+/// time: the bucket refills one token every 1,000 s here, so a test sees exactly its burst.
+/// </summary>
+public sealed class RateLimitTests
+{
+    private static readonly Dictionary<string, string?> BurstOfThree = new()
+    {
+        ["Limits:PerCaller:PermitsPerSecond"] = "0.001",
+        ["Limits:PerCaller:Burst"] = "3",
+    };
+
+    [Fact]
+    public async Task ListEvents_PastTheCallersBurst_ResourceExhaustedWithRetryInfoOnEveryTransport()
+    {
+        await using var factory = new TrackerFactory { Settings = BurstOfThree };
+        var grpc = factory.CreateGrpcClient();
+
+        var codes = new List<StatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            codes.Add(await CodeOfAsync(grpc.ListEventsAsync(new ListEventsRequest())));
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => grpc.ListEventsAsync(new ListEventsRequest()).Bounded());
+        var refusedWeb = await Assert.ThrowsAsync<RpcException>(() => factory.CreateGrpcWebClient(GrpcWebMode.GrpcWeb).ListEventsAsync(new ListEventsRequest()).Bounded());
+        using var rest = await factory.CreateClient().GetAsync("/api/v1alpha1/events/list").Bounded();
+        var restBody = await rest.Content.ReadAsStringAsync().Bounded();
+        using var health = await factory.CreateClient().GetAsync("/healthz").Bounded();
+
+        Assert.Equal([StatusCode.OK, StatusCode.OK, StatusCode.OK], codes);
+        foreach (var e in new[] { refused, refusedWeb })
+        {
+            Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+            var status = e.GetRpcStatus();
+            Assert.NotNull(status);
+            var retry = status.GetDetail<RetryInfo>();
+            Assert.NotNull(retry);
+            Assert.True(retry.RetryDelay.ToTimeSpan() > TimeSpan.Zero);
+            Assert.Equal("RATE_LIMITED", status.GetDetail<ErrorInfo>()?.Reason);
+            Assert.Contains("Limits:PerCaller", e.Status.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, rest.StatusCode);
+        Assert.True(int.Parse(rest.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        Assert.Contains("\"code\": 8", restBody, StringComparison.Ordinal);
+        Assert.Contains("google.rpc.RetryInfo", restBody, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task ListEvents_OneKeyExhausted_AnotherKeyHasItsOwnBucket()
+    {
+        await using var tracker = new SecuredTracker(BurstOfThree);
+        var client = tracker.Factory.CreateGrpcClient();
+        var reader = new Metadata { { "authorization", "Bearer " + SecuredTracker.ReaderKey } };
+        var admin = new Metadata { { "authorization", "Bearer " + SecuredTracker.AdminKey } };
+
+        var readerCodes = new List<StatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            readerCodes.Add(await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest(), reader)));
+        }
+
+        var adminCode = await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest(), admin));
+
+        Assert.Equal([StatusCode.OK, StatusCode.OK, StatusCode.OK, StatusCode.ResourceExhausted, StatusCode.ResourceExhausted], readerCodes);
+        Assert.Equal(StatusCode.OK, adminCode);
+    }
+
+    [Fact]
+    public async Task ListEvents_EverySlotBusyAndNoQueue_RefusedAtOnceAsOverloaded()
+    {
+        var gate = new StoreGate { HoldQueries = true };
+        await using var factory = new TrackerFactory
+        {
+            Gate = gate,
+            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
+        };
+        var client = factory.CreateGrpcClient();
+        using var holder = new CancellationTokenSource();
+        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
+        await gate.QueryHeld.Bounded();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListEventsAsync(new ListEventsRequest()).Bounded());
+        await holder.CancelAsync();
+        gate.HoldQueries = false;
+        var busyCode = await CodeOfAsync(busy);
+        var afterCode = await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("OVERLOADED", refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(StatusCode.Cancelled, busyCode);
+        Assert.Equal(StatusCode.OK, afterCode);
+    }
+
+    [Fact]
+    public async Task ListEvents_SlotBusyQueueOfOne_OneWaitsAndIsServedTheOtherIsRefused()
+    {
+        var gate = new StoreGate { HoldQueries = true };
+        await using var factory = new TrackerFactory
+        {
+            Gate = gate,
+            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "1" },
+        };
+        var client = factory.CreateGrpcClient();
+        using var holder = new CancellationTokenSource();
+        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
+        await gate.QueryHeld.Bounded();
+
+        var second = CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
+        var third = CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
+        // Whichever reaches the limiter second finds the queue full and is refused while the slot is still busy.
+        var first = await Task.WhenAny(second, third).Bounded();
+        var firstCode = await first;
+        gate.HoldQueries = false;
+        await holder.CancelAsync();
+        var queuedCode = await (first == second ? third : second).Bounded();
+
+        Assert.Equal(StatusCode.ResourceExhausted, firstCode);
+        Assert.Equal(StatusCode.OK, queuedCode);
+        Assert.Equal(StatusCode.Cancelled, await CodeOfAsync(busy));
+    }
+
+    [Fact]
+    public async Task WatchEvents_OpenStream_TakesNoConcurrencySlot()
+    {
+        await using var factory = new TrackerFactory { Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" } };
+        var client = factory.CreateGrpcClient();
+        using var stop = new CancellationTokenSource();
+        using var watch = client.WatchEvents(new WatchEventsRequest(), cancellationToken: stop.Token);
+        await watch.ResponseHeadersAsync.Bounded();
+
+        var codes = new List<StatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            codes.Add(await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest())));
+        }
+
+        Assert.Equal([StatusCode.OK, StatusCode.OK, StatusCode.OK], codes);
+    }
+
+    private static async Task<StatusCode> CodeOfAsync<T>(AsyncUnaryCall<T> call)
+    {
+        try
+        {
+            await call.Bounded();
+            return StatusCode.OK;
+        }
+        catch (RpcException e)
+        {
+            return e.StatusCode;
+        }
+    }
+}
