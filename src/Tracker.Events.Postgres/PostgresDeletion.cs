@@ -46,7 +46,7 @@ internal static class PostgresDeletion
     // The oldest expired events of each type, read from the start of its range of
     // events_expiry_type_updated_at (migration 5), then the oldest $3 of them all. Rows not yet
     // indexed (seq NULL, updated_at_us still 0) are left out.
-    private const string FindExpiredSql = """
+    internal const string FindExpiredSql = """
         SELECT x.id, x.updated_before FROM unnest($1::integer[], $2::bigint[]) AS c(type, before)
         CROSS JOIN LATERAL (
             SELECT id, updated_at_us, c.before AS updated_before FROM events

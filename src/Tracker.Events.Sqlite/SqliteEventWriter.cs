@@ -237,7 +237,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
 
     // The oldest expired events of each type (each arm reads its type's index range up to the
     // cutoff, at most $limit rows), then the oldest $limit of them all.
-    private static string ExpiredSql(int types) =>
+    internal static string ExpiredSql(int types) =>
         "SELECT id, type FROM ("
         + string.Join(" UNION ALL ", Enumerable.Range(0, types).Select(i => FormattableString.Invariant(
             $"SELECT * FROM (SELECT id, type, updated_at_us FROM events WHERE type = $type{i} AND updated_at_us < $before{i} AND seq IS NOT NULL ORDER BY updated_at_us LIMIT $limit)")))
