@@ -43,6 +43,18 @@ public sealed class PostgresEventStoreRetentionContractTests : EventStoreRetenti
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
+/// <summary>The retention service (issue 13) over a real PostgreSQL, a schema per test.</summary>
+public sealed class PostgresRetentionServiceContractTests : RetentionServiceContractTests, IAsyncLifetime
+{
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
 /// <summary>Migrated stores, each in a schema of its own, all dropped on dispose.</summary>
 internal sealed class MigratedSchemas : IAsyncDisposable
 {

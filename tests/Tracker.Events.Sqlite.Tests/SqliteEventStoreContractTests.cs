@@ -57,3 +57,13 @@ public sealed class SqliteEventStoreRetentionContractTests : EventStoreRetention
 
     public void Dispose() => _files.Dispose();
 }
+
+/// <summary>The retention service (issue 13) over a SQLite file of its own per test, deleted afterwards.</summary>
+public sealed class SqliteRetentionServiceContractTests : RetentionServiceContractTests, IDisposable
+{
+    private readonly MigratedSqliteFiles _files = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}
