@@ -88,6 +88,6 @@ internal sealed class RetentionPolicy
 
     private static string Format(TimeSpan retention) =>
         retention.Ticks % TimeSpan.TicksPerDay == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"{retention.Days} days")
+            ? string.Create(CultureInfo.InvariantCulture, $"{retention.Days} {(retention.Days == 1 ? "day" : "days")}")
             : retention.ToString("c", CultureInfo.InvariantCulture);
 }
