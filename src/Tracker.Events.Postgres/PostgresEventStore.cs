@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Type = Tracker.Api.V1Alpha1.Type;
 
 namespace Tracker.Events.Postgres;
 
@@ -12,7 +13,8 @@ namespace Tracker.Events.Postgres;
 /// Search Path schema, with a column for every searchable field (<see cref="EventRow"/>) and
 /// its commit position (seq) from the one-row counter event_sequence. Every call is one
 /// statement on a pooled connection (a second one only to read back the first event of a
-/// repeated request id); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
+/// repeated request id, and for retention, whose read of the expired ids comes first; see
+/// <see cref="PostgresDeletion"/>); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
 /// a query is one statement too (<see cref="EventQuerySql"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
 /// connections so that the calls after PostgreSQL comes back open fresh ones.
@@ -66,20 +68,11 @@ public sealed class PostgresEventStore : IEventStore
         SELECT count(*) FROM updated
         """;
 
-    // The CTE's delete is invisible to the outer query, which so tells whether the row existed.
-    // The counter is locked first, as in ReplaceSql.
+    // One delete, by id and optionally etag (see PostgresDeletion); the CTE's delete is invisible
+    // to the outer query, which so tells whether the row existed.
     private static readonly string DeleteSql = $"""
-        WITH counter AS (
-            UPDATE event_sequence SET last_value = last_value + 1 RETURNING last_value
-        ),
-        deleted AS (
-            DELETE FROM events WHERE id = $1 AND ($2::text IS NULL OR etag = $2) AND EXISTS (SELECT 1 FROM counter) RETURNING document
-        ),
-        logged AS (
-            INSERT INTO event_changes (seq, change_type, document)
-            SELECT counter.last_value, {(int)ChangeType.Deleted}, deleted.document FROM deleted, counter
-        )
-        SELECT EXISTS (SELECT 1 FROM deleted), EXISTS (SELECT 1 FROM events WHERE id = $1)
+        {PostgresDeletion.Sql}
+        SELECT EXISTS (SELECT 1 FROM deleted), EXISTS (SELECT 1 FROM events WHERE id = ANY($1))
         """;
 
     private static readonly TimeSpan ReachabilityTimeout = TimeSpan.FromSeconds(3);
@@ -175,8 +168,7 @@ public sealed class PostgresEventStore : IEventStore
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
             await using var delete = new NpgsqlCommand(DeleteSql, connection);
-            delete.Parameters.Add(EventRow.Text(id));
-            delete.Parameters.Add(EventRow.Text(expectedEtag));
+            PostgresDeletion.AddTargets(delete.Parameters, [new PostgresDeletion.Target(id, expectedEtag, null)]);
             await using var reader = await delete.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var deleted = reader.GetBoolean(0);
@@ -184,6 +176,18 @@ public sealed class PostgresEventStore : IEventStore
             return deleted ? DeleteOutcome.Deleted
                 : existed && expectedEtag is not null ? DeleteOutcome.EtagMismatch
                 : DeleteOutcome.NotFound;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyDictionary<Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cutoffs);
+
+        // Not retried: had the delete landed, a retry would find nothing and under-count; the next run goes on.
+        return RunAsync("delete expired", retryOnBrokenConnection: false, async ct =>
+        {
+            await using var connection = await _dataSource.OpenConnectionAsync(ct);
+            return await PostgresDeletion.DeleteExpiredAsync(connection, cutoffs, limit, ct);
         }, cancellationToken);
     }
 

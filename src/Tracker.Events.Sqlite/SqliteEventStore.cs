@@ -149,6 +149,15 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             },
             cancellationToken);
 
+    public Task<IReadOnlyDictionary<Api.V1Alpha1.Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var writer = new SqliteEventWriter(connection, transaction);
+                return await writer.DeleteExpiredAsync(cutoffs, limit, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
+
     public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         ReadAsync(connection => SqliteChangeLog.ReadAsync(connection, afterSequence, limit, cancellationToken), cancellationToken);
 

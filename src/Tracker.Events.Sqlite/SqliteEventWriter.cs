@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Type = Tracker.Api.V1Alpha1.Type;
 
 namespace Tracker.Events.Sqlite;
 
@@ -159,6 +160,50 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
     }
 
     /// <summary>
+    /// Deletes at most <paramref name="limit"/> events that <paramref name="cutoffs"/> say have
+    /// expired, oldest change first, each exactly as <see cref="DeleteAsync"/> deletes one (search
+    /// rows by trigger, a DELETED change at a position of its own). The expired events of each type
+    /// are read from the start of its range of events_by_type_updated_at (migration 5). Returns how
+    /// many were deleted per type.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken)
+    {
+        var deleted = new Dictionary<Type, int>();
+        if (cutoffs.Count == 0 || limit <= 0)
+        {
+            return deleted;
+        }
+
+        var expired = new List<(string Id, Type Type)>();
+        await using (var find = Command(ExpiredSql(cutoffs.Count)))
+        {
+            for (var i = 0; i < cutoffs.Count; i++)
+            {
+                find.Parameters.AddWithValue(FormattableString.Invariant($"$type{i}"), (int)cutoffs[i].Type);
+                find.Parameters.AddWithValue(FormattableString.Invariant($"$before{i}"), cutoffs[i].UpdatedBeforeMicros);
+            }
+
+            find.Parameters.AddWithValue("$limit", limit);
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                expired.Add((reader.GetString(0), (Type)reader.GetInt32(1)));
+            }
+        }
+
+        // Within this write transaction nothing else writes: every event found is still there.
+        foreach (var (id, type) in expired)
+        {
+            if (await DeleteAsync(id, null, cancellationToken).ConfigureAwait(false) == DeleteOutcome.Deleted)
+            {
+                deleted[type] = deleted.GetValueOrDefault(type) + 1;
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
     /// Indexes a row written before migration 3 (its seq is NULL): fills the columns and search
     /// rows that step added from its document, and gives it the next seq. A row indexed meanwhile is
     /// left as it is.
@@ -189,6 +234,14 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
 
         await _searchRows.DisposeAsync().ConfigureAwait(false);
     }
+
+    // The oldest expired events of each type (each arm reads its type's index range up to the
+    // cutoff, at most $limit rows), then the oldest $limit of them all.
+    internal static string ExpiredSql(int types) =>
+        "SELECT id, type FROM ("
+        + string.Join(" UNION ALL ", Enumerable.Range(0, types).Select(i => FormattableString.Invariant(
+            $"SELECT * FROM (SELECT id, type, updated_at_us FROM events WHERE type = $type{i} AND updated_at_us < $before{i} AND seq IS NOT NULL ORDER BY updated_at_us LIMIT $limit)")))
+        + ") ORDER BY updated_at_us, id LIMIT $limit";
 
     private async Task<long> NextSequenceAsync(CancellationToken cancellationToken)
     {

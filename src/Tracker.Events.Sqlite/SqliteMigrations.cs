@@ -160,5 +160,11 @@ internal static class SqliteMigrations
             -- service/type index and a row read per match for the environment).
             CREATE INDEX events_by_service_type_environment_time ON events (service, type, environment, event_time_us, created_at_us, id);
             """),
+        new(5, "retention finds expired events by type and last change (issue 13)", """
+            -- Each type's events, oldest change first: retention reads the expired ones of a type
+            -- from the start of its range, a batch at a time. Rows not yet indexed (seq NULL) hold
+            -- updated_at_us 0 until the backfill fills it, and are left out.
+            CREATE INDEX events_by_type_updated_at ON events (type, updated_at_us) WHERE seq IS NOT NULL;
+            """),
     ];
 }

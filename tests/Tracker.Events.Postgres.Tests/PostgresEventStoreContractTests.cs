@@ -31,6 +31,30 @@ public sealed class PostgresEventStoreQueryContractTests : EventStoreQueryContra
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
+/// <summary>Retention's store call (issue 13) against a real PostgreSQL, a schema per test.</summary>
+public sealed class PostgresEventStoreRetentionContractTests : EventStoreRetentionContractTests, IAsyncLifetime
+{
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
+/// <summary>The retention service (issue 13) over a real PostgreSQL, a schema per test.</summary>
+public sealed class PostgresRetentionServiceContractTests : RetentionServiceContractTests, IAsyncLifetime
+{
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
 /// <summary>Migrated stores, each in a schema of its own, all dropped on dispose.</summary>
 internal sealed class MigratedSchemas : IAsyncDisposable
 {

@@ -26,15 +26,15 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrateAsync_NewSchema_IsAtVersionFourWithTheSearchIndexesAndTheChangeLog()
+    public async Task MigrateAsync_NewSchema_IsAtVersionFiveWithTheSearchIndexesTheChangeLogAndTheExpiryIndex()
     {
         await _schema.CreateStore().MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
 
-        Assert.Equal(4, PostgresMigrations.All.Max(m => m.Version));
-        Assert.Equal(10L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
+        Assert.Equal(5, PostgresMigrations.All.Max(m => m.Version));
+        Assert.Equal(15L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
         Assert.Equal(2L, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema.Name}' AND tablename IN ('event_changes', 'folded_requests')"));
-        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_time_severity", "events_aggregation_key"];
+        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at"];
         Assert.Equal(searchIndexes.Length, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema.Name}' AND indexname IN ({string.Join(", ", searchIndexes.Select(i => $"'{i}'"))})"));
     }

@@ -47,3 +47,23 @@ internal sealed class MigratedSqliteFiles : IDisposable
         }
     }
 }
+
+/// <summary>Retention's store call (issue 13) against a SQLite file of its own per test, deleted afterwards.</summary>
+public sealed class SqliteEventStoreRetentionContractTests : EventStoreRetentionContractTests, IDisposable
+{
+    private readonly MigratedSqliteFiles _files = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}
+
+/// <summary>The retention service (issue 13) over a SQLite file of its own per test, deleted afterwards.</summary>
+public sealed class SqliteRetentionServiceContractTests : RetentionServiceContractTests, IDisposable
+{
+    private readonly MigratedSqliteFiles _files = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}

@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Tracker.Events.Access;
 using Tracker.Events.Folding;
 using Tracker.Events.Querying;
+using Tracker.Events.Retention;
 using Tracker.Events.Watching;
 
 namespace Tracker.Events.Hosting;
@@ -12,10 +14,11 @@ namespace Tracker.Events.Hosting;
 public static class EventsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the EventService implementation, its options (sections "Tracker" and
-    /// "Tracker:Watch"), the start-up schema migration, and the watch machinery: the change feed
-    /// and the change log's hourly purge. A store (AddSqliteEventStore, AddPostgresEventStore) must be
-    /// registered as well.
+    /// Registers the EventService implementation, its options (sections "Tracker",
+    /// "Tracker:Watch" and "Retention"), the start-up schema migration, the watch machinery (the
+    /// change feed and the change log's hourly purge) and retention (<see cref="RetentionService"/>,
+    /// its counter on the "Tracker.Retention" meter). A store (AddSqliteEventStore,
+    /// AddPostgresEventStore) must be registered as well.
     /// </summary>
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +33,12 @@ public static class EventsServiceCollectionExtensions
             .Validate(o => o.ChangeRetention > TimeSpan.Zero, "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")
             .ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton<RetentionMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ChangeSignal>();
         services.TryAddSingleton<ChangeFeed>();
@@ -41,6 +50,7 @@ public static class EventsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStoreMigrationService>());
         services.AddHostedService(provider => provider.GetRequiredService<ChangeFeed>());
         services.AddHostedService<ChangeLogPurger>();
+        services.AddHostedService<RetentionService>();
         return services;
     }
 }

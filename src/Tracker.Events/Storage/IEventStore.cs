@@ -67,6 +67,19 @@ public interface IEventStore
     /// </summary>
     Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Retention (issue 13): deletes at most <paramref name="limit"/> events that have outlived
+    /// their retention, in one short transaction: the events of each type in
+    /// <paramref name="cutoffs"/> whose updated_at is before that type's cutoff, oldest first,
+    /// found through an index on (type, updated_at). Types not in <paramref name="cutoffs"/> are
+    /// kept. Each deletion is exactly a <see cref="DeleteAsync"/>: its search rows go, and the
+    /// change log gets a DELETED change with the event as last stored, at a position of its own.
+    /// Returns how many were deleted per type (a type with none is absent); fewer than
+    /// <paramref name="limit"/> in all means no expired event was left, unless a concurrent
+    /// writer took some. Throws <see cref="StoreUnavailableException"/> when the database cannot serve.
+    /// </summary>
+    Task<IReadOnlyDictionary<Api.V1Alpha1.Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken);
+
     /// <summary>Whether the store answers now (readiness).</summary>
     Task<bool> IsReachableAsync(CancellationToken cancellationToken);
 }

@@ -134,6 +134,9 @@ public sealed class StoreFailureTests
 
         public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) => Fail<int>(cancellationToken);
 
+        public Task<IReadOnlyDictionary<Api.V1Alpha1.Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
+            Fail<IReadOnlyDictionary<Api.V1Alpha1.Type, int>>(cancellationToken);
+
         public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
         private Task<T> Fail<T>(CancellationToken cancellationToken)

@@ -73,6 +73,9 @@ public sealed class StoreGate
         public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
             inner.PurgeChangesAsync(cutoff, limit, cancellationToken);
 
+        public Task<IReadOnlyDictionary<Tracker.Api.V1Alpha1.Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
+            inner.DeleteExpiredAsync(cutoffs, limit, cancellationToken);
+
         public async Task<bool> IsReachableAsync(CancellationToken cancellationToken) =>
             gate.Reachable && await inner.IsReachableAsync(cancellationToken);
     }
