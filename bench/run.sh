@@ -36,7 +36,7 @@ EVENTS="${BENCH_EVENTS:-1000000}"
 READ_DURATION="${BENCH_READ_DURATION:-15}"
 READ_WARMUP="${BENCH_READ_WARMUP:-10}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
-ALL_SCENARIOS="a,b,c,d,e,f,g,h,i"
+ALL_SCENARIOS="a,b,c,d,e,f,g,h,i,j"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 STORES="${BENCH_STORES:-sqlite postgres}"
 wants() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
@@ -338,6 +338,14 @@ if wants i; then
     fi
     stop_server
   done
+fi
+
+# --- j. Overload (issue 13): 10x the callers against the default concurrency limit ---------------
+if wants j; then
+  start_tracker overload-sqlite 18772 18087
+  say "j: ListEvents by 64 closed-loop callers, then by 640 (10x), SQLite, default Limits"
+  driver overload --grpc "$GRPC_URL" --pid "$SERVER_PID" --callers 64 --factor 10 --warmup "$WARMUP" --duration "$READ_DURATION" --result "$RESULTS/j-overload.json"
+  stop_server
 fi
 
 # --- Report ----------------------------------------------------------------------------------

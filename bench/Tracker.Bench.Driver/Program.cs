@@ -62,6 +62,9 @@ switch (args[0])
     case "watch":
         result = await WatchLoad.RunAsync(options);
         break;
+    case "overload":
+        result = await OverloadLoad.RunAsync(options);
+        break;
     case "startup":
         result = await Startup.RunAsync(options);
         break;

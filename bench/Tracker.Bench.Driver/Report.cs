@@ -108,6 +108,7 @@ internal static class Report
 
         Throughput(text, previous, "e", "gRPC CreateEvent, SQLite, 64 concurrent (events/s)", R("e-grpc-sqlite"), "raw Microsoft.Data.Sqlite loop, one commit per event", R("e-raw-sqlite"), 0.5);
         WatchRows(text, previous, results);
+        OverloadRows(text, previous, results);
         var memory = MemoryRows(results);
         var worst = memory.Count == 0 ? double.NaN : memory.Max(m => m.Mb);
         TargetRow(text, previous, "f", "server RSS, highest of every load and after loading the events", $"{worst:0} MB", "", "", Before(previous, "f", " MB"), "<= 250 MB", Met(worst <= 250));
@@ -382,6 +383,31 @@ internal static class Report
         {
             TargetRow(text, previous, "i", $"server RSS with {S(idle, "watchers")} idle watchers, SQLite", $"{D(idle, "rss_with_watchers_mb"):0.0} MB ({D(idle, "kb_per_watcher"):0.0} KB each)", $"before they connected: {D(idle, "rss_before_mb"):0.0} MB", "", "(new)", "little (measured)", "measured");
         }
+    }
+
+    /// <summary>
+    /// Scenario j (issue 13): at 10x the callers, the calls admitted stay within 2x their normal
+    /// p99 (the queue adds at most its length over the slots' worth of waiting), the rest are
+    /// refused within 10 ms, and the server's peak memory stays within 1.5x of the normal load's.
+    /// </summary>
+    private static void OverloadRows(StringBuilder text, PreviousRun? previous, Dictionary<string, JsonObject> results)
+    {
+        if (results.GetValueOrDefault("j-overload") is not { } overload)
+        {
+            return;
+        }
+
+        var normal = overload["normal"]!;
+        var flood = overload["overload"]!;
+        var callers = $"{S(normal, "callers")} -> {S(flood, "callers")} callers";
+        var servedP99 = D(flood["served"], "p99_ms");
+        var normalP99 = D(normal["served"], "p99_ms");
+        TargetRow(text, previous, "j", $"ListEvents served at 10x the callers ({callers}), p99 (served/s)", $"{servedP99:0.0} ms ({D(flood["served"], "per_second"):0}/s)", $"normal: {normalP99:0.0} ms ({D(normal["served"], "per_second"):0}/s)", $"{servedP99 / normalP99:0.00}x", "(new)", "<= 2x, nothing but OK and RESOURCE_EXHAUSTED", Met(servedP99 / normalP99 <= 2 && overload["verified"]?.GetValue<bool>() == true));
+        var refusedP99 = D(flood["refused"], "p99_ms");
+        TargetRow(text, previous, "j", $"ListEvents refused at 10x the callers, p99 (refused/s)", $"{refusedP99:0.0} ms ({D(flood["refused"], "per_second"):0}/s)", "", "", "(new)", "<= 10 ms", Met(refusedP99 <= 10));
+        var rss = D(flood["server"], "rss_max_mb");
+        var normalRss = D(normal["server"], "rss_max_mb");
+        TargetRow(text, previous, "j", "server peak RSS at 10x the callers", $"{rss:0} MB", $"normal: {normalRss:0} MB", $"{rss / normalRss:0.00}x", "(new)", "<= 1.5x", Met(rss / normalRss <= 1.5));
     }
 
     private static void TargetRow(StringBuilder text, PreviousRun? previous, string id, string what, string figure, string baseline, string ratio, string? before, string target, string met)

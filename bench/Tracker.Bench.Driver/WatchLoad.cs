@@ -26,8 +26,6 @@ namespace Tracker.Bench.Driver;
 /// </summary>
 internal static class WatchLoad
 {
-    private const int WatchersPerChannel = 50;
-
     // Enough for 1,000 creates/s at 100 ms each; 32 capped the rate at ~600/s on SQLite.
     private const int MaxCreatesInFlight = 128;
 
@@ -277,29 +275,4 @@ internal static class WatchLoad
     };
 
     /// <summary>Enough HTTP/2 connections that no one holds more than 50 streams (Kestrel allows 100 per connection).</summary>
-    private sealed class ChannelPool : IDisposable
-    {
-        private readonly GrpcChannel[] _channels;
-        private readonly EventService.EventServiceClient[] _clients;
-
-        public ChannelPool(Uri address, int streams)
-        {
-            _channels = Enumerable.Range(0, Math.Max(1, (streams + WatchersPerChannel - 1) / WatchersPerChannel))
-                .Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = false } }))
-                .ToArray();
-            _clients = _channels.Select(c => new EventService.EventServiceClient(c)).ToArray();
-        }
-
-        public int Count => _clients.Length;
-
-        public EventService.EventServiceClient Client(int index) => _clients[index % _clients.Length];
-
-        public void Dispose()
-        {
-            foreach (var channel in _channels)
-            {
-                channel.Dispose();
-            }
-        }
-    }
 }
