@@ -23,6 +23,7 @@ internal static class TrackerAuth
         var settings = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         var modes = AuthModes.Parse(settings.Mode);
         services.AddAuthorization();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
         if (modes is not { Enabled: true })
         {
             // Also when Mode is invalid: start-up validation then stops the host with the reason.
