@@ -15,6 +15,7 @@ internal static class TrackerOpenApi
 {
     public const string DocumentName = "v1alpha1";
     public const string DocumentPath = "/openapi.json";
+    private const string BearerScheme = "bearer";
 
     public static IServiceCollection AddTrackerOpenApi(this IServiceCollection services)
     {
@@ -26,6 +27,18 @@ internal static class TrackerOpenApi
                 Title = "Tracker API",
                 Version = DocumentName,
                 Description = "Records what happens to a platform and finds it again: tracker.event.v1alpha1.EventService, transcoded from its google.api.http rules.",
+            });
+            // Issue 13: with Auth:Mode set, every call carries a bearer API key or JWT; Swagger UI
+            // then offers an "Authorize" box for it.
+            options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (trk_...) or a JWT from the configured issuer, when authentication is on (Auth:Mode). Without one: 401; without the method's scope or outside the key's services: 403.",
+            });
+            options.AddSecurityRequirement(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = BearerScheme } }] = [],
             });
             // Tracker.Api.V1Alpha1.Status (an event's state) and Google.Rpc.Status (an error) share
             // a short name: schemas are named by their full .NET names instead.
