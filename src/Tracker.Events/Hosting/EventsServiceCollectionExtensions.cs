@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Tracker.Events.Folding;
 using Tracker.Events.Querying;
+using Tracker.Events.Telemetry;
 using Tracker.Events.Watching;
 
 namespace Tracker.Events.Hosting;
@@ -11,10 +12,11 @@ namespace Tracker.Events.Hosting;
 public static class EventsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the EventService implementation, its options (sections "Tracker" and
-    /// "Tracker:Watch"), the start-up schema migration, and the watch machinery: the change feed
-    /// and the change log's hourly purge. A store (AddSqliteEventStore, AddPostgresEventStore) must be
-    /// registered as well.
+    /// Registers the EventService implementation, its options (sections "Tracker",
+    /// "Tracker:Watch" and "Telemetry:EventAttributes"), the start-up schema migration, the watch
+    /// machinery (the change feed and the change log's hourly purge) and Tracker's own instruments
+    /// (<see cref="EventMetrics"/>, <see cref="WatcherMetrics"/>, <see cref="StoreTelemetry"/>). A
+    /// store (AddSqliteEventStore, AddPostgresEventStore) must be registered as well.
     /// </summary>
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -29,7 +31,16 @@ public static class EventsServiceCollectionExtensions
             .Validate(o => o.ChangeRetention > TimeSpan.Zero, "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")
             .ValidateOnStart();
+        services.AddOptions<EventAttributeOptions>()
+            .Bind(configuration.GetSection(EventAttributeOptions.SectionName))
+            .Validate(o => o.Services.Count <= EventAttributeOptions.MaxValues && o.Reasons.Count <= EventAttributeOptions.MaxValues, $"Telemetry:EventAttributes:Services and :Reasons may list at most {EventAttributeOptions.MaxValues} values each.")
+            .Validate(o => !o.Services.Concat(o.Reasons).Any(string.IsNullOrEmpty), "Telemetry:EventAttributes:Services and :Reasons may not list an empty value.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EventMetrics>();
+        services.TryAddSingleton<WatcherMetrics>();
+        services.TryAddSingleton<StoreTelemetry>();
         services.TryAddSingleton<ChangeSignal>();
         services.TryAddSingleton<ChangeFeed>();
         services.TryAddSingleton<EventWatches>();
