@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,7 +9,9 @@ namespace Tracker.Events.Postgres;
 /// Builds the one pooled data source of a store. Where the connection string leaves them out,
 /// it sets defaults that suit a request path: a short connect timeout so calls fail fast while
 /// PostgreSQL is down, a bounded command timeout, and automatic preparation of the few
-/// statements the store repeats.
+/// statements the store repeats. Its commands make spans (for Npgsql.OpenTelemetry) only inside a
+/// trace, beneath the store call of a request: the change feed's polls, the change listener and the
+/// health check would otherwise each start a trace of their own every second or two.
 /// </summary>
 public static class PostgresDataSourceFactory
 {
@@ -21,6 +24,9 @@ public static class PostgresDataSourceFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         ApplyDefaults(builder.ConnectionStringBuilder, GivenKeys(connectionString));
+        builder.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(_ => Activity.Current is not null)
+            .ConfigureBatchFilter(_ => Activity.Current is not null));
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);

@@ -30,6 +30,9 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
     /// <summary>When set before the host starts, its event store sits behind this gate.</summary>
     public StoreGate? Gate { get; init; }
 
+    /// <summary>When set before the host starts, changes its services after Program's (ConfigureTestServices).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     /// <summary>The SQLite file this host keeps its events in.</summary>
     public string DatabasePath => Path.Combine(_directory, "tracker.db");
 
@@ -60,6 +63,11 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
         {
             builder.ConfigureTestServices(services =>
                 services.AddSingleton(provider => gate.Wrap(provider.GetRequiredService<SqliteEventStore>())));
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 
