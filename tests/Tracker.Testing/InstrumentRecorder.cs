@@ -36,6 +36,14 @@ public sealed class InstrumentRecorder : IDisposable
     /// <summary>The sum of <see cref="Of"/>'s values: a counter's increase, an up-down counter's value.</summary>
     public double Sum(string instrument, params (string Key, string Value)[] tags) => Of(instrument, tags).Sum(m => m.Value);
 
+    /// <summary>The value an observable instrument reports now (the sum over its series).</summary>
+    public double Observe(string instrument)
+    {
+        var mark = _measurements.Count;
+        _listener.RecordObservableInstruments();
+        return Measurements.Skip(mark).Where(m => m.Instrument == instrument).Sum(m => m.Value);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags) =>

@@ -70,17 +70,17 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task WatchEvents_WatchStartsThenIsCancelled_WatchersGoUpThenBackDown()
     {
+        Assert.Equal(0, Recorder.Observe(Watchers));
         var client = _factory.CreateGrpcClient();
         using (var cancel = new CancellationTokenSource())
         {
             using var watch = client.WatchEvents(new WatchEventsRequest { Filter = $"service=\"{TestEvents.UniqueService()}\"" }, cancellationToken: cancel.Token);
             await watch.ResponseHeadersAsync.Bounded();
-            await TestTimeout.UntilAsync(() => Recorder.Sum(Watchers) == 1);
+            await TestTimeout.UntilAsync(() => Recorder.Observe(Watchers) == 1);
             await cancel.CancelAsync();
         }
 
-        await TestTimeout.UntilAsync(() => Recorder.Sum(Watchers) == 0);
-        Assert.Equal([1.0, -1.0], Recorder.Of(Watchers).Select(m => m.Value));
+        await TestTimeout.UntilAsync(() => Recorder.Observe(Watchers) == 0);
     }
 
     [Fact]
@@ -97,5 +97,6 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Contains($"tracker_event_service=\"{_listed}\"", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE db_client_operation_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("tracker_watch_watchers{", text, StringComparison.Ordinal);
     }
 }
