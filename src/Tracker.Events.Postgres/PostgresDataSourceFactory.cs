@@ -10,8 +10,9 @@ namespace Tracker.Events.Postgres;
 /// it sets defaults that suit a request path: a short connect timeout so calls fail fast while
 /// PostgreSQL is down, a bounded command timeout, and automatic preparation of the few
 /// statements the store repeats. Its commands make spans (for Npgsql.OpenTelemetry) only inside a
-/// trace, beneath the store call of a request: the change feed's polls, the change listener and the
-/// health check would otherwise each start a trace of their own every second or two.
+/// trace, beneath the store call of a request, and opening a connection makes none: the change
+/// feed's polls, the change listener and the health check would otherwise each start a trace of
+/// their own every second or two.
 /// </summary>
 public static class PostgresDataSourceFactory
 {
@@ -26,7 +27,8 @@ public static class PostgresDataSourceFactory
         ApplyDefaults(builder.ConnectionStringBuilder, GivenKeys(connectionString));
         builder.ConfigureTracing(tracing => tracing
             .ConfigureCommandFilter(_ => Activity.Current is not null)
-            .ConfigureBatchFilter(_ => Activity.Current is not null));
+            .ConfigureBatchFilter(_ => Activity.Current is not null)
+            .EnablePhysicalOpenTracing(false));
         if (loggerFactory is not null)
         {
             builder.UseLoggerFactory(loggerFactory);
