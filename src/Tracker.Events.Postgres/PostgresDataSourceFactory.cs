@@ -12,19 +12,22 @@ namespace Tracker.Events.Postgres;
 /// statements the store repeats. Its commands make spans (for Npgsql.OpenTelemetry) only inside a
 /// trace, beneath the store call of a request, and opening a connection makes none: the change
 /// feed's polls, the change listener and the health check would otherwise each start a trace of
-/// their own every second or two.
+/// their own every second or two. Its diagnostics name is <see cref="DiagnosticsName"/>, so traces
+/// and metrics name the pool by that instead of quoting the connection string.
 /// </summary>
 public static class PostgresDataSourceFactory
 {
     public const int DefaultConnectTimeoutSeconds = 3;
     public const int DefaultCommandTimeoutSeconds = 15;
     public const int DefaultMaxAutoPrepare = 32;
+    public const string DiagnosticsName = "tracker";
 
     public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         ApplyDefaults(builder.ConnectionStringBuilder, GivenKeys(connectionString));
+        builder.Name = DiagnosticsName;
         builder.ConfigureTracing(tracing => tracing
             .ConfigureCommandFilter(_ => Activity.Current is not null)
             .ConfigureBatchFilter(_ => Activity.Current is not null)

@@ -40,6 +40,9 @@ internal static class TrackerTelemetry
         ["OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION"] = "true",
     };
 
+    private const string NpgsqlMeter = "Npgsql";
+    private const string StoreDurationName = "db.client.operation.duration";
+
     // Probes and scrapes come every few seconds: measured, but not traced.
     private static readonly string[] UntracedPaths = [MetricsPath, "/healthz", "/readyz"];
 
@@ -62,6 +65,9 @@ internal static class TrackerTelemetry
                 .AddMeter(FrameworkMeters)
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation()
+                // Npgsql times each SQL command under the same name as Tracker's store calls, which
+                // Prometheus would serve as one family of two label sets; commands are in traces.
+                .AddView(instrument => instrument.Meter.Name == NpgsqlMeter && instrument.Name == StoreDurationName ? MetricStreamConfiguration.Drop : null)
                 // Every scrape collects afresh, so a scrape right after a call sees it.
                 .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
