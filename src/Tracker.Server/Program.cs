@@ -14,6 +14,7 @@ if (NewApiKeyCommand.Matches(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTrackerDefaults();
 builder.ConfigureTrackerEndpoints();
+builder.AddTrackerTelemetry();
 builder.Services.AddTrackerEvents(builder.Configuration);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
@@ -29,5 +30,6 @@ app.UseTrackerLimits();
 app.MapTrackerApi();
 app.MapTrackerHealth();
 app.MapTrackerOpenApi();
+app.MapTrackerTelemetry();
 app.Run();
 return 0;

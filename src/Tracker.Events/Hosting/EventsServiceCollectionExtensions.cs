@@ -7,6 +7,7 @@ using Tracker.Events.Access;
 using Tracker.Events.Folding;
 using Tracker.Events.Querying;
 using Tracker.Events.Retention;
+using Tracker.Events.Telemetry;
 using Tracker.Events.Watching;
 
 namespace Tracker.Events.Hosting;
@@ -15,10 +16,12 @@ public static class EventsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the EventService implementation, its options (sections "Tracker",
-    /// "Tracker:Watch" and "Retention"), the start-up schema migration, the watch machinery (the
-    /// change feed and the change log's hourly purge) and retention (<see cref="RetentionService"/>,
-    /// its counter on the "Tracker.Retention" meter). A store (AddSqliteEventStore,
-    /// AddPostgresEventStore) must be registered as well.
+    /// "Tracker:Watch", "Retention" and "Telemetry:EventAttributes"), the start-up schema
+    /// migration, the watch machinery (the change feed and the change log's hourly purge),
+    /// retention (<see cref="RetentionService"/>) and Tracker's own instruments
+    /// (<see cref="EventMetrics"/>, <see cref="WatcherMetrics"/>, <see cref="StoreTelemetry"/>,
+    /// <see cref="RetentionMetrics"/>). A store (AddSqliteEventStore, AddPostgresEventStore) must
+    /// be registered as well.
     /// </summary>
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,9 +40,17 @@ public static class EventsServiceCollectionExtensions
             .Bind(configuration.GetSection(RetentionOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
-        services.AddMetrics();
         services.TryAddSingleton<RetentionMetrics>();
+        services.AddOptions<EventAttributeOptions>()
+            .Bind(configuration.GetSection(EventAttributeOptions.SectionName))
+            .Validate(o => o.Services.Count <= EventAttributeOptions.MaxValues && o.Reasons.Count <= EventAttributeOptions.MaxValues, $"Telemetry:EventAttributes:Services and :Reasons may list at most {EventAttributeOptions.MaxValues} values each.")
+            .Validate(o => !o.Services.Concat(o.Reasons).Any(string.IsNullOrEmpty), "Telemetry:EventAttributes:Services and :Reasons may not list an empty value.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EventMetrics>();
+        services.TryAddSingleton<WatcherMetrics>();
+        services.TryAddSingleton<StoreTelemetry>();
         services.TryAddSingleton<ChangeSignal>();
         services.TryAddSingleton<ChangeFeed>();
         services.TryAddSingleton<EventWatches>();

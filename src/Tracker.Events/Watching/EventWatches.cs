@@ -3,15 +3,17 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Tracker.Events.Telemetry;
 
 namespace Tracker.Events.Watching;
 
 /// <summary>
 /// WatchEvents for the EventService: plans each call (<see cref="WatchPlanner"/>), runs it
 /// (<see cref="WatchSession"/>) on the process's <see cref="ChangeFeed"/>, and wakes the feed
-/// after each write of this process (<see cref="ChangeCommitted"/>).
+/// after each write of this process (<see cref="ChangeCommitted"/>). Counts the calls streaming
+/// (<see cref="WatcherMetrics"/>).
 /// </summary>
-public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSignal signal, IOptions<WatchOptions> options, ILogger<EventWatches> logger)
+public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSignal signal, IOptions<WatchOptions> options, WatcherMetrics metrics, ILogger<EventWatches> logger)
 {
     private readonly WatchPlanner _planner = new(store);
 
@@ -26,6 +28,14 @@ public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSigna
         // The request is valid: say so now (HTTP 200 and the headers), so that a watcher whose
         // filter matches nothing for a while knows it is subscribed, and proxies see a response.
         await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
-        await new WatchSession(store, feed, options.Value.BufferSize, logger).RunAsync(plan, stream, cancellationToken).ConfigureAwait(false);
+        metrics.Joined();
+        try
+        {
+            await new WatchSession(store, feed, options.Value.BufferSize, logger).RunAsync(plan, stream, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            metrics.Left();
+        }
     }
 }

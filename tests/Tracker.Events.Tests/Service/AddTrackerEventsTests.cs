@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Hosting;
 using Tracker.Events.Sqlite;
+using Tracker.Events.Telemetry;
 using Tracker.Events.Tests.Support;
 using Xunit;
 using static Tracker.Events.Tests.Service.ServiceHarness;
@@ -53,6 +54,33 @@ public sealed class AddTrackerEventsTests : IDisposable
         var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<EventRpcService>());
 
         Assert.Contains("Tracker:TimeZone", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddTrackerEvents_MoreServicesListedForMetricsThanTheLimit_FailsNamingTheSetting()
+    {
+        var settings = Enumerable.Range(0, EventAttributeOptions.MaxValues + 1)
+            .ToDictionary(i => $"Telemetry:EventAttributes:Services:{i}", i => (string?)$"svc-{i}");
+        await using var provider = Build(settings);
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<EventAttributeOptions>>().Value);
+
+        Assert.Contains("Telemetry:EventAttributes:Services", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddTrackerEvents_ServicesListedForMetrics_BindsThem()
+    {
+        await using var provider = Build(new Dictionary<string, string?>
+        {
+            ["Telemetry:EventAttributes:Services:0"] = "payments",
+            ["Telemetry:EventAttributes:Reasons:0"] = "BackOff",
+        });
+
+        var options = provider.GetRequiredService<IOptions<EventAttributeOptions>>().Value;
+
+        Assert.Equal(["payments"], options.Services);
+        Assert.Equal(["BackOff"], options.Reasons);
     }
 
     private ServiceProvider Build(Dictionary<string, string?> settings)

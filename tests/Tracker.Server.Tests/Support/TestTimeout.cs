@@ -12,4 +12,14 @@ public static class TestTimeout
     public static Task<T> Bounded<T>(this Task<T> task) => task.WaitAsync(Default);
 
     public static Task<T> Bounded<T>(this AsyncUnaryCall<T> call) => call.ResponseAsync.WaitAsync(Default);
+
+    /// <summary>Waits until <paramref name="condition"/> holds, checking every 10 ms, for at most <see cref="Default"/>.</summary>
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Default);
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
 }

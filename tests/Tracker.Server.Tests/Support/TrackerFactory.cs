@@ -65,17 +65,17 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        if (TestServices is { } testServices)
-        {
-            builder.ConfigureTestServices(testServices);
-        }
-
         builder.UseEnvironment(Environments.Production);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (Gate is { } gate)
         {
             builder.ConfigureTestServices(services =>
                 services.AddSingleton(provider => gate.Wrap(provider.GetRequiredService<SqliteEventStore>())));
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureTestServices(configure);
         }
     }
 
