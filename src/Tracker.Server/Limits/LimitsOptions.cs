@@ -15,8 +15,8 @@ public sealed class LimitsOptions
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 128;
 
-    /// <summary>Calls that may wait for a free slot, oldest first; default 64. 0 refuses at once when every slot is taken.</summary>
-    public int QueueLength { get; set; } = 64;
+    /// <summary>Calls that may wait for a free slot, oldest first; default 128 (a client sending 200 calls at once is served, the tail waiting). 0 refuses at once when every slot is taken.</summary>
+    public int QueueLength { get; set; } = 128;
 
     /// <summary>The token bucket each caller (API key or token subject; the client address when authentication is off) draws one token from per call.</summary>
     public PerCallerLimits PerCaller { get; set; } = new();
