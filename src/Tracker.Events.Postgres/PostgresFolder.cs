@@ -35,7 +35,8 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
             return first;
         }
 
-        var newest = await QueryEventAsync(connection, "SELECT document FROM events WHERE aggregation_key = $1 ORDER BY seq DESC LIMIT 1", cancellationToken, newEvent.AggregationKey);
+        // A key is per service: the newest event of this key and service.
+        var newest = await QueryEventAsync(connection, "SELECT document FROM events WHERE aggregation_key = $1 AND service = $2 ORDER BY seq DESC LIMIT 1", cancellationToken, newEvent.AggregationKey, newEvent.Attributes?.Service ?? string.Empty);
         Event stored;
         if (newest is null || !EventFolding.Folds(newest, newEvent, window))
         {
@@ -75,10 +76,14 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<Event?> QueryEventAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, string value)
+    private static async Task<Event?> QueryEventAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params string[] values)
     {
         await using var select = new NpgsqlCommand(sql, connection);
-        select.Parameters.Add(EventRow.Text(value));
+        foreach (var value in values)
+        {
+            select.Parameters.Add(EventRow.Text(value));
+        }
+
         return await PostgresEventStore.ReadSingleAsync(select, cancellationToken);
     }
 }

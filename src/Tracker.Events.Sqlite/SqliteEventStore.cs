@@ -103,7 +103,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 }
 
                 // One writer at a time: nothing else can fold into or create this key meanwhile.
-                var newest = await writer.FindNewestOfKeyAsync(newEvent.AggregationKey, cancellationToken).ConfigureAwait(false);
+                var newest = await writer.FindNewestOfKeyAsync(newEvent.AggregationKey, newEvent.Attributes?.Service ?? string.Empty, cancellationToken).ConfigureAwait(false);
                 if (newest is null || !EventFolding.Folds(newest, newEvent, window))
                 {
                     await writer.InsertAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);

@@ -54,12 +54,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
     }
 
-    /// <summary>The newest event created with <paramref name="aggregationKey"/>, or null.</summary>
-    public async Task<Event?> FindNewestOfKeyAsync(string aggregationKey, CancellationToken cancellationToken)
+    /// <summary>The newest event of <paramref name="service"/> created with <paramref name="aggregationKey"/>, or null: a key is per service.</summary>
+    public async Task<Event?> FindNewestOfKeyAsync(string aggregationKey, string service, CancellationToken cancellationToken)
     {
-        var find = _findNewestOfKey ??= Command("SELECT doc FROM events WHERE aggregation_key = $key ORDER BY seq DESC LIMIT 1");
+        var find = _findNewestOfKey ??= Command("SELECT doc FROM events WHERE aggregation_key = $key AND service = $service ORDER BY seq DESC LIMIT 1");
         find.Parameters.Clear();
         find.Parameters.AddWithValue("$key", aggregationKey);
+        find.Parameters.AddWithValue("$service", service);
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] doc ? Event.Parser.ParseFrom(doc) : null;
     }
 

@@ -115,10 +115,15 @@ internal static class EventErrors
         new ErrorInfo { Reason = "SCOPE_MISSING", Domain = Domain, Metadata = { ["required_scope"] = scope, ["method"] = method } });
 
     /// <summary>PERMISSION_DENIED (HTTP 403) for a write to an event of a service outside the caller's list; the ErrorInfo names both.</summary>
-    public static RpcException ServiceNotAllowed(string service, IReadOnlyList<string> allowed) => Build(
+    public static RpcException ServiceNotAllowed(string service, Access.ServicePatterns allowed) => Build(
         Code.PermissionDenied,
-        $"The caller may write only events of the services {string.Join(", ", allowed.Select(p => $"\"{p}\""))}, not of \"{Echo(service)}\".",
-        new ErrorInfo { Reason = "SERVICE_NOT_ALLOWED", Domain = Domain, Metadata = { ["service"] = service, ["allowed_services"] = string.Join(",", allowed) } });
+        $"The caller may write only events of the services {allowed.Describe()}, not of \"{Echo(service)}\".",
+        new ErrorInfo { Reason = "SERVICE_NOT_ALLOWED", Domain = Domain, Metadata = { ["service"] = service, ["allowed_services"] = string.Join(",", allowed.Patterns) } });
+
+    /// <summary>UNAVAILABLE while the token issuer's keys cannot be fetched to check a token; the cause is logged.</summary>
+    public static RpcException IssuerUnavailable() => Build(
+        Code.Unavailable,
+        "The token issuer cannot be reached to check the bearer token; retry later.");
 
     private static RpcException Invalid(string subject, Violations violations)
     {

@@ -135,7 +135,7 @@ public sealed class EventRpcService : EventService.EventServiceBase
         // After validation and the related event's service, so the service checked is the one stored.
         EventAccess.RequireService(caller, newEvent.Attributes?.Service ?? string.Empty);
         newEvent.Duration = EventDurations.Of(newEvent.Attributes);
-        var requestId = request.RequestId.Length > 0 ? request.RequestId : null;
+        var requestId = CallerRequestIds.Scoped(caller, request.RequestId);
         var created = newEvent.AggregationKey.Length > 0 && foldWindow > TimeSpan.Zero
             ? await _store.CreateOrFoldAsync(newEvent, requestId, foldWindow.Value, cancellationToken).ConfigureAwait(false)
             : await _store.CreateAsync(newEvent, requestId, cancellationToken).ConfigureAwait(false);
@@ -418,6 +418,11 @@ public sealed class EventRpcService : EventService.EventServiceBase
         catch (CallerUnknownException e)
         {
             throw EventErrors.Unauthenticated(e.Reason, e.Message);
+        }
+        catch (CallerCheckUnavailableException e)
+        {
+            EventLog.CallerCheckUnavailable(_logger, method, e);
+            throw EventErrors.IssuerUnavailable();
         }
         catch (StoreUnavailableException e)
         {

@@ -22,7 +22,7 @@ internal static class EventAccess
     {
         if (!caller.Services.Allow(service))
         {
-            throw EventErrors.ServiceNotAllowed(service, caller.Services.Patterns);
+            throw EventErrors.ServiceNotAllowed(service, caller.Services);
         }
     }
 }

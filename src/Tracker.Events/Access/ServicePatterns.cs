@@ -13,6 +13,9 @@ public sealed class ServicePatterns
     /// <summary>Every service: a key without Services, a token without a services claim.</summary>
     public static ServicePatterns Any { get; } = new(["*"]);
 
+    /// <summary>No service: a token whose services claim is present but empty may write none.</summary>
+    public static ServicePatterns None { get; } = new([]);
+
     /// <summary>The globs given; none at all means every service.</summary>
     public static ServicePatterns Of(IEnumerable<string> patterns)
     {
@@ -28,6 +31,9 @@ public sealed class ServicePatterns
 
     /// <summary>Whether <paramref name="service"/> matches one of the globs.</summary>
     public bool Allow(string service) => IsAny || _patterns.Any(p => Matches(p, service));
+
+    /// <summary>The globs as an error names them: "none" for <see cref="None"/>.</summary>
+    public string Describe() => _patterns.Length == 0 ? "none" : string.Join(", ", _patterns.Select(p => $"\"{p}\""));
 
     private static bool Matches(string pattern, string service)
     {

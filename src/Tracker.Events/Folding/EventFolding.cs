@@ -7,9 +7,9 @@ namespace Tracker.Events.Folding;
 /// keyed event: a new occurrence folds into the newest event of its aggregation_key when that
 /// event was last seen within the window; folding adds one to the count and moves last_seen_at,
 /// updated_at and the etag to the occurrence's. Kubernetes folds event series the same way
-/// (count, first and last timestamp); oVirt's flood rate is the window. Only an event of the same
-/// service folds, so a caller limited to its own services never changes another team's event
-/// through a shared key (issue 13).
+/// (count, first and last timestamp); oVirt's flood rate is the window. A key is per service: the
+/// stores look for the newest event of the key and the occurrence's service, so a caller limited
+/// to its own services never changes, nor interrupts the series of, another team's event (issue 13).
 /// </summary>
 public static class EventFolding
 {

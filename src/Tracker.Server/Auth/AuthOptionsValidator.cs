@@ -1,15 +1,35 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Tracker.Events.Access;
 
 namespace Tracker.Server.Auth;
 
 /// <summary>Checks the Auth section at start-up, naming the key at fault, so a typo never leaves the API open or shut.</summary>
-internal sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>
+internal sealed partial class AuthOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new List<string>();
+        // A list set as one value (Auth__ApiKeys__ci__Services=payments-*) binds as an empty
+        // list, which would silently mean every service: it must be refused, not ignored.
+        foreach (var key in configuration.GetSection(AuthOptions.SectionName + ":ApiKeys").GetChildren())
+        {
+            foreach (var list in new[] { "Scopes", "Services" })
+            {
+                var section = key.GetSection(list);
+                if (!string.IsNullOrEmpty(section.Value) && !section.GetChildren().Any())
+                {
+                    failures.Add($"Auth:ApiKeys:{key.Key}:{list} must be an array: Auth__ApiKeys__{key.Key}__{list}__0=..., __1=... (in JSON, [\"...\"]), not one value.");
+                }
+            }
+        }
+
+        foreach (var shared in options.ApiKeys.GroupBy(k => k.Value.Hash, StringComparer.OrdinalIgnoreCase).Where(g => g.Key.Length > 0 && g.Count() > 1))
+        {
+            failures.Add($"Auth:ApiKeys: {string.Join(" and ", shared.Select(k => k.Key))} have the same Hash; each key must be its own.");
+        }
+
         var modes = AuthModes.Parse(options.Mode);
         if (modes is null)
         {

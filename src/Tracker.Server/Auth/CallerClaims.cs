@@ -29,7 +29,12 @@ internal sealed class CallerClaims(IOptions<AuthOptions> options)
     {
         var name = principal.FindFirst(_types.NameClaim)?.Value ?? string.Empty;
         var scopes = Values(principal, _types.ScopeClaim).ToHashSet(StringComparer.Ordinal);
-        return new Caller(name, scopes, ServicePatterns.Of(Values(principal, _types.ServicesClaim)));
+        // No services claim: every service. A services claim with no value in it: none.
+        var services = Values(principal, _types.ServicesClaim).ToList();
+        var patterns = services.Count > 0 ? ServicePatterns.Of(services)
+            : principal.HasClaim(c => c.Type == _types.ServicesClaim) ? ServicePatterns.None
+            : ServicePatterns.Any;
+        return new Caller(name, scopes, patterns);
     }
 
     private static IEnumerable<string> Values(ClaimsPrincipal principal, string type) =>

@@ -51,6 +51,8 @@ internal static class TrackerAuth
                 // Claims keep their JWT names ("sub", "scope"), as Auth:Jwt names them.
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters.NameClaimType = issuer.NameClaim;
+                // An empty array gives no claim at all, which would read as "every service": mark it.
+                jwt.Events = new JwtBearerEvents { OnTokenValidated = context => EmptyServicesClaim.Mark(context, issuer.ServicesClaim) };
             });
         }
 
@@ -66,11 +68,15 @@ internal static class TrackerAuth
         return builder;
     }
 
-    /// <summary>WWW-Authenticate on 401s, authentication (it sets the caller every transport's handler reads), authorization for reflection; logs whether authentication is on.</summary>
+    /// <summary>
+    /// WWW-Authenticate on 401s, authentication (it sets the caller every transport's handler
+    /// reads), authorization for reflection; logs whether authentication is on. Reads the
+    /// settings unvalidated: a bad Auth section stops the host when it starts, with the reasons.
+    /// </summary>
     public static WebApplication UseTrackerAuth(this WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
-        var modes = AuthModes.Parse(settings.Mode)!;
+        var settings = Unvalidated(app);
+        var modes = AuthModes.Parse(settings.Mode) ?? new AuthModes(false, false);
         if (modes.Enabled)
         {
             AuthLog.AuthenticationOn(app.Logger, settings.Mode, settings.ApiKeys.Count, settings.ReflectionNeedsCredentials ? "for authenticated callers only" : "open");
@@ -89,7 +95,7 @@ internal static class TrackerAuth
     /// <summary>Guards server reflection when Auth:Reflection is Authenticated.</summary>
     public static IEndpointConventionBuilder ProtectedAsConfigured(this IEndpointConventionBuilder reflection, WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var settings = Unvalidated(app);
         if (AuthModes.Parse(settings.Mode) is { Enabled: true } && settings.ReflectionNeedsCredentials)
         {
             reflection.RequireAuthorization();
@@ -97,4 +103,7 @@ internal static class TrackerAuth
 
         return reflection;
     }
+
+    private static AuthOptions Unvalidated(WebApplication app) =>
+        app.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
 }

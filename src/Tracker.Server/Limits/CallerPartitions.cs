@@ -1,4 +1,7 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Tracker.Events;
 
 namespace Tracker.Server.Limits;
 
@@ -6,22 +9,33 @@ namespace Tracker.Server.Limits;
 internal static class CallerPartitions
 {
     /// <summary>
-    /// The caller a call is counted against: the authenticated name (API key or token subject),
-    /// else the client's address. A call whose credentials fail is counted by address, so a
-    /// flood of bad keys is limited too.
+    /// The caller a call is counted against: the authenticated caller, by scheme and name (an API
+    /// key "ci" and a token whose subject is "ci" are two callers), else the client's address. A
+    /// call whose credentials fail is counted by address, so a flood of bad keys is limited too.
     /// </summary>
     public static string KeyOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }
-            ? "caller:" + name
+        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name, AuthenticationType: var scheme }
+            ? $"{scheme}:{name}"
             : "address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None);
 
     /// <summary>
-    /// Whether the call is a watch stream (gRPC WatchEvents or REST events:watch), which lives as
-    /// long as its client and so is kept out of the concurrency limit.
+    /// The EventService method a request was routed to (gRPC, gRPC-Web or transcoded REST), from
+    /// its endpoint's metadata, so that no spelling of the path escapes the limits; null for
+    /// anything else.
     /// </summary>
-    public static bool IsWatch(HttpContext context)
-    {
-        var path = context.Request.Path.Value ?? string.Empty;
-        return path.EndsWith("/WatchEvents", StringComparison.Ordinal) || path.EndsWith("events:watch", StringComparison.Ordinal);
-    }
+    public static IMethod? EventServiceMethodOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc && grpc.ServiceType == typeof(EventRpcService)
+            ? grpc.Method
+            : null;
+
+    /// <summary>Whether the request is limited: an EventService call, or a path under /api/ that names no method.</summary>
+    public static bool IsApiCall(HttpContext context) =>
+        EventServiceMethodOf(context) is not null
+        || (context.GetEndpoint() is null && context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether the call is a watch stream (WatchEvents over gRPC, gRPC-Web or REST), which lives
+    /// as long as its client and so is kept out of the concurrency limit.
+    /// </summary>
+    public static bool IsWatch(HttpContext context) => EventServiceMethodOf(context)?.Type == MethodType.ServerStreaming;
 }

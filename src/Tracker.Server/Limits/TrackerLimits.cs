@@ -41,7 +41,7 @@ internal static class TrackerLimits
 
     private static PartitionedRateLimiter<HttpContext> PerCaller(PerCallerLimits limits) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            limits.PermitsPerSecond == 0 || !IsApiCall(context)
+            limits.PermitsPerSecond == 0 || !CallerPartitions.IsApiCall(context)
                 ? RateLimitPartition.GetNoLimiter(string.Empty)
                 : RateLimitPartition.GetTokenBucketLimiter(CallerPartitions.KeyOf(context), _ => new TokenBucketRateLimiterOptions
                 {
@@ -54,7 +54,7 @@ internal static class TrackerLimits
 
     private static PartitionedRateLimiter<HttpContext> Concurrency(LimitsOptions limits) =>
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
-            !IsApiCall(context) || CallerPartitions.IsWatch(context)
+            !CallerPartitions.IsApiCall(context) || CallerPartitions.IsWatch(context)
                 ? RateLimitPartition.GetNoLimiter(string.Empty)
                 : RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions
                 {
@@ -62,9 +62,4 @@ internal static class TrackerLimits
                     QueueLimit = limits.QueueLength,
                     QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
-
-    /// <summary>EventService calls: gRPC and gRPC-Web by service path, REST under /api/.</summary>
-    private static bool IsApiCall(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-        || context.Request.Path.StartsWithSegments("/tracker.event.v1alpha1.EventService", StringComparison.Ordinal);
 }

@@ -93,6 +93,77 @@ public sealed class AuthBehaviourTests
         Assert.Equal("payments-api", after.Attributes.Service);
     }
 
+    [Fact]
+    public async Task CreateEvent_SameRequestIdTwoCallers_EachGetsItsOwnEvent()
+    {
+        await using var tracker = new SecuredTracker();
+        var client = tracker.Factory.CreateGrpcClient();
+        var admins = new CreateEventRequest { Title = "Theirs", RequestId = "deploy-42", Attributes = new EventAttributes { Type = EventType.Deployment, Service = "checkout" } };
+        var mine = Payments("Mine");
+        mine.RequestId = "deploy-42";
+
+        var theirs = await client.CreateEventAsync(admins, Bearer(SecuredTracker.AdminKey)).Bounded();
+        var created = await client.CreateEventAsync(mine, Bearer(SecuredTracker.PaymentsKey)).Bounded();
+        var retried = await client.CreateEventAsync(mine, Bearer(SecuredTracker.PaymentsKey)).Bounded();
+
+        Assert.NotEqual(theirs.Id, created.Id);
+        Assert.Equal(("Mine", "payments-api"), (created.Title, created.Attributes.Service));
+        Assert.Equal(created.Id, retried.Id);
+    }
+
+    [Fact]
+    public async Task FoldedCreate_KeyUsedMeanwhileByAnotherService_StillFoldsIntoItsOwnSeries()
+    {
+        await using var tracker = new SecuredTracker();
+        var client = tracker.Factory.CreateGrpcClient();
+        var checkout = new CreateEventRequest { Title = "Disk almost full", AggregationKey = "k1", Attributes = new EventAttributes { Type = EventType.Incident, Service = "checkout" } };
+        var first = await client.CreateEventAsync(checkout, Bearer(SecuredTracker.AdminKey)).Bounded();
+        var payments = Payments("Disk almost full");
+        payments.AggregationKey = "k1";
+        await client.CreateEventAsync(payments, Bearer(SecuredTracker.PaymentsKey)).Bounded();
+
+        var again = await client.CreateEventAsync(checkout, Bearer(SecuredTracker.AdminKey)).Bounded();
+
+        Assert.Equal((first.Id, 2), (again.Id, again.Count));
+    }
+
+    [Fact]
+    public async Task CreateEvent_TokenWithEmptyServicesArray_MayWriteNoService()
+    {
+        await using var tracker = new SecuredTracker();
+        var token = tracker.Issuer.Token("pipeline", "events:write", servicesArray: []);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => tracker.Factory.CreateGrpcClient().CreateEventAsync(Payments("Deploy"), Bearer(token)).Bounded());
+
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("services none", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListEvents_TokenWithoutSubject_Unauthenticated()
+    {
+        await using var tracker = new SecuredTracker();
+        var token = tracker.Issuer.Token(subject: "", "events:read");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => tracker.Factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), Bearer(token)).Bounded());
+
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.Contains("names no caller", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListEvents_IssuerUnreachable_UnavailableAndLogged()
+    {
+        await using var tracker = new SecuredTracker(new Dictionary<string, string?> { ["Auth:Jwt:Authority"] = "http://localhost/no-such-issuer" });
+        var token = tracker.Issuer.Token("pipeline", "events:read");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => tracker.Factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), Bearer(token)).Bounded());
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("issuer cannot be reached", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(tracker.Factory.Logs.Entries, entry => entry.EventId.Id == 3006);
+    }
+
     [Theory]
     [InlineData("wrong-audience", "not issued for this service")]
     [InlineData("foreign-signature", "signature is not valid")]
@@ -119,7 +190,7 @@ public sealed class AuthBehaviourTests
     }
 
     [Fact]
-    public async Task Rest_NotBearerScheme_401WithChallenge()
+    public async Task Rest_NotBearerScheme_401WithPlainChallenge()
     {
         await using var tracker = new SecuredTracker();
         using var http = tracker.Factory.CreateClient();
@@ -129,7 +200,7 @@ public sealed class AuthBehaviourTests
         using var response = await http.SendAsync(request).Bounded();
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("Bearer realm=\"tracker\", error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+        Assert.Equal("Bearer realm=\"tracker\"", response.Headers.WwwAuthenticate.ToString());
         Assert.Contains("must be 'Bearer", await response.Content.ReadAsStringAsync().Bounded(), StringComparison.Ordinal);
     }
 
@@ -213,9 +284,19 @@ public sealed class AuthBehaviourTests
     [InlineData("Auth:ApiKeys:reader:Scopes:0", "events:all", "'events:all' is not a scope")]
     [InlineData("Auth:Jwt:Audience", "", "Auth:Jwt:Audience must name the audience")]
     [InlineData("Limits:MaxConcurrentRequests", "0", "Limits:MaxConcurrentRequests must be at least 1")]
-    public async Task Start_BadSetting_FailsNamingTheSetting(string setting, string value, string expected)
+    [InlineData("Auth:ApiKeys:solo:Services", "payments-*", "Auth:ApiKeys:solo:Services must be an array")]
+    [InlineData("Auth:ApiKeys:reader:Hash", "9b8ba4e9a6b1a23d2e4e6baff88edeed41b8a4bd4e3d0c2e7bf7acae2a9f3b8b", null)]
+    public async Task Start_BadSetting_FailsNamingTheSetting(string setting, string value, string? expected)
     {
-        await using var tracker = new SecuredTracker(new Dictionary<string, string?> { [setting] = value });
+        var settings = new Dictionary<string, string?> { [setting] = value };
+        if (expected is null)
+        {
+            // Two keys with one hash: the reader's hash given to the admin as well.
+            settings = new Dictionary<string, string?> { ["Auth:ApiKeys:admin:Hash"] = SecuredTracker.HashOf(SecuredTracker.ReaderKey) };
+            expected = "have the same Hash";
+        }
+
+        await using var tracker = new SecuredTracker(settings);
 
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => Task.Run(() => tracker.Factory.CreateClient()));
 

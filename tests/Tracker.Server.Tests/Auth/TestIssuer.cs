@@ -30,12 +30,22 @@ public sealed class TestIssuer : IDisposable
     }
 
     /// <summary>A token signed by this issuer; <paramref name="expires"/> in the past makes it expired.</summary>
-    public string Token(string subject, string scopes, string? services = null, DateTime? expires = null, string audience = Audience, SecurityKey? signingKey = null)
+    public string Token(string subject, string scopes, string? services = null, DateTime? expires = null, string audience = Audience, SecurityKey? signingKey = null, string[]? servicesArray = null)
     {
-        var claims = new Dictionary<string, object> { ["sub"] = subject, ["scope"] = scopes };
+        var claims = new Dictionary<string, object> { ["scope"] = scopes };
+        if (subject.Length > 0)
+        {
+            claims["sub"] = subject;
+        }
+
         if (services is not null)
         {
             claims["tracker_services"] = services;
+        }
+
+        if (servicesArray is not null)
+        {
+            claims["tracker_services"] = servicesArray;
         }
 
         var expiry = expires ?? DateTime.UtcNow.AddHours(1);

@@ -150,6 +150,44 @@ public sealed class RateLimitTests
         Assert.Equal([StatusCode.OK, StatusCode.OK, StatusCode.OK], codes);
     }
 
+    [Fact]
+    public async Task ListEvents_PathInOtherCase_StillDrawsFromTheBucket()
+    {
+        await using var factory = new TrackerFactory { Settings = BurstOfThree };
+        var grpc = factory.CreateGrpcClient();
+        for (var i = 0; i < 3; i++)
+        {
+            await grpc.ListEventsAsync(new ListEventsRequest()).Bounded();
+        }
+
+        // gRPC and REST routes match the path in any case: so must the limits.
+        var grpcResponse = await RawGrpc.SendAsync(factory.Server.CreateClient(), "TRACKER.EVENT.V1ALPHA1.EVENTSERVICE", "LISTEVENTS", RawGrpc.Frame([]));
+        using var rest = await factory.CreateClient().GetAsync("/API/V1ALPHA1/EVENTS/LIST").Bounded();
+
+        Assert.Equal(StatusCode.ResourceExhausted, grpcResponse.GrpcStatus);
+        Assert.Equal(HttpStatusCode.TooManyRequests, rest.StatusCode);
+    }
+
+    [Fact]
+    public async Task WatchEvents_RestPathInOtherCase_TakesNoSlotWhileAnIdShapedPathDoes()
+    {
+        var gate = new StoreGate { HoldQueries = true };
+        await using var factory = new TrackerFactory { Gate = gate, Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" } };
+        using var holder = new CancellationTokenSource();
+        var busy = factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
+        await gate.QueryHeld.Bounded();
+        using var http = factory.CreateClient();
+
+        // The one slot is taken: a watch, however spelled, needs none; GetEvent of the id "WatchEvents" does.
+        using var watch = await http.GetAsync("/api/v1alpha1/EVENTS:WATCH", HttpCompletionOption.ResponseHeadersRead).Bounded();
+        using var get = await http.GetAsync("/api/v1alpha1/event/WatchEvents").Bounded();
+        await holder.CancelAsync();
+        await CodeOfAsync(busy);
+
+        Assert.Equal(HttpStatusCode.OK, watch.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, get.StatusCode);
+    }
+
     private static async Task<StatusCode> CodeOfAsync<T>(AsyncUnaryCall<T> call)
     {
         try
