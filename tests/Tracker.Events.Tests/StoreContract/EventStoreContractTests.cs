@@ -735,6 +735,28 @@ public abstract class EventStoreContractTests
         Assert.Equal(2, (await store.GetAsync(first.Id, CancellationToken.None).Bounded())!.Count);
     }
 
+    [Fact]
+    public async Task CreateOrFoldAsync_OneKeyTwoServices_EachServiceFoldsIntoItsOwnEvent()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        var window = TimeSpan.FromMinutes(1);
+        Event Of(string service, int second)
+        {
+            var occurrence = Occurrence("shared", BaseTime.AddSeconds(second));
+            occurrence.Attributes.Service = service;
+            return occurrence;
+        }
+
+        var payments = await store.CreateOrFoldAsync(Of("payments", 0), null, window, CancellationToken.None).Bounded();
+        var checkout = await store.CreateOrFoldAsync(Of("checkout", 1), null, window, CancellationToken.None).Bounded();
+        var paymentsAgain = await store.CreateOrFoldAsync(Of("payments", 2), null, window, CancellationToken.None).Bounded();
+        var checkoutAgain = await store.CreateOrFoldAsync(Of("checkout", 3), null, window, CancellationToken.None).Bounded();
+
+        Assert.NotEqual(payments.Id, checkout.Id);
+        Assert.Equal((payments.Id, 2), (paymentsAgain.Id, paymentsAgain.Count));
+        Assert.Equal((checkout.Id, 2), (checkoutAgain.Id, checkoutAgain.Count));
+    }
+
     /// <summary>An occurrence of a keyed event as the service stamps it: seen once, now.</summary>
     private Event Occurrence(string key, DateTimeOffset at)
     {
