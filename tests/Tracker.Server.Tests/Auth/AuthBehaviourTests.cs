@@ -209,6 +209,7 @@ public sealed class AuthBehaviourTests
     [InlineData("/readyz")]
     [InlineData("/openapi.json")]
     [InlineData("/docs/index.html")]
+    [InlineData("/metrics")]
     public async Task OperationalEndpoints_NoCredentials_StayOpen(string path)
     {
         await using var tracker = new SecuredTracker();
