@@ -16,6 +16,12 @@ internal sealed class LatencySamples
     public JsonObject Summary(double seconds)
     {
         var sorted = _values.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            // JSON has no NaN: no samples, no percentiles.
+            return new JsonObject { ["calls"] = 0, ["per_second"] = 0 };
+        }
+
         double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
         return new JsonObject
         {
