@@ -33,8 +33,17 @@ internal static class TrackerLimits
         return services;
     }
 
+    /// <summary>
+    /// The rate limiter, and enough thread-pool threads for every slot: Microsoft.Data.Sqlite runs
+    /// its "async" calls synchronously, so each call in a slot may hold a thread, and without
+    /// spare threads the refusals that should go out at once would wait for one too.
+    /// </summary>
     public static WebApplication UseTrackerLimits(this WebApplication app)
     {
+        // Unvalidated here: a bad Limits section stops the host when it starts, with the reasons.
+        var slots = Math.Clamp(app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.MaxConcurrentRequests ?? new LimitsOptions().MaxConcurrentRequests, 1, 4096);
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, slots + (4 * Environment.ProcessorCount)), completionPorts);
         app.UseRateLimiter();
         return app;
     }
