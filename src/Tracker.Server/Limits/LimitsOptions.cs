@@ -10,13 +10,15 @@ public sealed class LimitsOptions
 
     /// <summary>
     /// Calls served at once across all callers; more wait in the queue, and past that are refused
-    /// at once with RESOURCE_EXHAUSTED / 429. Default 128. Watch streams do not count: they hold
+    /// at once with RESOURCE_EXHAUSTED / 429. Default 16 per processor (32 on two cores): SQLite's
+    /// calls hold a thread each, and more slots than that only lengthened every call and grew memory
+    /// under overload (bench scenario j). Watch streams do not count: they hold
     /// no worker while idle.
     /// </summary>
-    public int MaxConcurrentRequests { get; set; } = 128;
+    public int MaxConcurrentRequests { get; set; } = 16 * Environment.ProcessorCount;
 
-    /// <summary>Calls that may wait for a free slot, oldest first; default 128 (a client sending 200 calls at once is served, the tail waiting). 0 refuses at once when every slot is taken.</summary>
-    public int QueueLength { get; set; } = 128;
+    /// <summary>Calls that may wait for a free slot, oldest first; default 256 (a client sending 200 calls at once is served, the tail waiting). 0 refuses at once when every slot is taken.</summary>
+    public int QueueLength { get; set; } = 256;
 
     /// <summary>The token bucket each caller (API key or token subject; the client address when authentication is off) draws one token from per call.</summary>
     public PerCallerLimits PerCaller { get; set; } = new();
