@@ -1,7 +1,7 @@
 // The page's entry point: shows the view its URL names, and moves between views without
 // reloading (history.pushState), so that every view has a URL to bookmark or share.
 
-import { forgetKey, showForgetButton } from './auth.js';
+import { allowKeyPrompt, forgetKey, showForgetButton } from './auth.js';
 import { append, clear, h } from './dom.js';
 import { renderDetail } from './detail.js';
 import { renderEditor } from './editor.js';
@@ -36,6 +36,7 @@ async function render() {
   const controller = new AbortController();
   current = controller;
   const state = readState();
+  allowKeyPrompt();
   document.title = `${TITLES[state.view]} · Tracker`;
   delete document.documentElement.dataset.ready;
   for (const link of document.querySelectorAll('[data-nav]')) {

@@ -4,6 +4,7 @@
 
 const STORAGE_KEY = 'tracker.apiKey';
 let pending = null;
+let declined = false;
 
 /** The key of this tab, or ''. */
 export function apiKey() {
@@ -26,6 +27,9 @@ export function forgetKey() {
  * @param {string} reason why it is asked: the server's message for the 401
  */
 export function askForKey(reason) {
+  if (declined) {
+    return Promise.reject(new Error('No API key was given.'));
+  }
   pending ??= new Promise((resolve, reject) => {
     const dialog = document.getElementById('key-dialog');
     const form = dialog.querySelector('form');
@@ -41,6 +45,8 @@ export function askForKey(reason) {
         showForgetButton();
         resolve(key);
       } else {
+        // Not asked again by the other calls of this view; the next view asks again.
+        declined = true;
         reject(new Error('No API key was given.'));
       }
     };
@@ -53,6 +59,11 @@ export function askForKey(reason) {
     pending = null;
   });
   return pending;
+}
+
+/** Lets the next 401 ask for a key again, after the person cancelled the dialog. */
+export function allowKeyPrompt() {
+  declined = false;
 }
 
 /** Shows the "Forget API key" button while a key is kept. */

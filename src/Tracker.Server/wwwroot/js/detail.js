@@ -205,8 +205,11 @@ const TRACKED = [
   ['Labels', (e) => Object.entries(e.attributes?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')],
   ['Pull request', (e) => e.links?.pullRequestLink],
   ['Ticket', (e) => e.links?.ticket],
-  ['Seen', (e) => (e.count ? `${e.count} times` : '')],
+  ['Seen', (e) => (e.count > 1 ? `${e.count} times` : '')],
 ];
+
+// The main fields, listed with their values after the first change, whose "before" is unknown.
+const FIRST_CHANGE = ['Title', 'Status', 'Severity', 'Priority', 'Owner', 'End'];
 
 function localTime(value) {
   return value ? new Date(value).toLocaleString() : '';
@@ -249,9 +252,10 @@ function watchHistory(event, { history, historyNote, deleted, show, signal }) {
         return;
       }
       const changes = previous ? differences(previous, now) : TRACKED
+        .filter(([name]) => FIRST_CHANGE.includes(name))
         .map(([name, read]) => [name, null, read(now) ?? ''])
         .filter(([, , value]) => value !== '');
-      append(history, changeItem(previous ? 'Updated' : 'Updated (values after the change)', message, changes));
+      append(history, changeItem(previous ? 'Updated' : 'Updated, to', message, changes));
       previous = now;
       if (now.etag === event.etag) {
         caughtUp = true;

@@ -1,5 +1,5 @@
 // The filters of the page as the API's query language (README "Searching"): one AIP-160
-// expression, the person's own `filter` first and verbatim, then a restriction per field, ANDed.
+// expression, the person's own `filter` first (in parentheses), then a restriction per field, ANDed.
 // The same expression drives the list and the live stream, so both show the same events.
 
 import { fullName } from './enums.js';
@@ -18,11 +18,6 @@ export function quote(text) {
  */
 export function filterExpression(filters, { dates = true } = {}) {
   const terms = [];
-  const own = (filters.filter ?? '').trim();
-  if (own) {
-    // `E AND t` is E's conjunction with t for any expression E: AND is the loosest operator.
-    terms.push(own);
-  }
   if (filters.service) {
     terms.push(`service=${quote(filters.service)}`);
   }
@@ -43,7 +38,13 @@ export function filterExpression(filters, { dates = true } = {}) {
       terms.push(`start_date<${quote(to.toISOString())}`);
     }
   }
-  return terms.join(' AND ');
+  const own = (filters.filter ?? '').trim();
+  if (!own) {
+    return terms.join(' AND ');
+  }
+  // In parentheses, so that the person's text keeps its meaning: `owner=` alone is an error, but
+  // `owner= AND type=...` would read AND as the owner's value.
+  return terms.length ? [`(${own})`, ...terms].join(' AND ') : own;
 }
 
 // Full text as the server matches it (README "Searching", `q`): words are runs of letters,
