@@ -122,8 +122,9 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     announcer.textContent = `New event: ${event.title}`;
   };
 
-  // The watch starts first, so that no event falls between the page and the stream; the page is
-  // not held back by more than a moment if the stream is slow to answer.
+  // The stream and the first page start together. An event committed after the page was read
+  // but before the stream started would be in neither: once both are there, the first page is
+  // read once more and what it has that is not shown is added (see reconcile below).
   let opened;
   const watchOpen = new Promise((resolve) => { opened = resolve; });
   watch({
@@ -131,13 +132,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     signal,
     onOpen: opened,
     onChange: (message) => (loaded ? applyChange(message) : early.push(message)),
-    onExpired: () => opened(),
-    onStop: () => opened(),
   });
-  await Promise.race([watchOpen, delay(1500)]);
-  if (signal.aborted) {
-    return;
-  }
 
   const loadPage = async (token) => {
     more.disabled = true;
@@ -180,6 +175,25 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   early.splice(0).forEach(applyChange);
   performance.mark('tracker:first-page');
 
+  // After the stream has started: the events of the first page that are not shown yet.
+  const reconcile = async () => {
+    if (signal.aborted || !problem.hidden) {
+      return;
+    }
+    const page = await fetchPage('');
+    if (signal.aborted) {
+      return;
+    }
+    for (const event of page.events ?? []) {
+      if (!shown.has(event.id) && (nextToken === '' || eventTime(event).getTime() >= oldest)) {
+        place(event, true);
+      }
+    }
+    total = Number(page.totalCount ?? total);
+    showSummary();
+  };
+  watchOpen.then(reconcile).catch(() => {});
+
   more.addEventListener('click', async () => {
     const rows = await loadPage(nextToken);
     if (rows?.length && more.hidden) {
@@ -188,10 +202,6 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   });
   const timer = setInterval(() => refreshRelativeTimes(list), 30_000);
   signal.addEventListener('abort', () => clearInterval(timer), { once: true });
-}
-
-function delay(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Puts a row in its day's section (made when missing), both kept newest first. */
