@@ -22,6 +22,7 @@ builder.AddTrackerAuth();
 builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();
 builder.Services.AddTrackerOpenApi();
+builder.Services.AddTrackerWebUi();
 
 var app = builder.Build();
 app.UseTrackerApi();
@@ -31,5 +32,6 @@ app.MapTrackerApi();
 app.MapTrackerHealth();
 app.MapTrackerOpenApi();
 app.MapTrackerTelemetry();
+app.MapTrackerWebUi();
 app.Run();
 return 0;

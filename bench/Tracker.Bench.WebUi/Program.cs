@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+// Measures the web UI's first view (issue 14): for each page path, `runs` loads in a fresh
+// browser context (empty cache, as a first visit), each timed from the navigation to the 50th
+// event row being visible, and by the page's own performance mark "tracker:first-page" (set when
+// the first page of events is in the DOM; milliseconds since the navigation started).
+//
+//   dotnet Tracker.Bench.WebUi.dll --url http://127.0.0.1:18180 --runs 10 --result out.json \
+//     --path "/" --path "/?service=orders&environment=production"
+var options = Args.Parse(args);
+var url = new Uri(options.Single("url"));
+var runs = int.Parse(options.SingleOr("runs", "10"), CultureInfo.InvariantCulture);
+var paths = options.All("path") is { Count: > 0 } given ? given : ["/"];
+var chromium = options.SingleOr("chromium", "/usr/bin/chromium");
+
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
+var report = new JsonArray();
+foreach (var path in paths)
+{
+    var wall = new List<double>();
+    var marks = new List<double>();
+    for (var run = 0; run < runs; run++)
+    {
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = url.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
+        // The first page: 50 rows, or every event when fewer match (html[data-ready] once rendered).
+        await page.Locator("html[data-ready]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        var rows = Math.Min(50, await page.Locator("li.event").CountAsync());
+        if (rows > 0)
+        {
+            await page.Locator("li.event").Nth(rows - 1).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
+        }
+
+        wall.Add(stopwatch.Elapsed.TotalMilliseconds);
+        marks.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByName('tracker:first-page')[0]?.startTime ?? -1"));
+        var total = await page.Locator(".summary").TextContentAsync();
+        if (run == 0)
+        {
+            Console.WriteLine($"{path}: {total}");
+        }
+
+        if (run == runs - 1 && options.SingleOr("resources", "false") == "true")
+        {
+            // Where the last load's time went: each request's start and end, ms since navigation.
+            Console.WriteLine(await page.EvaluateAsync<string>(
+                "() => performance.getEntriesByType('resource').map(e => `  ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ms ${e.name.replace(location.origin, '')}`).join(String.fromCharCode(10))"));
+        }
+    }
+
+    var entry = new JsonObject
+    {
+        ["path"] = path,
+        ["runs"] = runs,
+        ["first_run_ms"] = Math.Round(wall[0], 1),
+        ["wall_p50_ms"] = Math.Round(Percentile(wall, 0.5), 1),
+        ["wall_max_ms"] = Math.Round(wall.Max(), 1),
+        ["mark_p50_ms"] = Math.Round(Percentile(marks, 0.5), 1),
+        ["mark_max_ms"] = Math.Round(marks.Max(), 1),
+    };
+    Console.WriteLine(entry.ToJsonString());
+    report.Add(entry);
+}
+
+if (options.SingleOr("result", string.Empty) is { Length: > 0 } result)
+{
+    await File.WriteAllTextAsync(result, report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+}
+
+return 0;
+
+static double Percentile(List<double> values, double p)
+{
+    var sorted = values.Order().ToArray();
+    return sorted[(int)Math.Min(sorted.Length - 1, Math.Floor(p * sorted.Length))];
+}
+
+/// <summary>--name value pairs; a name may repeat.</summary>
+internal sealed class Args(ILookup<string, string> values)
+{
+    public static Args Parse(string[] args)
+    {
+        var pairs = new List<(string, string)>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            pairs.Add((args[i].TrimStart('-'), args[i + 1]));
+        }
+
+        return new Args(pairs.ToLookup(p => p.Item1, p => p.Item2));
+    }
+
+    public string Single(string name) => values[name].LastOrDefault() ?? throw new ArgumentException($"--{name} is required.");
+
+    public string SingleOr(string name, string fallback) => values[name].LastOrDefault() ?? fallback;
+
+    public List<string> All(string name) => [.. values[name]];
+}

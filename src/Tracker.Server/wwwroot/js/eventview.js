@@ -1,0 +1,45 @@
+// One event as a row of the timeline: type (symbol, label, colour), title, status, service,
+// environment, priority, owner, duration and time. All text goes in as text nodes.
+
+import { h } from './dom.js';
+import { cssName, isSet, label, typeIcon } from './enums.js';
+import { durationSeconds, durationText, eventTime, timeElement } from './format.js';
+import { urlOf } from './urlstate.js';
+
+/** The type chip: its symbol (hidden from screen readers), its label, its colour by class. */
+export function typeChip(type) {
+  return h('span', { class: `type-chip type-${cssName('type', type)}` },
+    h('span', { class: 'type-icon', 'aria-hidden': 'true' }, typeIcon(type)),
+    ' ', label('type', type) || 'No type');
+}
+
+/** The status badge, coloured by status class; '' when the event has none. */
+export function statusBadge(status) {
+  return isSet(status) ? h('span', { class: `badge status-${cssName('status', status)}` }, label('status', status)) : null;
+}
+
+function fact(name, value, className) {
+  return value ? h('span', { class: `fact ${className ?? ''}`.trim() }, h('span', { class: 'fact-label' }, name), ' ', value) : null;
+}
+
+/** A timeline row (<li>) for an event; data-id and data-time place it in the list. */
+export function eventRow(event) {
+  const a = event.attributes ?? {};
+  const when = eventTime(event);
+  const duration = durationText(durationSeconds(event.duration));
+  return h('li', { class: `event type-${cssName('type', a.type)}`, 'data-id': event.id, 'data-time': when.getTime() },
+    typeChip(a.type),
+    h('div', { class: 'event-body' },
+      h('a', { class: 'event-title', href: urlOf({ view: 'detail', id: event.id }) }, event.title),
+      h('div', { class: 'facts' },
+        statusBadge(a.status),
+        fact('Service', a.service, 'service'),
+        fact('Env', label('environment', a.environment)),
+        fact('Priority', label('priority', a.priority)),
+        isSet(a.severity) ? fact('Severity', label('severity', a.severity)) : null,
+        fact('Owner', a.owner),
+        fact('Duration', duration))),
+    h('div', { class: 'event-when' },
+      timeElement(when, { style: 'relative', className: 'relative' }),
+      timeElement(when, { style: 'clock', className: 'clock' })));
+}

@@ -1,0 +1,295 @@
+// The timeline and today views: the filters, then the events newest first grouped by local day,
+// 50 at a time ("Load more" follows the page token), and the live changes of the same filter.
+
+import { ApiError, Codes, listEvents, todayEvents } from './api.js';
+import { append, clear, fromTemplate, h } from './dom.js';
+import { ENUMS } from './enums.js';
+import { eventRow } from './eventview.js';
+import { browserTimeZone, dayKey, dayTitle, eventTime, refreshRelativeTimes } from './format.js';
+import { watch } from './live.js';
+import { filterExpression, matchesText } from './query.js';
+import { FILTER_NAMES, hasFilters, urlOf } from './urlstate.js';
+
+const PAGE_SIZE = 50;
+const ORDER = 'start_date desc';
+
+/**
+ * Renders the timeline (mode 'timeline') or today's events (mode 'today') into main.
+ * @param {HTMLElement} main
+ * @param {{view: string, filters: object}} state from readState
+ * @param {{signal: AbortSignal, navigate: (url: string) => void}} context
+ */
+export async function renderTimeline(main, state, { signal, navigate }) {
+  const today = state.view === 'today';
+  const filters = state.filters;
+  const zone = browserTimeZone();
+  const heading = h('h1', {}, today ? 'Today' : 'Timeline');
+  const summary = h('p', { class: 'summary', role: 'status', 'aria-live': 'polite' }, 'Loading events…');
+  const problem = h('div', { class: 'problem', role: 'alert', hidden: true });
+  const list = h('div', { class: 'timeline', 'aria-busy': 'true' });
+  const more = h('button', { type: 'button', class: 'load-more', hidden: true }, 'Load more');
+  const announcer = h('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const form = filterForm(filters, today, navigate);
+  clear(main);
+  append(main,
+    h('div', { class: 'view-head' }, heading,
+      today ? h('p', { class: 'hint' }, `The events of today in your time zone, ${zone}.`) : null),
+    form, summary, problem, list, more, announcer);
+
+  const own = (filters.filter ?? '').trim();
+  const filter = filterExpression(filters, { dates: !today });
+  const query = { filter, q: filters.q, orderBy: ORDER, pageSize: PAGE_SIZE };
+  const fetchPage = (pageToken) => (today
+    ? todayEvents({ ...query, timeZone: zone, pageToken }, signal)
+    : listEvents({ ...query, pageToken }, signal));
+
+  const shown = new Map();
+  let total = 0;
+  let nextToken = '';
+  let oldest = Infinity;
+  let loaded = false;
+  const early = [];
+
+  const showSummary = () => {
+    summary.textContent = shown.size === 0
+      ? (hasFilters(filters) ? 'No event matches these filters.' : 'No events yet.')
+      : `Showing ${shown.size.toLocaleString()} of ${total.toLocaleString()} event${total === 1 ? '' : 's'}${hasFilters(filters) ? ' matching the filters' : ''}.`;
+  };
+
+  const place = (event, fresh) => {
+    const row = eventRow(event);
+    if (fresh) {
+      row.classList.add('fresh');
+    }
+    const previous = shown.get(event.id);
+    const hadFocus = previous?.contains(document.activeElement);
+    previous?.remove();
+    insertRow(list, row, eventTime(event));
+    shown.set(event.id, row);
+    if (hadFocus) {
+      row.querySelector('.event-title').focus();
+    }
+    return row;
+  };
+
+  const remove = (id) => {
+    const row = shown.get(id);
+    if (!row) {
+      return;
+    }
+    const day = row.closest('section');
+    row.remove();
+    shown.delete(id);
+    if (day && !day.querySelector('li')) {
+      day.remove();
+    }
+  };
+
+  const applyChange = (message) => {
+    const event = message.event;
+    if (!event?.id) {
+      return;
+    }
+    if (message.changeType === 'CHANGE_TYPE_DELETED') {
+      if (shown.has(event.id)) {
+        remove(event.id);
+        total = Math.max(0, total - 1);
+        showSummary();
+      }
+      return;
+    }
+    if (message.changeType === 'CHANGE_TYPE_UPDATED') {
+      // The stream sends an update that takes an event out of the filter too, with the event as
+      // it now is: the row shows its new state.
+      if (shown.has(event.id)) {
+        place(event, false);
+      }
+      return;
+    }
+    // Created: shown when it matches the words too (the stream has no q) and falls within the
+    // loaded pages (an older one shows up when its page is loaded).
+    if (shown.has(event.id) || !matchesText(event, filters.q)) {
+      return;
+    }
+    if (nextToken && eventTime(event).getTime() < oldest) {
+      total += 1;
+      showSummary();
+      return;
+    }
+    place(event, true);
+    total += 1;
+    showSummary();
+    announcer.textContent = `New event: ${event.title}`;
+  };
+
+  // The stream and the first page start together. An event committed after the page was read
+  // but before the stream started would be in neither: once both are there, the first page is
+  // read once more and what it has that is not shown is added (see reconcile below).
+  let opened;
+  const watchOpen = new Promise((resolve) => { opened = resolve; });
+  watch({
+    filter: today ? filterExpression({ ...filters, from: dayKey(new Date()), to: dayKey(new Date()) }) : filter,
+    signal,
+    onOpen: opened,
+    onChange: (message) => (loaded ? applyChange(message) : early.push(message)),
+  });
+
+  const loadPage = async (token) => {
+    more.disabled = true;
+    list.setAttribute('aria-busy', 'true');
+    try {
+      const page = await fetchPage(token);
+      if (signal.aborted) {
+        return null;
+      }
+      problem.hidden = true;
+      total = Number(page.totalCount ?? 0);
+      nextToken = page.nextPageToken ?? '';
+      const rows = [];
+      for (const event of page.events ?? []) {
+        if (!shown.has(event.id)) {
+          rows.push(place(event, false));
+        }
+        oldest = Math.min(oldest, eventTime(event).getTime());
+      }
+      more.hidden = nextToken === '';
+      showSummary();
+      return rows;
+    } catch (error) {
+      if (!signal.aborted) {
+        await showProblem(error, problem, form, own);
+        summary.textContent = '';
+      }
+      return null;
+    } finally {
+      more.disabled = false;
+      list.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  await loadPage('');
+  if (signal.aborted) {
+    return;
+  }
+  loaded = true;
+  early.splice(0).forEach(applyChange);
+  performance.mark('tracker:first-page');
+
+  // After the stream has started: the events of the first page that are not shown yet.
+  const reconcile = async () => {
+    if (signal.aborted || !problem.hidden) {
+      return;
+    }
+    const page = await fetchPage('');
+    if (signal.aborted) {
+      return;
+    }
+    for (const event of page.events ?? []) {
+      if (!shown.has(event.id) && (nextToken === '' || eventTime(event).getTime() >= oldest)) {
+        place(event, true);
+      }
+    }
+    total = Number(page.totalCount ?? total);
+    showSummary();
+  };
+  watchOpen.then(reconcile).catch(() => {});
+
+  more.addEventListener('click', async () => {
+    const rows = await loadPage(nextToken);
+    if (rows?.length && more.hidden) {
+      rows[0].querySelector('.event-title').focus();
+    }
+  });
+  const timer = setInterval(() => refreshRelativeTimes(list), 30_000);
+  signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+}
+
+/** Puts a row in its day's section (made when missing), both kept newest first. */
+function insertRow(list, row, when) {
+  const key = dayKey(when);
+  let section = list.querySelector(`section[data-day="${key}"]`);
+  if (!section) {
+    section = h('section', { class: 'day', 'data-day': key, 'aria-label': dayTitle(when) },
+      h('h2', {}, dayTitle(when)),
+      h('ol', { class: 'events' }));
+    const after = [...list.children].find((other) => other.dataset.day < key);
+    list.insertBefore(section, after ?? null);
+  }
+  const rows = section.querySelector('ol');
+  const time = Number(row.dataset.time);
+  const last = rows.lastElementChild;
+  if (!last || Number(last.dataset.time) >= time) {
+    rows.append(row);
+    return;
+  }
+  const before = [...rows.children].find((other) => Number(other.dataset.time) < time);
+  rows.insertBefore(row, before ?? null);
+}
+
+/** The filter form, filled from the URL; submitting it navigates to the filtered URL. */
+function filterForm(filters, today, navigate) {
+  const box = fromTemplate('tpl-filters');
+  const form = box.querySelector('form');
+  for (const select of form.querySelectorAll('select[data-enum]')) {
+    select.append(h('option', { value: '' }, 'Any'));
+    for (const [name, text] of ENUMS[select.dataset.enum].values) {
+      select.append(h('option', { value: name.slice(ENUMS[select.dataset.enum].prefix.length).toLowerCase() }, text));
+    }
+  }
+  for (const name of FILTER_NAMES) {
+    form.elements[name].value = filters[name] ?? '';
+  }
+  for (const field of form.querySelectorAll('[data-dates]')) {
+    field.hidden = today;
+  }
+  const active = FILTER_NAMES.filter((name) => filters[name] && !(today && (name === 'from' || name === 'to'))).length;
+  box.querySelector('summary').textContent = active ? `Filters (${active} active)` : 'Filters';
+  box.open = active > 0 || window.matchMedia('(min-width: 50rem)').matches;
+  const view = today ? 'today' : 'timeline';
+  form.querySelector('[data-clear]').setAttribute('href', urlOf({ view }));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = {};
+    for (const name of FILTER_NAMES) {
+      next[name] = form.elements[name].value.trim();
+    }
+    if (today) {
+      next.from = filters.from;
+      next.to = filters.to;
+    }
+    navigate(urlOf({ view, filters: next }));
+  });
+  return box;
+}
+
+/**
+ * Says why the list could not be shown. A bad filter expression is shown under its field, with
+ * the server's position and reason for the person's own text (checked alone when the fields'
+ * restrictions were ANDed to it, so that the column and message are about what they typed).
+ */
+async function showProblem(error, problem, form, own) {
+  const filterError = form.querySelector('#f-filter-error');
+  const filterInput = form.querySelector('#f-filter');
+  filterError.hidden = true;
+  filterInput.removeAttribute('aria-invalid');
+  let message = error instanceof ApiError ? error.message : 'The events could not be loaded: the server did not answer.';
+  const violation = error instanceof ApiError ? error.violations.find((v) => v.field === 'filter') : null;
+  if (violation && own) {
+    let description = violation.description;
+    try {
+      await listEvents({ filter: own, pageSize: 1 });
+    } catch (alone) {
+      description = alone instanceof ApiError ? (alone.violations.find((v) => v.field === 'filter')?.description ?? description) : description;
+    }
+    filterError.textContent = `The filter expression is not valid: ${description}`;
+    filterError.hidden = false;
+    filterInput.setAttribute('aria-invalid', 'true');
+    form.closest('details').open = true;
+    message = 'The filter expression is not valid; see the filters.';
+  } else if (error instanceof ApiError && error.code === Codes.UNAUTHENTICATED) {
+    message = `${error.message} Reload the page to enter an API key.`;
+  }
+  clear(problem);
+  append(problem, h('p', {}, message));
+  problem.hidden = false;
+}

@@ -1,0 +1,68 @@
+// What the page shows, in its URL, so that any view (a filtered timeline included) can be
+// bookmarked and shared: ?view=today&service=pay*&type=incident&from=2026-11-01&q=rollback
+
+import { fullName } from './enums.js';
+
+/** The filters of the timeline and today views, by URL parameter; enums by short name. */
+export const FILTER_NAMES = ['q', 'service', 'type', 'environment', 'status', 'priority', 'severity', 'from', 'to', 'filter'];
+
+/** The enum kind of each enum filter. */
+export const ENUM_FILTERS = { type: 'type', environment: 'environment', status: 'status', priority: 'priority', severity: 'severity' };
+
+/**
+ * The state in a URL: {view: 'timeline'|'today'|'detail'|'new'|'edit', id, related, filters}.
+ * Unknown enum names are dropped, so a bad link shows the unfiltered list instead of an error.
+ */
+export function readState(url = window.location.href) {
+  const params = new URL(url).searchParams;
+  const filters = {};
+  for (const name of FILTER_NAMES) {
+    let value = (params.get(name) ?? '').trim();
+    if (ENUM_FILTERS[name] && !fullName(ENUM_FILTERS[name], value)) {
+      value = '';
+    }
+    if (name in { from: 1, to: 1 } && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      value = '';
+    }
+    filters[name] = value;
+  }
+  const id = params.get('event') ?? '';
+  const requested = params.get('view') ?? '';
+  let view = 'timeline';
+  if (requested === 'today' || requested === 'new') {
+    view = requested;
+  } else if (requested === 'edit' && id) {
+    view = 'edit';
+  } else if (id) {
+    view = 'detail';
+  }
+  return { view, id, related: params.get('related') ?? '', filters };
+}
+
+/** The URL of a state (relative to the page): the inverse of readState. */
+export function urlOf({ view = 'timeline', id = '', related = '', filters = {} }) {
+  const params = new URLSearchParams();
+  if (view === 'today' || view === 'new' || view === 'edit') {
+    params.set('view', view);
+  }
+  if ((view === 'detail' || view === 'edit') && id) {
+    params.set('event', id);
+  }
+  if (view === 'new' && related) {
+    params.set('related', related);
+  }
+  if (view === 'timeline' || view === 'today') {
+    for (const name of FILTER_NAMES) {
+      if (filters[name]) {
+        params.set(name, filters[name]);
+      }
+    }
+  }
+  const text = params.toString();
+  return text ? `/?${text}` : '/';
+}
+
+/** Whether any filter is set. */
+export function hasFilters(filters) {
+  return FILTER_NAMES.some((name) => filters[name]);
+}

@@ -1,0 +1,462 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tracker.WebUi.Tests;
+
+/// <summary>
+/// The web UI (issue 14) in Debian's chromium against the real server: each view, the filters and
+/// their URL, paging, the form with the server's validation errors, live updates, and that an
+/// event's HTML is shown as text. Each test works in a service of its own, so the tests share one
+/// server; each saves a screenshot (see <see cref="UiPage.ScreenshotDirectory"/>).
+/// </summary>
+public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenServerFixture>
+{
+    private static string NewService() => "svc-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static string Shot([CallerMemberName] string name = "") => name;
+
+    private static object Event(string title, string service, string type = "TYPE_DEPLOYMENT", string? start = null, object? extra = null)
+    {
+        var attributes = new JsonObject { ["type"] = type, ["service"] = service };
+        if (start is not null)
+        {
+            attributes["startDate"] = start;
+        }
+
+        if (extra is not null)
+        {
+            foreach (var (key, value) in JsonSerializer.SerializeToNode(extra, JsonSerializerOptions.Web)!.AsObject())
+            {
+                attributes[key] = value?.DeepClone();
+            }
+        }
+
+        return new JsonObject { ["title"] = title, ["attributes"] = attributes };
+    }
+
+    private ILocator Titles(UiPage ui) => ui.Page.Locator("li.event .event-title");
+
+    [Fact]
+    public async Task Timeline_EventsCreatedThroughTheApi_ShowsThemNewestFirstGroupedByLocalDay()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Deploy checkout v1", service, start: "2026-01-10T12:00:00Z", extra: new
+        {
+            status = "STATUS_SUCCESS",
+            environment = "ENVIRONMENT_PRODUCTION",
+            priority = "PRIORITY_P2",
+            owner = "team-checkout",
+            endDate = "2026-01-10T12:07:00Z",
+        }));
+        await fixture.CreateEventAsync(Event("Config drift on db", service, "TYPE_DRIFT", "2026-01-11T23:30:00Z"));
+        await fixture.CreateEventAsync(Event("Checkout errors", service, "TYPE_INCIDENT", "2026-01-12T09:00:00Z", new { status = "STATUS_OPEN" }));
+        await fixture.CreateEventAsync(Event("Restart workers", service, "TYPE_OPERATION", DateTimeOffset.UtcNow.AddMinutes(-12).ToString("O")));
+
+        await using var ui = await fixture.OpenAsync(timeZone: "Europe/Paris");
+        await ui.GotoAsync($"/?service={service}");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["Restart workers", "Checkout errors", "Config drift on db", "Deploy checkout v1"]);
+        // 23:30 UTC on the 11th is 00:30 on the 12th in Paris: the day of the browser's zone.
+        var days = ui.Page.Locator("section.day h2");
+        await Expect(days).ToHaveCountAsync(3);
+        await Expect(days.Nth(1)).ToContainTextAsync("12 January 2026");
+        await Expect(days.Nth(2)).ToContainTextAsync("10 January 2026");
+        await Expect(ui.Page.Locator("section.day").Nth(1).Locator("li.event")).ToHaveCountAsync(2);
+
+        var deploy = ui.Page.Locator("li.event", new() { HasText = "Deploy checkout v1" });
+        await Expect(deploy.Locator(".type-chip")).ToHaveTextAsync(new Regex("Deployment"));
+        await Expect(deploy.Locator(".badge")).ToHaveTextAsync("Success");
+        foreach (var text in new[] { service, "Production", "P2", "team-checkout", "7 min" })
+        {
+            await Expect(deploy.Locator(".facts")).ToContainTextAsync(text);
+        }
+
+        // Local time shown (13:00 in Paris), UTC on hover.
+        await Expect(deploy.Locator("time.clock")).ToHaveTextAsync("13:00");
+        await Expect(deploy.Locator("time.clock")).ToHaveAttributeAsync("title", "2026-01-10 12:00:00 UTC");
+        var restart = ui.Page.Locator("li.event", new() { HasText = "Restart workers" });
+        await Expect(restart.Locator("time.relative")).ToHaveTextAsync(new Regex("^1[12] minutes ago$"));
+        await Expect(ui.Page.Locator(".summary")).ToHaveTextAsync("Showing 4 of 4 events matching the filters.");
+
+        await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Filters_EachFilter_NarrowsTheListAndRoundTripsThroughTheUrl()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Alpha rollout", service, "TYPE_DEPLOYMENT", "2026-02-01T12:00:00Z", new
+        {
+            environment = "ENVIRONMENT_PRODUCTION", status = "STATUS_SUCCESS", priority = "PRIORITY_P1", severity = "SEVERITY_NORMAL",
+        }));
+        await fixture.CreateEventAsync(Event("Beta outage", service, "TYPE_INCIDENT", "2026-02-03T12:00:00Z", new
+        {
+            environment = "ENVIRONMENT_UAT", status = "STATUS_FAILURE", priority = "PRIORITY_P3", severity = "SEVERITY_ERROR",
+            labels = new Dictionary<string, string> { ["team"] = "pay" },
+        }));
+        await fixture.CreateEventAsync(Event("Gamma maintenance", service, "TYPE_OPERATION", "2026-02-05T12:00:00Z", new
+        {
+            environment = "ENVIRONMENT_DEVELOPMENT", status = "STATUS_DONE", priority = "PRIORITY_P5", severity = "SEVERITY_WARNING",
+        }));
+        // Another service's event: the service filter leaves it out.
+        await fixture.CreateEventAsync(Event("Alpha rollout elsewhere", NewService(), "TYPE_DEPLOYMENT", "2026-02-01T12:00:00Z"));
+
+        await using var ui = await fixture.OpenAsync();
+        var cases = new (string Name, Func<IPage, Task> Set, string Parameter, string[] Expected)[]
+        {
+            ("type", page => page.GetByLabel("Type").SelectOptionAsync("incident"), "type=incident", ["Beta outage"]),
+            ("environment", page => page.GetByLabel("Environment").SelectOptionAsync("production"), "environment=production", ["Alpha rollout"]),
+            ("status", page => page.GetByLabel("Status").SelectOptionAsync("done"), "status=done", ["Gamma maintenance"]),
+            ("priority", page => page.GetByLabel("Priority").SelectOptionAsync("p3"), "priority=p3", ["Beta outage"]),
+            ("severity", page => page.GetByLabel("Severity").SelectOptionAsync("warning"), "severity=warning", ["Gamma maintenance"]),
+            ("dates", async page =>
+            {
+                await page.GetByLabel("From (day)").FillAsync("2026-02-02");
+                await page.GetByLabel("To (day)").FillAsync("2026-02-04");
+            }, "from=2026-02-02&to=2026-02-04", ["Beta outage"]),
+            ("text", page => page.GetByLabel("Words in title or message").FillAsync("rollo"), "q=rollo", ["Alpha rollout"]),
+            ("expression", page => page.GetByLabel("Filter expression").FillAsync("labels.team=\"pay\" OR priority<=PRIORITY_P1"), "filter=", ["Beta outage", "Alpha rollout"]),
+        };
+
+        await ui.GotoAsync($"/?service={service}");
+        await Expect(Titles(ui)).ToHaveTextAsync(["Gamma maintenance", "Beta outage", "Alpha rollout"]);
+        foreach (var (name, set, parameter, expected) in cases)
+        {
+            await ui.GotoAsync($"/?service={service}");
+            await set(ui.Page);
+            await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+            await ui.WaitReadyAsync();
+            await Expect(Titles(ui)).ToHaveTextAsync(expected);
+            Assert.Contains(parameter, ui.Page.Url, StringComparison.Ordinal);
+            Assert.Contains($"service={service}", ui.Page.Url, StringComparison.Ordinal);
+            if (name == "expression")
+            {
+                await ui.ScreenshotAsync(Shot());
+            }
+
+            // The URL alone brings the same view back: a shared link shows what its sender saw.
+            var shared = ui.Page.Url;
+            await using var other = await fixture.OpenAsync();
+            await other.GotoAsync(shared);
+            await Expect(Titles(other)).ToHaveTextAsync(expected);
+            Assert.Equal(shared, other.Page.Url);
+            other.AssertNoConsoleErrors();
+        }
+
+        // Back goes to the previous filters.
+        await ui.GotoAsync($"/?service={service}");
+        await ui.Page.GetByLabel("Type").SelectOptionAsync("drift");
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await Expect(ui.Page.Locator(".summary")).ToHaveTextAsync("No event matches these filters.");
+        await ui.Page.GoBackAsync();
+        await Expect(Titles(ui)).ToHaveCountAsync(3);
+        await Expect(ui.Page.GetByLabel("Type")).ToHaveValueAsync("");
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Filters_InvalidExpression_ShowsTheServersReasonUnderTheField()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Anything", service));
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?service={service}&type=deployment&filter=" + Uri.EscapeDataString("owner="));
+
+        var error = ui.Page.Locator("#f-filter-error");
+        // The column is that of the person's own text, although the type and service were ANDed to it.
+        await Expect(error).ToHaveTextAsync("The filter expression is not valid: at column 7: expected a value after \"=\", found the end of the filter");
+        await Expect(ui.Page.GetByLabel("Filter expression")).ToHaveAttributeAsync("aria-invalid", "true");
+        await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors(400);
+    }
+
+    [Fact]
+    public async Task Today_InTheBrowsersTimeZone_ShowsOnlyTheEventsOfItsDay()
+    {
+        var service = NewService();
+        // UTC+14: its day is not UTC's, so the time zone sent decides which events are today's.
+        const string zoneId = "Pacific/Kiritimati";
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var localNow = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone);
+        var midnight = new DateTimeOffset(localNow.Date, localNow.Offset);
+        await fixture.CreateEventAsync(Event("Early today there", service, start: midnight.AddMinutes(1).ToString("O")));
+        await fixture.CreateEventAsync(Event("Late yesterday there", service, start: midnight.AddMinutes(-1).ToString("O")));
+
+        await using var ui = await fixture.OpenAsync(timeZone: zoneId);
+        await ui.GotoAsync($"/?view=today&service={service}");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["Early today there"]);
+        await Expect(ui.Page.Locator(".view-head")).ToContainTextAsync(zoneId);
+        await Expect(ui.Page.Locator("nav a[aria-current=page]")).ToHaveTextAsync("Today");
+        await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Detail_EventWithLinksLabelsRelatedEventsAndAnUpdate_ShowsThemAll()
+    {
+        var service = NewService();
+        var parent = await fixture.CreateEventAsync(new JsonObject
+        {
+            ["title"] = "Deploy api v2",
+            ["attributes"] = new JsonObject
+            {
+                ["type"] = "TYPE_DEPLOYMENT",
+                ["service"] = service,
+                ["status"] = "STATUS_IN_PROGRESS",
+                ["message"] = "Rolling out v2\nto every region.",
+                ["owner"] = "team-api",
+                ["stakeHolders"] = new JsonArray("team-web", "team-mobile"),
+                ["labels"] = new JsonObject { ["version"] = "2.0.1" },
+                ["resources"] = new JsonArray(new JsonObject { ["kind"] = "Pod", ["id"] = "p-1", ["name"] = "api-7f9c", ["namespace"] = "prod" }),
+            },
+            ["links"] = new JsonObject { ["pullRequestLink"] = "https://example.com/org/api/pull/7", ["ticket"] = "OPS-7" },
+        });
+        var id = parent.GetProperty("id").GetString()!;
+        var child = await fixture.CreateEventAsync(Event("Rollback api v2", service, extra: new { relatedId = id }));
+        await fixture.UpdateEventAsync(new JsonObject { ["id"] = id, ["attributes"] = new JsonObject { ["status"] = "STATUS_FAILURE" } });
+
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?event={id}");
+
+        await Expect(ui.Page.Locator("h1")).ToHaveTextAsync("Deploy api v2");
+        await Expect(ui.Page.Locator(".message-text")).ToHaveTextAsync("Rolling out v2\nto every region.");
+        var fields = ui.Page.Locator("dl.fields");
+        foreach (var text in new[] { service, "team-api", "team-web, team-mobile", "OPS-7", id })
+        {
+            await Expect(fields).ToContainTextAsync(text);
+        }
+
+        await Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = "https://example.com/org/api/pull/7" })).ToHaveAttributeAsync("href", "https://example.com/org/api/pull/7");
+        await Expect(ui.Page.Locator("table").First).ToContainTextAsync("version2.0.1");
+        await Expect(ui.Page.Locator("table").Nth(1)).ToContainTextAsync("api-7f9c");
+        await Expect(ui.Page.Locator(".followers .event-title")).ToHaveTextAsync(["Rollback api v2"]);
+        // The change history: recorded, then the update with its new status.
+        var history = ui.Page.Locator("ol.history > li");
+        await Expect(history).ToHaveCountAsync(2);
+        await Expect(history.Nth(0)).ToContainTextAsync("Recorded");
+        await Expect(history.Nth(1)).ToContainTextAsync("Updated");
+        await Expect(history.Nth(1)).ToContainTextAsync("Status Failure");
+        await Expect(ui.Page.Locator(".badges .badge")).ToHaveTextAsync("Failure");
+        await ui.ScreenshotAsync(Shot());
+
+        // A second update arrives live, told as its difference from the first.
+        await fixture.UpdateEventAsync(new JsonObject { ["id"] = id, ["attributes"] = new JsonObject { ["status"] = "STATUS_SUCCESS" } });
+        await Expect(history).ToHaveCountAsync(3);
+        await Expect(history.Nth(2)).ToContainTextAsync("Failure → Success");
+        await Expect(ui.Page.Locator(".badges .badge")).ToHaveTextAsync("Success");
+
+        // The related event links back.
+        await ui.Page.Locator(".followers .event-title").ClickAsync();
+        await ui.WaitReadyAsync();
+        await Expect(ui.Page.Locator("h1")).ToHaveTextAsync("Rollback api v2");
+        Assert.EndsWith($"/?event={child.GetProperty("id").GetString()}", ui.Page.Url, StringComparison.Ordinal);
+        await Expect(ui.Page.Locator(".follows .event-title")).ToHaveTextAsync("Deploy api v2");
+        await Expect(ui.Page.Locator("ol.history")).ToContainTextAsync("Recorded");
+        await Expect(ui.Page.Locator(".changes .hint")).ToHaveTextAsync("Not changed since it was recorded.");
+        await ui.ScreenshotAsync(Shot() + "_Related");
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Editor_CreateWithAnEndBeforeItsStart_ShowsTheErrorAtTheFieldThenCreatesAndUpdates()
+    {
+        var service = NewService();
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync("/?view=new");
+        var page = ui.Page;
+        await page.GetByLabel("Title").FillAsync("Maintenance window db-1");
+        await page.GetByLabel("Type").SelectOptionAsync("TYPE_OPERATION");
+        await page.GetByLabel("Service").FillAsync(service);
+        await page.GetByLabel("Status").SelectOptionAsync("STATUS_PLANNED");
+        await page.GetByLabel("Start").FillAsync("2026-03-01T10:00");
+        await page.GetByLabel("End", new() { Exact = true }).FillAsync("2026-03-01T09:00");
+        await page.GetByLabel("Labels").FillAsync("window=db\nteam=dba");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create event" }).ClickAsync();
+
+        var endError = page.Locator("#e-attributes-end-date-error");
+        await Expect(endError).ToHaveTextAsync("End must not be before attributes.start_date.");
+        await Expect(page.GetByLabel("End", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.Locator(".error-summary")).ToBeFocusedAsync();
+        await Expect(page.Locator("#e-title-error")).ToBeHiddenAsync();
+        await ui.ScreenshotAsync(Shot() + "_Error");
+
+        await page.GetByLabel("End", new() { Exact = true }).FillAsync("2026-03-01T12:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create event" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Event recorded.");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Maintenance window db-1");
+        await Expect(page.Locator("dl.fields")).ToContainTextAsync("2 h");
+
+        var stored = (await fixture.ListEventsAsync($"service=\"{service}\"")).GetProperty("events");
+        Assert.Equal(1, stored.GetArrayLength());
+        var attributes = stored[0].GetProperty("attributes");
+        Assert.Equal("TYPE_OPERATION", attributes.GetProperty("type").GetString());
+        Assert.Equal("dba", attributes.GetProperty("labels").GetProperty("team").GetString());
+        Assert.Equal("manual", attributes.GetProperty("source").GetString());
+        await ui.ScreenshotAsync(Shot() + "_Created");
+
+        // Update: only the fields changed are sent; an emptied one is cleared.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await ui.WaitReadyAsync();
+        await Expect(page.GetByLabel("Title")).ToHaveValueAsync("Maintenance window db-1");
+        await page.GetByLabel("Status").SelectOptionAsync("STATUS_DONE");
+        await page.GetByLabel("Labels").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Changes saved.");
+        await Expect(page.Locator(".badges .badge")).ToHaveTextAsync("Done");
+        await Expect(page.Locator("ol.history > li")).ToHaveCountAsync(2);
+        var updated = (await fixture.ListEventsAsync($"service=\"{service}\"")).GetProperty("events")[0].GetProperty("attributes");
+        Assert.Equal("STATUS_DONE", updated.GetProperty("status").GetString());
+        Assert.Empty(updated.GetProperty("labels").EnumerateObject());
+        ui.AssertNoConsoleErrors(400);
+    }
+
+    [Fact]
+    public async Task Timeline_MoreEventsThanAPage_LoadsTheNextPageOnLoadMore()
+    {
+        var service = NewService();
+        var start = new DateTimeOffset(2026, 4, 1, 8, 0, 0, TimeSpan.Zero);
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            fixture.CreateEventAsync(Event($"Batch job {i:D2}", service, "TYPE_RPA_USAGE", start.AddMinutes(i).ToString("O")))));
+
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?service={service}");
+        await Expect(Titles(ui)).ToHaveCountAsync(50);
+        await Expect(Titles(ui).First).ToHaveTextAsync("Batch job 59");
+        await Expect(ui.Page.Locator(".summary")).ToHaveTextAsync("Showing 50 of 60 events matching the filters.");
+
+        var more = ui.Page.GetByRole(AriaRole.Button, new() { Name = "Load more" });
+        await more.ClickAsync();
+        await Expect(Titles(ui)).ToHaveCountAsync(60);
+        await Expect(Titles(ui).Last).ToHaveTextAsync("Batch job 00");
+        await Expect(more).ToBeHiddenAsync();
+        // The first event of the new page takes the focus once the last page is in.
+        await Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = "Batch job 09" })).ToBeFocusedAsync();
+        await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Timeline_EventWithHtmlAndScriptInItsText_ShowsItAsText()
+    {
+        var service = NewService();
+        const string title = "<img src=x onerror=\"window.__xss=1\"><b>bold</b>";
+        const string message = "<script>window.__xss=2</script><a href=\"javascript:window.__xss=3\">click</a>";
+        var created = await fixture.CreateEventAsync(Event(title, service, "TYPE_INCIDENT", extra: new
+        {
+            message,
+            owner = "<svg onload=\"window.__xss=4\">",
+        }));
+
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?service={service}");
+        await Expect(Titles(ui)).ToHaveTextAsync([title]);
+        await Expect(ui.Page.Locator("li.event img, li.event b, li.event svg")).ToHaveCountAsync(0);
+        await Expect(ui.Page.Locator("li.event .facts")).ToContainTextAsync("<svg onload=\"window.__xss=4\">");
+        await ui.ScreenshotAsync(Shot());
+
+        await ui.GotoAsync($"/?event={created.GetProperty("id").GetString()}");
+        await Expect(ui.Page.Locator("h1")).ToHaveTextAsync(title);
+        await Expect(ui.Page.Locator(".message-text")).ToHaveTextAsync(message);
+        await Expect(ui.Page.Locator("main img, main script, main b, main svg, .message-text a")).ToHaveCountAsync(0);
+        Assert.True(await ui.Page.EvaluateAsync<bool>("() => window.__xss === undefined"));
+        await ui.ScreenshotAsync(Shot() + "_Detail");
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Live_EventsCreatedUpdatedAndDeletedThroughTheApi_ShowWithoutAReload()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Already there", service, start: "2026-01-01T10:00:00Z"));
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?service={service}");
+        await Expect(Titles(ui)).ToHaveTextAsync(["Already there"]);
+        await Expect(ui.Page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+
+        var created = await fixture.CreateEventAsync(Event("Arrived live", service, "TYPE_INCIDENT", extra: new { status = "STATUS_OPEN" }));
+        await Fixture_CreateOtherServiceEventAsync();
+        await Expect(Titles(ui)).ToHaveTextAsync(["Arrived live", "Already there"]);
+        await Expect(ui.Page.Locator("li.event.fresh")).ToHaveCountAsync(1);
+        await Expect(ui.Page.Locator(".summary")).ToHaveTextAsync("Showing 2 of 2 events matching the filters.");
+        await ui.ScreenshotAsync(Shot());
+
+        var id = created.GetProperty("id").GetString()!;
+        await fixture.UpdateEventAsync(new JsonObject { ["id"] = id, ["attributes"] = new JsonObject { ["status"] = "STATUS_CLOSE" } });
+        await Expect(ui.Page.Locator("li.event", new() { HasText = "Arrived live" }).Locator(".badge")).ToHaveTextAsync("Closed");
+
+        using var deleted = await fixture.Api.DeleteAsync($"/api/v1alpha1/event/{id}").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(deleted.IsSuccessStatusCode);
+        await Expect(Titles(ui)).ToHaveTextAsync(["Already there"]);
+        ui.AssertNoConsoleErrors();
+    }
+
+    private Task Fixture_CreateOtherServiceEventAsync() => fixture.CreateEventAsync(Event("Not this service", NewService()));
+
+    [Fact]
+    public async Task Views_VisitedInTurnByKeyboard_ShowAFocusRingAndLogNoConsoleErrors()
+    {
+        var service = NewService();
+        var created = await fixture.CreateEventAsync(Event("Keyboard check", service));
+        var id = created.GetProperty("id").GetString()!;
+        await using var ui = await fixture.OpenAsync();
+
+        var response = await ui.Page.GotoAsync("/");
+        Assert.NotNull(response);
+        var csp = await response.HeaderValueAsync("content-security-policy");
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        await ui.WaitReadyAsync();
+
+        // Tab reaches the skip link first, with a visible focus ring, then the views.
+        await ui.Page.Keyboard.PressAsync("Tab");
+        var skip = ui.Page.Locator(".skip-link");
+        await Expect(skip).ToBeFocusedAsync();
+        Assert.NotEqual("none", await skip.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"));
+        await ui.Page.Keyboard.PressAsync("Tab");
+        await ui.Page.Keyboard.PressAsync("Tab");
+        await ui.Page.Keyboard.PressAsync("Tab");
+        await Expect(ui.Page.Locator("nav a", new() { HasText = "Today" })).ToBeFocusedAsync();
+        await ui.Page.Keyboard.PressAsync("Enter");
+        await ui.WaitReadyAsync();
+        await Expect(ui.Page.Locator("h1")).ToHaveTextAsync("Today");
+        await Expect(ui.Page.Locator("h1")).ToBeFocusedAsync();
+
+        // Every control of the filters and the form has a label.
+        foreach (var url in new[] { $"/?service={service}", "/?view=today", $"/?event={id}", "/?view=new", $"/?view=edit&event={id}" })
+        {
+            await ui.GotoAsync(url);
+            var unlabelled = await ui.Page.EvaluateAsync<string[]>(
+                "() => [...document.querySelectorAll('main input, main select, main textarea')].filter(c => c.labels.length === 0 && !c.getAttribute('aria-label')).map(c => c.id || c.name)");
+            Assert.Empty(unlabelled);
+        }
+
+        await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Views_At360PixelsWide_FitTheScreen()
+    {
+        var service = NewService();
+        var created = await fixture.CreateEventAsync(Event("A deployment with a rather long title that has to wrap on a phone", service, extra: new
+        {
+            status = "STATUS_SUCCESS", environment = "ENVIRONMENT_PREPRODUCTION", priority = "PRIORITY_P2", owner = "team-with-a-long-name",
+        }));
+        await using var ui = await fixture.OpenAsync(width: 360, height: 780);
+        foreach (var (url, name) in new[] { ($"/?service={service}", "Timeline"), ($"/?event={created.GetProperty("id").GetString()}", "Detail"), ("/?view=new", "New") })
+        {
+            await ui.GotoAsync(url);
+            var width = await ui.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            Assert.True(width <= 360, $"{name} is {width} px wide at 360 px.");
+            await ui.ScreenshotAsync(Shot() + "_" + name);
+        }
+
+        ui.AssertNoConsoleErrors();
+    }
+}
