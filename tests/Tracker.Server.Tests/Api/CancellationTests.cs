@@ -8,7 +8,7 @@ namespace Tracker.Server.Tests.Api;
 public sealed class CancellationTests
 {
     [Fact]
-    public async Task ListEvents_DeadlinePasses_CallEndsAndTheStoreQueryIsCancelled()
+    public async Task ListEvents_DeadlinePasses_CallEndsTheStoreQueryIsCancelledAndNothingFaults()
     {
         var gate = new StoreGate { HoldQueries = true };
         await using var factory = new TrackerFactory { Gate = gate };
@@ -18,10 +18,13 @@ public sealed class CancellationTests
         var error = await Assert.ThrowsAsync<RpcException>(() => call.Bounded());
 
         // At the deadline Grpc.AspNetCore resets the stream (HTTP/2 CANCEL) and Grpc.Net.Client's
-        // own timer fires too: the client reports DEADLINE_EXCEEDED, or CANCELLED for the reset,
-        // whichever it sees first. What is Tracker's is that the store's query was stopped.
-        Assert.True(error.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled, $"expected DEADLINE_EXCEEDED or CANCELLED, got {error.Status}");
+        // own timer fires too: which status the client then reports is a race between the two
+        // (DEADLINE_EXCEEDED or CANCELLED, and rarely another under a loaded CI machine), not
+        // Tracker's doing. What is Tracker's: the store's query is stopped, and the handler ends
+        // without a fault of its own (Grpc.AspNetCore logs one at Error with its exception).
         await gate.QueryCancelled.Bounded();
+        var log = string.Join(" | ", factory.Logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning));
+        Assert.True(factory.Logs.ErrorsWithExceptions.Count == 0, $"client saw {error.Status}; server log: {log}");
     }
 
     [Fact]
