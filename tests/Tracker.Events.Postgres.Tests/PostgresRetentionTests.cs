@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Tracker.Events.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
 using Type = Tracker.Api.V1Alpha1.Type;
@@ -38,7 +39,7 @@ public sealed class PostgresRetentionTests(ITestOutputHelper output) : IAsyncLif
         var events = new List<Event>();
         for (var i = 0; i < 200; i++)
         {
-            events.Add(await _store.CreateAsync(NewEvent((Type)(1 + (i % 5)), Now.AddDays(-100).AddMinutes(i)), null, CancellationToken.None).WaitAsync(TestPostgres.Timeout));
+            events.Add(await _store.CreateAsync(RetentionEvents.ChangedAt((Type)(1 + (i % 5)), Now.AddDays(-100).AddMinutes(i)), null, CancellationToken.None).WaitAsync(TestPostgres.Timeout));
         }
 
         var before = await _store.GetChangeLogBoundsAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
@@ -99,7 +100,7 @@ public sealed class PostgresRetentionTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task FindExpiredSql_AnalysedEvents_ReadsEachTypesRangeOfTheExpiryIndex()
     {
-        var events = Enumerable.Range(0, 4000).Select(i => NewEvent((Type)(1 + (i % 5)), Now.AddMinutes(-i))).ToArray();
+        var events = Enumerable.Range(0, 4000).Select(i => RetentionEvents.ChangedAt((Type)(1 + (i % 5)), Now.AddMinutes(-i))).ToArray();
         await Task.WhenAll(events.Select(e => _store.CreateAsync(e, null, CancellationToken.None))).WaitAsync(TimeSpan.FromMinutes(2));
         await TestPostgres.ExecuteAsync($"ANALYZE {_schema.Name}.events");
 
@@ -121,12 +122,5 @@ public sealed class PostgresRetentionTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine(plan.ToString());
         Assert.Contains("Index Scan on events_expiry_type_updated_at", plan.ToString().Replace("Index Scan using", "Index Scan on", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan on events", plan.ToString(), StringComparison.Ordinal);
-    }
-
-    private static Event NewEvent(Type type, DateTimeOffset updatedAt)
-    {
-        var e = TestEvents.New(title: $"{type} event", createdAt: updatedAt);
-        e.Attributes.Type = type;
-        return e;
     }
 }

@@ -35,7 +35,7 @@ public sealed class SqliteRetentionTests : IAsyncLifetime
     {
         for (var i = 0; i < 30; i++)
         {
-            var e = NewEvent(i % 3 == 0 ? Type.Incident : Type.Deployment, Now.AddDays(-i));
+            var e = RetentionEvents.ChangedAt(i % 3 == 0 ? Type.Incident : Type.Deployment, Now.AddDays(-i));
             e.Attributes.Message = $"rollout number {i}";
             e.Attributes.Labels.Add("team", "team-" + (i % 4));
             e.Attributes.Resources.Add(new ResourceRef { Kind = "Pod", Name = "api-" + i });
@@ -80,20 +80,6 @@ public sealed class SqliteRetentionTests : IAsyncLifetime
         var searches = plan.Where(p => p.Contains("events_by_type_updated_at (type=? AND updated_at_us<?)", StringComparison.Ordinal)).ToList();
         Assert.Equal(types, searches.Count);
         Assert.DoesNotContain(plan, p => p.StartsWith("SCAN events", StringComparison.Ordinal));
-    }
-
-    private static Event NewEvent(Type type, DateTimeOffset updatedAt)
-    {
-        var stamp = Timestamp.FromDateTimeOffset(updatedAt);
-        return new Event
-        {
-            Title = $"{type} event",
-            Attributes = new EventAttributes { Type = type, Service = "retention-service" },
-            Id = Guid.CreateVersion7(updatedAt).ToString(),
-            CreatedAt = stamp,
-            UpdatedAt = stamp,
-            Etag = Guid.NewGuid().ToString("N"),
-        };
     }
 
     private async Task<long> ScalarAsync(string sql)

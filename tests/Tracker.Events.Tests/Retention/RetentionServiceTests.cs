@@ -38,7 +38,7 @@ public sealed class RetentionServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExecuteAsync_NoRetentionConfigured_LogsThatItIsOffOnceAndDeletesNothing()
     {
-        var ancient = await CreateAsync(_store, Start.AddYears(-20));
+        var ancient = await RetentionEvents.CreateAsync(_store, Type.Deployment, Start.AddYears(-20));
         var time = new FakeTimeProvider(Start);
         await using var host = new RetentionHost(_store, time, []);
 
@@ -58,7 +58,7 @@ public sealed class RetentionServiceTests : IAsyncLifetime
     [Fact]
     public async Task ExecuteAsync_StoreUnavailable_LogsAWarningKeepsRunningAndDeletesAtTheNextInterval()
     {
-        var expired = await CreateAsync(_store, Start.AddDays(-100));
+        var expired = await RetentionEvents.CreateAsync(_store, Type.Deployment, Start.AddDays(-100));
         var store = new OutageStore(_store);
         var time = new FakeTimeProvider(Start);
         await using var host = new RetentionHost(store, time, new() { ["Retention:Default"] = "30.00:00:00" });
@@ -76,21 +76,6 @@ public sealed class RetentionServiceTests : IAsyncLifetime
         Assert.NotNull(stillThere);
         Assert.False(host.Service.ExecuteTask!.IsCompleted);
         Assert.Null(await _store.GetAsync(expired.Id, CancellationToken.None).Bounded());
-    }
-
-    private static async Task<Event> CreateAsync(IEventStore store, DateTimeOffset updatedAt)
-    {
-        var stamp = Timestamp.FromDateTimeOffset(updatedAt);
-        var e = new Event
-        {
-            Title = "old deployment",
-            Attributes = new EventAttributes { Type = Type.Deployment, Service = "retention-service" },
-            Id = Guid.CreateVersion7(updatedAt).ToString(),
-            CreatedAt = stamp,
-            UpdatedAt = stamp,
-            Etag = Guid.NewGuid().ToString("N"),
-        };
-        return await store.CreateAsync(e, null, CancellationToken.None).Bounded();
     }
 
     /// <summary>A real store whose retention call fails as an unreachable database does while <see cref="Down"/>.</summary>

@@ -26,10 +26,10 @@ public abstract class EventStoreRetentionContractTests
     {
         var store = await CreateStoreAsync().Bounded();
         var cutoff = Now.AddDays(-30);
-        var longAgo = await CreateAsync(store, Type.Deployment, cutoff.AddDays(-200));
-        var justBefore = await CreateAsync(store, Type.Deployment, cutoff.AddTicks(-10));
-        var atCutoff = await CreateAsync(store, Type.Deployment, cutoff);
-        var fresh = await CreateAsync(store, Type.Deployment, Now);
+        var longAgo = await RetentionEvents.CreateAsync(store, Type.Deployment, cutoff.AddDays(-200));
+        var justBefore = await RetentionEvents.CreateAsync(store, Type.Deployment, cutoff.AddTicks(-10));
+        var atCutoff = await RetentionEvents.CreateAsync(store, Type.Deployment, cutoff);
+        var fresh = await RetentionEvents.CreateAsync(store, Type.Deployment, Now);
 
         var deleted = await store.DeleteExpiredAsync([new ExpiryCutoff(Type.Deployment, cutoff)], 100, CancellationToken.None).Bounded();
 
@@ -44,11 +44,11 @@ public abstract class EventStoreRetentionContractTests
     public async Task DeleteExpiredAsync_CutoffPerType_EachTypeByItsOwnAndTypesWithoutOneKept()
     {
         var store = await CreateStoreAsync().Bounded();
-        var oldIncident = await CreateAsync(store, Type.Incident, Now.AddDays(-400));
-        var recentIncident = await CreateAsync(store, Type.Incident, Now.AddDays(-100));
-        var oldDeployment = await CreateAsync(store, Type.Deployment, Now.AddDays(-100));
-        var recentDeployment = await CreateAsync(store, Type.Deployment, Now.AddDays(-10));
-        var ancientDrift = await CreateAsync(store, Type.Drift, Now.AddDays(-5000));
+        var oldIncident = await RetentionEvents.CreateAsync(store, Type.Incident, Now.AddDays(-400));
+        var recentIncident = await RetentionEvents.CreateAsync(store, Type.Incident, Now.AddDays(-100));
+        var oldDeployment = await RetentionEvents.CreateAsync(store, Type.Deployment, Now.AddDays(-100));
+        var recentDeployment = await RetentionEvents.CreateAsync(store, Type.Deployment, Now.AddDays(-10));
+        var ancientDrift = await RetentionEvents.CreateAsync(store, Type.Drift, Now.AddDays(-5000));
 
         var deleted = await store.DeleteExpiredAsync(
             [new ExpiryCutoff(Type.Incident, Now.AddDays(-365)), new ExpiryCutoff(Type.Deployment, Now.AddDays(-30))],
@@ -71,10 +71,10 @@ public abstract class EventStoreRetentionContractTests
         for (var i = 0; i < 7; i++)
         {
             // Types interleaved in time: the batches follow updated_at across types.
-            expired.Add(await CreateAsync(store, i % 2 == 0 ? Type.Incident : Type.Operation, Now.AddDays(-100 + i)));
+            expired.Add(await RetentionEvents.CreateAsync(store, i % 2 == 0 ? Type.Incident : Type.Operation, Now.AddDays(-100 + i)));
         }
 
-        var kept = await CreateAsync(store, Type.Incident, Now);
+        var kept = await RetentionEvents.CreateAsync(store, Type.Incident, Now);
         ExpiryCutoff[] cutoffs = [new(Type.Incident, Now.AddDays(-1)), new(Type.Operation, Now.AddDays(-1))];
 
         var first = await store.DeleteExpiredAsync(cutoffs, 3, CancellationToken.None).Bounded();
@@ -95,7 +95,7 @@ public abstract class EventStoreRetentionContractTests
     public async Task DeleteExpiredAsync_CreatedLongAgoButUpdatedSince_KeptUntilItsLastChangeExpires()
     {
         var store = await CreateStoreAsync().Bounded();
-        var created = await CreateAsync(store, Type.Incident, Now.AddDays(-100));
+        var created = await RetentionEvents.CreateAsync(store, Type.Incident, Now.AddDays(-100));
         var updated = created.Clone();
         updated.Title = "still being worked on";
         updated.Etag = Guid.NewGuid().ToString("N");
@@ -114,9 +114,9 @@ public abstract class EventStoreRetentionContractTests
     public async Task DeleteExpiredAsync_DeletedEvents_AppendDeletedChangesWithTheLastStoredEventsOldestFirst()
     {
         var store = await CreateStoreAsync().Bounded();
-        var older = await CreateAsync(store, Type.Deployment, Now.AddDays(-60));
-        var newer = await CreateAsync(store, Type.Incident, Now.AddDays(-50));
-        await CreateAsync(store, Type.Incident, Now);
+        var older = await RetentionEvents.CreateAsync(store, Type.Deployment, Now.AddDays(-60));
+        var newer = await RetentionEvents.CreateAsync(store, Type.Incident, Now.AddDays(-50));
+        await RetentionEvents.CreateAsync(store, Type.Incident, Now);
         var before = await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded();
 
         await store.DeleteExpiredAsync([new ExpiryCutoff(Type.Deployment, Now.AddDays(-1)), new ExpiryCutoff(Type.Incident, Now.AddDays(-1))], 100, CancellationToken.None).Bounded();
@@ -133,7 +133,7 @@ public abstract class EventStoreRetentionContractTests
     public async Task DeleteExpiredAsync_NothingExpired_DeletesNothingAndLeavesTheChangeLogAlone()
     {
         var store = await CreateStoreAsync().Bounded();
-        var e = await CreateAsync(store, Type.Deployment, Now.AddDays(-1));
+        var e = await RetentionEvents.CreateAsync(store, Type.Deployment, Now.AddDays(-1));
         var before = await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded();
 
         var none = await store.DeleteExpiredAsync([new ExpiryCutoff(Type.Deployment, Now.AddDays(-2))], 100, CancellationToken.None).Bounded();
@@ -149,7 +149,7 @@ public abstract class EventStoreRetentionContractTests
     public async Task DeleteExpiredAsync_EventsWithSearchData_LeaveNothingToFind()
     {
         var store = await CreateStoreAsync().Bounded();
-        var expired = await CreateAsync(store, Type.Deployment, Now.AddDays(-60), a =>
+        var expired = await RetentionEvents.CreateAsync(store, Type.Deployment, Now.AddDays(-60), a =>
         {
             a.Message = "zanzibar rollout";
             a.Labels.Add("team", "retention-test");
@@ -158,7 +158,7 @@ public abstract class EventStoreRetentionContractTests
         });
 
         await store.DeleteExpiredAsync([new ExpiryCutoff(Type.Deployment, Now)], 100, CancellationToken.None).Bounded();
-        var lookalike = await CreateAsync(store, Type.Deployment, Now, a => a.Message = "unrelated");
+        var lookalike = await RetentionEvents.CreateAsync(store, Type.Deployment, Now, a => a.Message = "unrelated");
 
         Assert.NotEqual(expired.Id, lookalike.Id);
         Assert.Empty(await FindAsync(store, new EventCriteria(new AllOf([]), ["zanzibar"])));
@@ -174,7 +174,7 @@ public abstract class EventStoreRetentionContractTests
         var store = await CreateStoreAsync().Bounded();
         for (var i = 0; i < 60; i++)
         {
-            await CreateAsync(store, (Type)(1 + (i % 5)), Now.AddDays(-10).AddMinutes(i));
+            await RetentionEvents.CreateAsync(store, (Type)(1 + (i % 5)), Now.AddDays(-10).AddMinutes(i));
         }
 
         var before = await store.GetChangeLogBoundsAsync(CancellationToken.None).Bounded();
@@ -199,23 +199,6 @@ public abstract class EventStoreRetentionContractTests
         Assert.Equal(60, changes.Count);
         Assert.All(changes, c => Assert.Equal(ChangeType.Deleted, c.Type));
         Assert.Equal(60, changes.Select(c => c.Decode().Id).Distinct().Count());
-    }
-
-    /// <summary>Stores a valid event of <paramref name="type"/>, last changed at <paramref name="updatedAt"/> (created then too).</summary>
-    protected static async Task<Event> CreateAsync(IEventStore store, Type type, DateTimeOffset updatedAt, Action<EventAttributes>? configure = null)
-    {
-        var stamp = Timestamp.FromDateTimeOffset(updatedAt);
-        var e = new Event
-        {
-            Title = $"{type} event",
-            Attributes = new EventAttributes { Type = type, Service = "retention-service" },
-            Id = Guid.CreateVersion7(updatedAt).ToString(),
-            CreatedAt = stamp,
-            UpdatedAt = stamp,
-            Etag = Guid.NewGuid().ToString("N"),
-        };
-        configure?.Invoke(e.Attributes);
-        return await store.CreateAsync(e, null, CancellationToken.None).Bounded();
     }
 
     private static async Task<IReadOnlyList<Event>> AllAsync(IEventStore store) =>

@@ -28,9 +28,9 @@ public abstract class RetentionServiceContractTests
     {
         var store = await CreateStoreAsync().Bounded();
         var time = new FakeTimeProvider(Start);
-        var expiredAtStart = await CreateAsync(store, Type.Deployment, Start.AddDays(-10));
-        var fresh = await CreateAsync(store, Type.Deployment, Start);
-        var incident = await CreateAsync(store, Type.Incident, Start.AddDays(-10));
+        var expiredAtStart = await RetentionEvents.CreateAsync(store, Type.Deployment, Start.AddDays(-10));
+        var fresh = await RetentionEvents.CreateAsync(store, Type.Deployment, Start);
+        var incident = await RetentionEvents.CreateAsync(store, Type.Incident, Start.AddDays(-10));
         await using var host = new RetentionHost(store, time, new()
         {
             ["Retention:Default"] = "7.00:00:00",
@@ -74,10 +74,10 @@ public abstract class RetentionServiceContractTests
         var time = new FakeTimeProvider(Start);
         for (var i = 0; i < 25; i++)
         {
-            await CreateAsync(store, i < 5 ? Type.Incident : Type.RpaUsage, Start.AddDays(-40).AddMinutes(i));
+            await RetentionEvents.CreateAsync(store, i < 5 ? Type.Incident : Type.RpaUsage, Start.AddDays(-40).AddMinutes(i));
         }
 
-        var kept = await CreateAsync(store, Type.Incident, Start.AddDays(-1));
+        var kept = await RetentionEvents.CreateAsync(store, Type.Incident, Start.AddDays(-1));
         await using var host = new RetentionHost(store, time, new()
         {
             ["Retention:Types:TYPE_INCIDENT"] = "30.00:00:00",
@@ -99,21 +99,6 @@ public abstract class RetentionServiceContractTests
             host.Deletions.GetMeasurementSnapshot().Select(m => $"{m.Tags[RetentionMetrics.TypeAttribute]} {m.Value}").Order(StringComparer.Ordinal));
         var line = Assert.Single(host.RetentionLogs(4102));
         Assert.StartsWith("Retention deleted 25 events older than their retention (rpa_usage: 20, incident: 5) in ", line.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<Event> CreateAsync(IEventStore store, Type type, DateTimeOffset updatedAt)
-    {
-        var stamp = Timestamp.FromDateTimeOffset(updatedAt);
-        var e = new Event
-        {
-            Title = $"{type} event",
-            Attributes = new EventAttributes { Type = type, Service = "retention-service" },
-            Id = Guid.CreateVersion7(updatedAt).ToString(),
-            CreatedAt = stamp,
-            UpdatedAt = stamp,
-            Etag = Guid.NewGuid().ToString("N"),
-        };
-        return await store.CreateAsync(e, null, CancellationToken.None).Bounded();
     }
 
     private static async Task<string[]> AllIdsAsync(IEventStore store) =>
