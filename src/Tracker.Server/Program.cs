@@ -26,6 +26,7 @@ builder.Services.AddTrackerWebUi();
 
 var app = builder.Build();
 app.UseTrackerApi();
+app.UseTrackerTelemetry();
 app.UseTrackerAuth();
 app.UseTrackerLimits();
 app.MapTrackerApi();

@@ -17,8 +17,17 @@ public sealed class LimitsOptions
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = 16 * Environment.ProcessorCount;
 
-    /// <summary>Calls that may wait for a free slot, oldest first; default 256 (a client sending 200 calls at once is served, the tail waiting). 0 refuses at once when every slot is taken.</summary>
-    public int QueueLength { get; set; } = 256;
+    /// <summary>
+    /// Calls that may wait for a free slot, oldest first; past that a call is refused at once.
+    /// Unset (the default) means as many as <see cref="MaxConcurrentRequests"/>: a call admitted to
+    /// a full queue then waits about one call's time, so under 10x load the calls served take what
+    /// they take at the sustainable load (bench scenario j). 0 refuses at once when every slot is
+    /// taken. A longer queue lets bigger bursts through, at the cost of every queued call's latency.
+    /// </summary>
+    public int? QueueLength { get; set; }
+
+    /// <summary>The queue's length as used: <see cref="QueueLength"/>, or <see cref="MaxConcurrentRequests"/> when unset.</summary>
+    public int EffectiveQueueLength => QueueLength ?? MaxConcurrentRequests;
 
     /// <summary>The token bucket each caller (API key or token subject; the client address when authentication is off) draws one token from per call.</summary>
     public PerCallerLimits PerCaller { get; set; } = new();

@@ -10,35 +10,57 @@ namespace Tracker.Server.Limits;
 /// (how long to wait) and an ErrorInfo (RATE_LIMITED: the caller's token bucket is empty;
 /// OVERLOADED: every slot and queue place is taken), as a gRPC or gRPC-Web status, or for REST
 /// as HTTP 429 with the same Status as the body; both with a Retry-After header in whole seconds
-/// (RFC 9110 section 10.2.3).
+/// (RFC 9110 section 10.2.3), and gRPC also with grpc-retry-pushback-ms, which gRPC clients with a
+/// retry policy for RESOURCE_EXHAUSTED wait before retrying (gRPC proposal A6, "Pushback").
 /// </summary>
 internal sealed class RateLimitRejection(LimitsOptions limits)
 {
     /// <summary>How long an overloaded server asks callers to wait: its queue drains in well under this.</summary>
     private static readonly TimeSpan OverloadRetryDelay = TimeSpan.FromSeconds(1);
 
+    // Under overload the same refusal goes out thousands of times a second: it is built once.
+    private readonly Refusal _overloaded = Refusal.Of(
+        $"The server is at its limit of {limits.MaxConcurrentRequests} concurrent calls with {limits.EffectiveQueueLength} waiting (Limits:MaxConcurrentRequests, Limits:QueueLength). Retry after {Seconds(OverloadRetryDelay)} s.",
+        "OVERLOADED",
+        OverloadRetryDelay);
+
     public Task WriteAsync(HttpContext context, RateLimitLease lease)
     {
-        var rateLimited = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
-        var delay = rateLimited && retryAfter > TimeSpan.Zero ? retryAfter : OverloadRetryDelay;
-        var seconds = (int)Math.Ceiling(delay.TotalSeconds);
-        var message = rateLimited
-            ? $"Too many calls from this caller: the limit is {limits.PerCaller.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} per second, in bursts of at most {limits.PerCaller.EffectiveBurst} (Limits:PerCaller). Retry after {seconds} s."
-            : $"The server is at its limit of {limits.MaxConcurrentRequests} concurrent calls with {limits.QueueLength} waiting (Limits:MaxConcurrentRequests, Limits:QueueLength). Retry after {seconds} s.";
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)Code.ResourceExhausted,
-            Message = message,
-            Details =
-            {
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
-                Any.Pack(new ErrorInfo { Reason = rateLimited ? "RATE_LIMITED" : "OVERLOADED", Domain = "tracker" }),
-            },
-        };
+        var refusal = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero
+            ? Refusal.Of(
+                $"Too many calls from this caller: the limit is {limits.PerCaller.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} per second, in bursts of at most {limits.PerCaller.EffectiveBurst} (Limits:PerCaller). Retry after {Seconds(retryAfter)} s.",
+                "RATE_LIMITED",
+                retryAfter)
+            : _overloaded;
 
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return GrpcStatusResponse.IsGrpc(context.Request)
-            ? GrpcStatusResponse.WriteAsync(context.Response, status)
-            : RestStatusBody.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests, status);
+        context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
+        if (!GrpcStatusResponse.IsGrpc(context.Request))
+        {
+            return RestStatusBody.WriteAsync(context.Response, StatusCodes.Status429TooManyRequests, refusal.Status);
+        }
+
+        context.Response.Headers["grpc-retry-pushback-ms"] = refusal.PushbackMilliseconds;
+        return GrpcStatusResponse.WriteAsync(context.Response, refusal.Encoded);
+    }
+
+    private static string Seconds(TimeSpan delay) => ((int)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One refusal's status and header values.</summary>
+    private sealed record Refusal(Google.Rpc.Status Status, GrpcStatusResponse.EncodedStatus Encoded, string RetryAfterSeconds, string PushbackMilliseconds)
+    {
+        public static Refusal Of(string message, string reason, TimeSpan delay)
+        {
+            var status = new Google.Rpc.Status
+            {
+                Code = (int)Code.ResourceExhausted,
+                Message = message,
+                Details =
+                {
+                    Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
+                    Any.Pack(new ErrorInfo { Reason = reason, Domain = "tracker" }),
+                },
+            };
+            return new Refusal(status, GrpcStatusResponse.Encode(status), Seconds(delay), ((long)Math.Ceiling(delay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
+        }
     }
 }

@@ -19,7 +19,7 @@ internal static class TrackerLimits
         services.AddOptions<LimitsOptions>()
             .BindConfiguration(LimitsOptions.SectionName)
             .Validate(o => o.MaxConcurrentRequests >= 1, "Limits:MaxConcurrentRequests must be at least 1.")
-            .Validate(o => o.QueueLength >= 0, "Limits:QueueLength must be 0 or more.")
+            .Validate(o => o.QueueLength is null or >= 0, "Limits:QueueLength must be 0 or more.")
             .Validate(o => o.PerCaller.PermitsPerSecond == 0 || o.PerCaller.PermitsPerSecond is >= 0.0001 and <= 1_000_000, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")
             .Validate(o => o.PerCaller.Burst >= 0, "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")
             .ValidateOnStart();
@@ -68,7 +68,7 @@ internal static class TrackerLimits
                 : RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions
                 {
                     PermitLimit = limits.MaxConcurrentRequests,
-                    QueueLimit = limits.QueueLength,
+                    QueueLimit = limits.EffectiveQueueLength,
                     QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Google.Rpc;
 using Grpc.Core;
+using Grpc.Net.Client.Configuration;
 using Grpc.Net.Client.Web;
 using Tracker.Api.V1Alpha1;
 using Tracker.Server.Tests.Auth;
@@ -100,8 +101,45 @@ public sealed class RateLimitTests
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Equal("OVERLOADED", refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal("1000", refused.Trailers.GetValue("grpc-retry-pushback-ms"));
         Assert.Equal(StatusCode.Cancelled, busyCode);
         Assert.Equal(StatusCode.OK, afterCode);
+    }
+
+    [Fact]
+    public async Task ListEvents_RefusedAsOverloaded_GrpcNetClientRetryPolicyWaitsThePushbackThenIsServed()
+    {
+        var gate = new StoreGate { HoldQueries = true };
+        await using var factory = new TrackerFactory
+        {
+            Gate = gate,
+            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
+        };
+        using var holder = new CancellationTokenSource();
+        var busy = factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
+        await gate.QueryHeld.Bounded();
+        var attempts = new AttemptLog(factory.Server.CreateHandler());
+        // A backoff of up to 10 minutes: the retry comes within the test's bound only because the
+        // client waits the server's pushback (1 s) instead.
+        var retry = new RetryPolicy
+        {
+            MaxAttempts = 2,
+            InitialBackoff = TimeSpan.FromMinutes(10),
+            MaxBackoff = TimeSpan.FromMinutes(10),
+            BackoffMultiplier = 1,
+            RetryableStatusCodes = { StatusCode.ResourceExhausted },
+        };
+        using var channel = factory.CreateGrpcChannel(attempts, new ServiceConfig { MethodConfigs = { new MethodConfig { Names = { MethodName.Default }, RetryPolicy = retry } } });
+
+        var call = new EventService.EventServiceClient(channel).ListEventsAsync(new ListEventsRequest());
+        await attempts.Refused.Task.Bounded();
+        await holder.CancelAsync();
+        gate.HoldQueries = false;
+        await CodeOfAsync(busy);
+        await call.Bounded();
+
+        Assert.Equal(["8", null], attempts.HeaderStatuses);
+        Assert.Equal([null, "1"], attempts.PreviousAttempts);
     }
 
     [Fact]
@@ -198,6 +236,37 @@ public sealed class RateLimitTests
         catch (RpcException e)
         {
             return e.StatusCode;
+        }
+    }
+
+    /// <summary>Each attempt a client sends: its grpc-previous-rpc-attempts header and the grpc-status of a trailers-only answer.</summary>
+    private sealed class AttemptLog(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        private readonly List<string?> _headerStatuses = [];
+        private readonly List<string?> _previousAttempts = [];
+
+        public TaskCompletionSource Refused { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IReadOnlyList<string?> HeaderStatuses { get { lock (_headerStatuses) { return [.. _headerStatuses]; } } }
+
+        public IReadOnlyList<string?> PreviousAttempts { get { lock (_headerStatuses) { return [.. _previousAttempts]; } } }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            var status = response.Headers.TryGetValues("grpc-status", out var values) ? values.Single() : null;
+            lock (_headerStatuses)
+            {
+                _headerStatuses.Add(status);
+                _previousAttempts.Add(request.Headers.TryGetValues("grpc-previous-rpc-attempts", out var previous) ? previous.Single() : null);
+            }
+
+            if (status == "8")
+            {
+                Refused.TrySetResult();
+            }
+
+            return response;
         }
     }
 }

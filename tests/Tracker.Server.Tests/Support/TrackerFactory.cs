@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using Grpc.Net.Client.Web;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -41,13 +42,14 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
-    /// <summary>A gRPC channel over the in-memory handler, with no message size limit of its own.</summary>
-    public GrpcChannel CreateGrpcChannel(HttpMessageHandler? handler = null) =>
+    /// <summary>A gRPC channel over the in-memory handler, with no message size limit of its own, and the service config given (retry policies).</summary>
+    public GrpcChannel CreateGrpcChannel(HttpMessageHandler? handler = null, ServiceConfig? serviceConfig = null) =>
         GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
         {
             HttpHandler = handler ?? Server.CreateHandler(),
             MaxReceiveMessageSize = null,
             MaxSendMessageSize = null,
+            ServiceConfig = serviceConfig,
         });
 
     public EventService.EventServiceClient CreateGrpcClient() => new(CreateGrpcChannel());

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Telemetry;
@@ -18,6 +20,7 @@ public sealed class MetricsTests : IAsyncLifetime
     private const string Recorded = "tracker.events.recorded";
     private const string Duration = "db.client.operation.duration";
     private const string Watchers = "tracker.watch.watchers";
+    private const string RequestDuration = "http.server.request.duration";
 
     private readonly string _listed = TestEvents.UniqueService();
     private readonly TrackerFactory _factory;
@@ -32,7 +35,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _recorder = new InstrumentRecorder(_factory.Services.GetRequiredService<IMeterFactory>(), Recorded, Duration, Watchers);
+        _recorder = new InstrumentRecorder(_factory.Services.GetRequiredService<IMeterFactory>(), Recorded, Duration, Watchers, RequestDuration);
         return Task.CompletedTask;
     }
 
@@ -81,6 +84,24 @@ public sealed class MetricsTests : IAsyncLifetime
         }
 
         await TestTimeout.UntilAsync(() => Recorder.Observe(Watchers) == 0);
+    }
+
+    [Fact]
+    public async Task RequestDuration_GrpcAndGrpcWebCalls_TaggedWithTheGrpcStatusName()
+    {
+        var missing = new GetEventRequest { Id = "no-such-event" };
+
+        await _factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest()).Bounded();
+        await Assert.ThrowsAsync<RpcException>(() => _factory.CreateGrpcClient().GetEventAsync(missing).Bounded());
+        await _factory.CreateGrpcWebClient(GrpcWebMode.GrpcWeb).ListEventsAsync(new ListEventsRequest()).Bounded();
+        await Assert.ThrowsAsync<RpcException>(() => _factory.CreateGrpcWebClient(GrpcWebMode.GrpcWebText).GetEventAsync(missing).Bounded());
+
+        // The host records a request's duration as it ends, which may be just after the client has its answer.
+        const string list = "/tracker.event.v1alpha1.EventService/ListEvents";
+        const string get = "/tracker.event.v1alpha1.EventService/GetEvent";
+        await TestTimeout.UntilAsync(() => Recorder.Of(RequestDuration, ("http.route", list)).Count == 2 && Recorder.Of(RequestDuration, ("http.route", get)).Count == 2);
+        Assert.All(Recorder.Of(RequestDuration, ("http.route", list)), m => Assert.Equal("OK", m.Tag("rpc.response.status_code")));
+        Assert.All(Recorder.Of(RequestDuration, ("http.route", get)), m => Assert.Equal("NOT_FOUND", m.Tag("rpc.response.status_code")));
     }
 
     [Fact]
