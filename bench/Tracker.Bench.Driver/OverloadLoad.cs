@@ -15,12 +15,15 @@ namespace Tracker.Bench.Driver;
 /// caller calling again as soon as its call ends, refused or not (a runaway script that ignores
 /// Retry-After). Reported per
 /// phase: the calls served and their latency, the calls refused (RESOURCE_EXHAUSTED) and how
-/// fast, any other outcome, and the server's peak RSS. Verified when nothing but OK and
+/// fast, any other outcome, the server's peak RSS, and with --metrics the server's own durations
+/// of served and refused calls (<see cref="ServerDurations"/>). Verified when nothing but OK and
 /// RESOURCE_EXHAUSTED came back.
 /// </summary>
 internal static class OverloadLoad
 {
     public const string Filter = "priority<=PRIORITY_P2 OR type=TYPE_INCIDENT";
+
+    private const string Route = "/tracker.event.v1alpha1.EventService/ListEvents";
 
     public static async Task<JsonObject> RunAsync(Options options)
     {
@@ -30,26 +33,30 @@ internal static class OverloadLoad
         var factor = options.Int("factor", 10);
         var warmup = options.Int("warmup", 5);
         var seconds = options.Int("duration", 15);
+        var metrics = options.Find("metrics") is { } scrape ? new Uri(scrape) : null;
 
         await SeedAsync(address, options.Int("seed", 20_000));
 
-        await PhaseAsync(address, pid, callers, warmup);
-        var normal = await PhaseAsync(address, pid, callers, seconds);
-        var overload = await PhaseAsync(address, pid, callers * factor, seconds);
+        await PhaseAsync(address, pid, callers, warmup, metrics);
+        var normal = await PhaseAsync(address, pid, callers, seconds, metrics);
+        var overload = await PhaseAsync(address, pid, callers * factor, seconds, metrics);
         var verified = normal["other"]!.GetValue<long>() == 0 && overload["other"]!.GetValue<long>() == 0;
         return new JsonObject
         {
             ["tool"] = $"Grpc.Net.Client, closed-loop ListEvents filter={Filter}, per_page=50",
             ["callers"] = callers,
             ["factor"] = factor,
+            ["server_cpus"] = options.Find("server-cpus") ?? "any",
             ["normal"] = normal,
             ["overload"] = overload,
             ["verified"] = verified,
         };
     }
 
-    private static async Task<JsonObject> PhaseAsync(Uri address, int pid, int callers, int seconds)
+    private static async Task<JsonObject> PhaseAsync(Uri address, int pid, int callers, int seconds, Uri? metrics)
     {
+        using var http = new HttpClient();
+        var before = metrics is null ? null : await ServerDurations.ScrapeAsync(http, metrics, Route);
         using var pool = new ChannelPool(address, callers);
         var served = new LatencySamples[callers];
         var refused = new LatencySamples[callers];
@@ -81,6 +88,7 @@ internal static class OverloadLoad
         })).ToArray();
         await Task.WhenAll(loops);
         var memory = await rss.StopAsync();
+        var after = metrics is null ? null : await ServerDurations.ScrapeAsync(http, metrics, Route);
 
         var servedAll = new LatencySamples();
         var refusedAll = new LatencySamples();
@@ -102,6 +110,8 @@ internal static class OverloadLoad
             ["refused"] = refusedAll.Summary(seconds),
             ["other"] = other.Sum(),
             ["server"] = memory,
+            ["server_served"] = after?.Since(before!, "OK"),
+            ["server_refused"] = after?.Since(before!, "RESOURCE_EXHAUSTED"),
         };
     }
 
