@@ -2,10 +2,22 @@
 
 import { h } from './dom.js';
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const day = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' });
+let formats = null;
+
+/**
+ * The page's Intl formatters, made on first use rather than when the module loads: the first
+ * formatter a page makes loads the locale's data (about 50 ms on a busy two-core machine), which
+ * the first view spends while its first page of events is on the way (timeline.js).
+ */
+export function prepareFormats() {
+  formats ??= {
+    relative: new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }),
+    clock: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }),
+    dateTime: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+    day: new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }),
+  };
+  return formats;
+}
 
 /** The browser's IANA time zone, e.g. Europe/Paris (what TodayEvents takes as time_zone). */
 export function browserTimeZone() {
@@ -35,14 +47,15 @@ export function relativeText(date, now = Date.now()) {
   ];
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) {
-      return relative.format(Math.trunc(seconds / size), unit);
+      return prepareFormats().relative.format(Math.trunc(seconds / size), unit);
     }
   }
-  return Math.abs(seconds) < 10 ? 'just now' : relative.format(Math.trunc(seconds), 'second');
+  return Math.abs(seconds) < 10 ? 'just now' : prepareFormats().relative.format(Math.trunc(seconds), 'second');
 }
 
 /** A <time> element with the local time as text and the UTC time as its title. */
 export function timeElement(date, { style = 'datetime', className } = {}) {
+  const { clock, dateTime } = prepareFormats();
   const text = style === 'clock' ? clock.format(date) : style === 'relative' ? relativeText(date) : dateTime.format(date);
   const element = h('time', { datetime: date.toISOString(), title: utcText(date), class: className }, text);
   if (style === 'relative') {
@@ -69,10 +82,11 @@ export function dayKey(date) {
 export function dayTitle(date, now = new Date()) {
   const key = dayKey(date);
   if (key === dayKey(now)) {
-    return `Today, ${day.format(date)}`;
+    return `Today, ${prepareFormats().day.format(date)}`;
   }
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
+  const { day } = prepareFormats();
   return key === dayKey(yesterday) ? `Yesterday, ${day.format(date)}` : day.format(date);
 }
 

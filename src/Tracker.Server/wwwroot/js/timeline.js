@@ -5,7 +5,7 @@ import { ApiError, Codes, listEvents, todayEvents } from './api.js';
 import { append, clear, fromTemplate, h } from './dom.js';
 import { ENUMS } from './enums.js';
 import { eventRow } from './eventview.js';
-import { browserTimeZone, dayKey, dayTitle, eventTime, refreshRelativeTimes } from './format.js';
+import { browserTimeZone, dayKey, dayTitle, eventTime, prepareFormats, refreshRelativeTimes } from './format.js';
 import { watch } from './live.js';
 import { filterExpression, matchesText } from './query.js';
 import { FILTER_NAMES, hasFilters, urlOf } from './urlstate.js';
@@ -22,7 +22,18 @@ const ORDER = 'start_date desc';
 export async function renderTimeline(main, state, { signal, navigate }) {
   const today = state.view === 'today';
   const filters = state.filters;
-  const zone = browserTimeZone();
+  // The first page is asked for before anything else is built: the form, the stream and the
+  // locale's formatters are made while it is on the way.
+  const zone = today ? browserTimeZone() : '';
+  const own = (filters.filter ?? '').trim();
+  const filter = filterExpression(filters, { dates: !today });
+  const query = { filter, q: filters.q, orderBy: ORDER, pageSize: PAGE_SIZE };
+  const fetchPage = (pageToken) => (today
+    ? todayEvents({ ...query, timeZone: zone, pageToken }, signal)
+    : listEvents({ ...query, pageToken }, signal));
+  const firstPage = fetchPage('');
+  firstPage.catch(() => {}); // Read (and its failure shown) by loadPage below.
+
   const heading = h('h1', {}, today ? 'Today' : 'Timeline');
   const summary = h('p', { class: 'summary', role: 'status', 'aria-live': 'polite' }, 'Loading events…');
   const problem = h('div', { class: 'problem', role: 'alert', hidden: true });
@@ -35,13 +46,6 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     h('div', { class: 'view-head' }, heading,
       today ? h('p', { class: 'hint' }, `The events of today in your time zone, ${zone}.`) : null),
     form, summary, problem, list, more, announcer);
-
-  const own = (filters.filter ?? '').trim();
-  const filter = filterExpression(filters, { dates: !today });
-  const query = { filter, q: filters.q, orderBy: ORDER, pageSize: PAGE_SIZE };
-  const fetchPage = (pageToken) => (today
-    ? todayEvents({ ...query, timeZone: zone, pageToken }, signal)
-    : listEvents({ ...query, pageToken }, signal));
 
   const shown = new Map();
   let total = 0;
@@ -134,11 +138,11 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     onChange: (message) => (loaded ? applyChange(message) : early.push(message)),
   });
 
-  const loadPage = async (token) => {
+  const loadPage = async (token, pending = fetchPage(token)) => {
     more.disabled = true;
     list.setAttribute('aria-busy', 'true');
     try {
-      const page = await fetchPage(token);
+      const page = await pending;
       if (signal.aborted) {
         return null;
       }
@@ -167,13 +171,16 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     }
   };
 
-  await loadPage('');
+  prepareFormats();
+  await loadPage('', firstPage);
   if (signal.aborted) {
     return;
   }
   loaded = true;
   early.splice(0).forEach(applyChange);
   performance.mark('tracker:first-page');
+  // The frame after next starts once the frame showing the first page has been made.
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tracker:first-page-painted')));
 
   // After the stream has started: the events of the first page that are not shown yet.
   const reconcile = async () => {
