@@ -129,8 +129,10 @@ start_tracker() {
   local name="$1" grpc_port="$2" http_port="$3"; shift 3
   local dir="$DATA/$name"
   mkdir -p "$dir"
-  printf '%s\n' "(cd $dir && env ${*:+$(printf '%q ' "$@")}Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc_port Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http_port dotnet Tracker.Server.dll)" >>"$COMMANDS"
-  (cd "$dir" && exec ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} env "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  printf '%s\n' "(cd $dir && ${SERVER_CPUS:+taskset -c $SERVER_CPUS }env ${SERVER_LIMITS-Limits__QueueLength=256} ${*:+$(printf '%q ' "$@")}Kestrel__Endpoints__Grpc__Url=http://127.0.0.1:$grpc_port Kestrel__Endpoints__Http__Url=http://127.0.0.1:$http_port dotnet Tracker.Server.dll)" >>"$COMMANDS"
+  # Throughput scenarios keep up to 128 calls in flight (i's paced creates): a long queue, so
+  # that none is refused whatever the server's processor count; refusals are j's subject.
+  (cd "$dir" && exec ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} env ${SERVER_LIMITS-Limits__QueueLength=256} "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
       Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$grpc_port" Kestrel__Endpoints__Http__Url="http://127.0.0.1:$http_port" \
       dotnet "$PWD/../../publish/server/Tracker.Server.dll" >>"$PWD/../../servers.log" 2>&1) &
   SERVER_PID=$!
@@ -343,10 +345,10 @@ fi
 # --- j. Overload (issue 13): 10x the callers against the default concurrency limit ---------------
 # The server on core 0 and the driver on the others, so that the 10x callers' own work does not
 # take the server's core: the load as if from another machine. The server then sees one
-# processor: 16 slots and 16 queue places by default, and the normal load is those 32 callers.
+# processor: 16 read slots and 16 queue places by default, and the normal load is those 32 callers.
 if wants j; then
   if [ "$(nproc)" -ge 2 ]; then j_server=0; j_driver="1-$(($(nproc) - 1))"; j_callers=32; else j_server=""; j_driver=""; j_callers=64; fi
-  SERVER_CPUS="$j_server" start_tracker overload-sqlite 18772 18087
+  SERVER_LIMITS="" SERVER_CPUS="$j_server" start_tracker overload-sqlite 18772 18087
   say "j: ListEvents by $j_callers closed-loop callers, then by $((j_callers * 10)) (10x), SQLite, default Limits, server on cpu ${j_server:-any}, driver on ${j_driver:-any}"
   run ${j_driver:+taskset -c "$j_driver"} dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" overload --grpc "$GRPC_URL" --metrics "$HTTP_URL/metrics" --pid "$SERVER_PID" \
     --callers "$j_callers" --factor 10 --warmup "$WARMUP" --duration "$READ_DURATION" --server-cpus "${j_server:-any}" --result "$RESULTS/j-overload.json"

@@ -342,8 +342,9 @@ public abstract class EventServiceGrpcTests(TrackerServerFixture fixture)
         var ids = new List<string>();
         var pending = 200;
 
-        // More than the default slots and queue (16 per processor of each): the rest are refused
-        // at once with RESOURCE_EXHAUSTED, and a client that waits the pushback gets them all in.
+        // A burst may pass the write slots and queue (64 per processor of each): what does not fit
+        // is refused at once with RESOURCE_EXHAUSTED, and a client that waits the pushback gets
+        // it all in.
         for (var round = 0; pending > 0 && round < 20; round++)
         {
             var replies = await Task.WhenAll(Enumerable.Range(0, pending).Select(i => CreateAsync(NewRequest(service))));

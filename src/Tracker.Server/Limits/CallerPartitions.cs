@@ -5,7 +5,7 @@ using Tracker.Events;
 
 namespace Tracker.Server.Limits;
 
-/// <summary>How the limiter tells calls apart: by caller, and whether a call is a watch stream.</summary>
+/// <summary>How the limiter tells calls apart: by caller, and whether a call is a write or a watch stream.</summary>
 internal static class CallerPartitions
 {
     /// <summary>
@@ -32,6 +32,16 @@ internal static class CallerPartitions
     public static bool IsApiCall(HttpContext context) =>
         EventServiceMethodOf(context) is not null
         || (context.GetEndpoint() is null && context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether the call changes events (CreateEvent, UpdateEvent, DeleteEvent), which have slots of their own.</summary>
+    public static bool IsWrite(HttpContext context) => EventServiceMethodOf(context)?.Name is { } name && WriteMethods.Contains(name);
+
+    private static readonly HashSet<string> WriteMethods =
+    [
+        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.CreateEvent),
+        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.UpdateEvent),
+        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.DeleteEvent),
+    ];
 
     /// <summary>
     /// Whether the call is a watch stream (WatchEvents over gRPC, gRPC-Web or REST), which lives

@@ -19,8 +19,13 @@ internal sealed class RateLimitRejection(LimitsOptions limits)
     private static readonly TimeSpan OverloadRetryDelay = TimeSpan.FromSeconds(1);
 
     // Under overload the same refusal goes out thousands of times a second: it is built once.
-    private readonly Refusal _overloaded = Refusal.Of(
-        $"The server is at its limit of {limits.MaxConcurrentRequests} concurrent calls with {limits.EffectiveQueueLength} waiting (Limits:MaxConcurrentRequests, Limits:QueueLength). Retry after {Seconds(OverloadRetryDelay)} s.",
+    private readonly Refusal _readsOverloaded = Refusal.Of(
+        $"The server is at its limit of {limits.MaxConcurrentRequests} concurrent reads with {limits.EffectiveQueueLength} waiting (Limits:MaxConcurrentRequests, Limits:QueueLength). Retry after {Seconds(OverloadRetryDelay)} s.",
+        "OVERLOADED",
+        OverloadRetryDelay);
+
+    private readonly Refusal _writesOverloaded = Refusal.Of(
+        $"The server is at its limit of {limits.MaxConcurrentWrites} concurrent writes with {limits.EffectiveWriteQueueLength} waiting (Limits:MaxConcurrentWrites, Limits:QueueLength). Retry after {Seconds(OverloadRetryDelay)} s.",
         "OVERLOADED",
         OverloadRetryDelay);
 
@@ -31,7 +36,7 @@ internal sealed class RateLimitRejection(LimitsOptions limits)
                 $"Too many calls from this caller: the limit is {limits.PerCaller.PermitsPerSecond.ToString(CultureInfo.InvariantCulture)} per second, in bursts of at most {limits.PerCaller.EffectiveBurst} (Limits:PerCaller). Retry after {Seconds(retryAfter)} s.",
                 "RATE_LIMITED",
                 retryAfter)
-            : _overloaded;
+            : CallerPartitions.IsWrite(context) ? _writesOverloaded : _readsOverloaded;
 
         context.Response.Headers.RetryAfter = refusal.RetryAfterSeconds;
         if (!GrpcStatusResponse.IsGrpc(context.Request))

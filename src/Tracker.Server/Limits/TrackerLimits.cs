@@ -7,8 +7,8 @@ namespace Tracker.Server.Limits;
 /// <summary>
 /// Rate limits and overload protection (issue 13) with ASP.NET Core's rate limiter: every API call
 /// (gRPC, gRPC-Web, REST) draws first from its caller's token bucket (Limits:PerCaller, when set),
-/// then takes one of Limits:MaxConcurrentRequests slots, waiting in a queue of
-/// Limits:QueueLength when all are taken; beyond that it is refused at once
+/// then takes one of Limits:MaxConcurrentRequests slots (a write: of Limits:MaxConcurrentWrites),
+/// waiting in a queue of Limits:QueueLength when all are taken; beyond that it is refused at once
 /// (<see cref="RateLimitRejection"/>). Health, metrics and the API docs are never limited, so
 /// probes answer under load; watch streams draw from the bucket but take no slot.
 /// </summary>
@@ -19,6 +19,7 @@ internal static class TrackerLimits
         services.AddOptions<LimitsOptions>()
             .BindConfiguration(LimitsOptions.SectionName)
             .Validate(o => o.MaxConcurrentRequests >= 1, "Limits:MaxConcurrentRequests must be at least 1.")
+            .Validate(o => o.MaxConcurrentWrites >= 1, "Limits:MaxConcurrentWrites must be at least 1.")
             .Validate(o => o.QueueLength is null or >= 0, "Limits:QueueLength must be 0 or more.")
             .Validate(o => o.PerCaller.PermitsPerSecond == 0 || o.PerCaller.PermitsPerSecond is >= 0.0001 and <= 1_000_000, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")
             .Validate(o => o.PerCaller.Burst >= 0, "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")
@@ -65,10 +66,15 @@ internal static class TrackerLimits
         PartitionedRateLimiter.Create<HttpContext, string>(context =>
             !CallerPartitions.IsApiCall(context) || CallerPartitions.IsWatch(context)
                 ? RateLimitPartition.GetNoLimiter(string.Empty)
-                : RateLimitPartition.GetConcurrencyLimiter("api", _ => new ConcurrencyLimiterOptions
-                {
-                    PermitLimit = limits.MaxConcurrentRequests,
-                    QueueLimit = limits.EffectiveQueueLength,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                }));
+                : CallerPartitions.IsWrite(context)
+                    ? Slots("writes", limits.MaxConcurrentWrites, limits.EffectiveWriteQueueLength)
+                    : Slots("reads", limits.MaxConcurrentRequests, limits.EffectiveQueueLength));
+
+    private static RateLimitPartition<string> Slots(string kind, int slots, int queue) =>
+        RateLimitPartition.GetConcurrencyLimiter(kind, _ => new ConcurrencyLimiterOptions
+        {
+            PermitLimit = slots,
+            QueueLimit = queue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
 }

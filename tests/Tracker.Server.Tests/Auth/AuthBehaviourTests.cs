@@ -285,6 +285,7 @@ public sealed class AuthBehaviourTests
     [InlineData("Auth:ApiKeys:reader:Scopes:0", "events:all", "'events:all' is not a scope")]
     [InlineData("Auth:Jwt:Audience", "", "Auth:Jwt:Audience must name the audience")]
     [InlineData("Limits:MaxConcurrentRequests", "0", "Limits:MaxConcurrentRequests must be at least 1")]
+    [InlineData("Limits:MaxConcurrentWrites", "0", "Limits:MaxConcurrentWrites must be at least 1")]
     [InlineData("Auth:ApiKeys:solo:Services", "payments-*", "Auth:ApiKeys:solo:Services must be an array")]
     [InlineData("Auth:ApiKeys:reader:Hash", "9b8ba4e9a6b1a23d2e4e6baff88edeed41b8a4bd4e3d0c2e7bf7acae2a9f3b8b", null)]
     public async Task Start_BadSetting_FailsNamingTheSetting(string setting, string value, string? expected)

@@ -143,6 +143,57 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task CreateEvent_EveryReadSlotBusy_ServedFromTheWriteSlotsWhileReadsAreRefused()
+    {
+        var gate = new StoreGate { HoldQueries = true };
+        await using var factory = new TrackerFactory
+        {
+            Gate = gate,
+            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
+        };
+        var client = factory.CreateGrpcClient();
+        using var holder = new CancellationTokenSource();
+        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
+        await gate.QueryHeld.Bounded();
+
+        var created = await CodeOfAsync(client.CreateEventAsync(TestEvents.Deployment()));
+        var read = await Assert.ThrowsAsync<RpcException>(() => client.GetEventAsync(new GetEventRequest { Id = "any" }).Bounded());
+        await holder.CancelAsync();
+        await CodeOfAsync(busy);
+
+        Assert.Equal(StatusCode.OK, created);
+        Assert.Equal(StatusCode.ResourceExhausted, read.StatusCode);
+        Assert.Contains("1 concurrent reads", read.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("Limits:MaxConcurrentRequests", read.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateEvent_EveryWriteSlotBusy_RefusedNamingMaxConcurrentWritesWhileReadsAreServed()
+    {
+        var gate = new StoreGate { HoldCreates = true };
+        await using var factory = new TrackerFactory
+        {
+            Gate = gate,
+            Settings = { ["Limits:MaxConcurrentWrites"] = "1", ["Limits:QueueLength"] = "0" },
+        };
+        var client = factory.CreateGrpcClient();
+        using var holder = new CancellationTokenSource();
+        var busy = client.CreateEventAsync(TestEvents.Deployment(), cancellationToken: holder.Token);
+        await gate.CreateHeld.Bounded();
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.CreateEventAsync(TestEvents.Deployment()).Bounded());
+        var read = await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
+        await holder.CancelAsync();
+        await CodeOfAsync(busy);
+
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("OVERLOADED", refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Contains("1 concurrent writes", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("Limits:MaxConcurrentWrites", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.OK, read);
+    }
+
+    [Fact]
     public async Task ListEvents_SlotBusyQueueOfOne_OneWaitsAndIsServedTheOtherIsRefused()
     {
         var gate = new StoreGate { HoldQueries = true };

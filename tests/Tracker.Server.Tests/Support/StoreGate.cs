@@ -5,18 +5,26 @@ namespace Tracker.Server.Tests.Support;
 
 /// <summary>
 /// Puts the real event store behind switches a test turns: unreachable (readiness fails, as when
-/// PostgreSQL is down), and queries held until the call's token cancels them, which it records.
+/// PostgreSQL is down), and queries or creates held until the call's token cancels them, which it
+/// records.
 /// </summary>
 public sealed class StoreGate
 {
     private readonly TaskCompletionSource _queryCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _queryHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _createHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Whether <see cref="IEventStore.IsReachableAsync"/> answers true.</summary>
     public bool Reachable { get; set; } = true;
 
     /// <summary>Whether queries wait for their cancellation instead of running.</summary>
     public bool HoldQueries { get; set; }
+
+    /// <summary>Whether creates wait for their cancellation instead of being written.</summary>
+    public bool HoldCreates { get; set; }
+
+    /// <summary>Completes once a held create has begun.</summary>
+    public Task CreateHeld => _createHeld.Task;
 
     /// <summary>Completes once a held query has begun.</summary>
     public Task QueryHeld => _queryHeld.Task;
@@ -30,11 +38,26 @@ public sealed class StoreGate
     {
         public Task MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
 
-        public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) =>
-            inner.CreateAsync(newEvent, requestId, cancellationToken);
+        public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
+        {
+            await HoldCreateAsync(cancellationToken);
+            return await inner.CreateAsync(newEvent, requestId, cancellationToken);
+        }
 
-        public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
-            inner.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
+        public async Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
+        {
+            await HoldCreateAsync(cancellationToken);
+            return await inner.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
+        }
+
+        private async Task HoldCreateAsync(CancellationToken cancellationToken)
+        {
+            if (gate.HoldCreates)
+            {
+                gate._createHeld.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        }
 
         public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
