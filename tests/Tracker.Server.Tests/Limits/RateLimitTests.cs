@@ -82,21 +82,11 @@ public sealed class RateLimitTests
     [Fact]
     public async Task ListEvents_EverySlotBusyAndNoQueue_RefusedAtOnceAsOverloaded()
     {
-        var gate = new StoreGate { HoldQueries = true };
-        await using var factory = new TrackerFactory
-        {
-            Gate = gate,
-            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
-        };
-        var client = factory.CreateGrpcClient();
-        using var holder = new CancellationTokenSource();
-        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
-        await gate.QueryHeld.Bounded();
+        await using var slot = await HeldReadSlot.StartAsync();
+        var client = slot.Factory.CreateGrpcClient();
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListEventsAsync(new ListEventsRequest()).Bounded());
-        await holder.CancelAsync();
-        gate.HoldQueries = false;
-        var busyCode = await CodeOfAsync(busy);
+        var busyCode = await slot.ReleaseAsync();
         var afterCode = await CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -109,16 +99,8 @@ public sealed class RateLimitTests
     [Fact]
     public async Task ListEvents_RefusedAsOverloaded_GrpcNetClientRetryPolicyWaitsThePushbackThenIsServed()
     {
-        var gate = new StoreGate { HoldQueries = true };
-        await using var factory = new TrackerFactory
-        {
-            Gate = gate,
-            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
-        };
-        using var holder = new CancellationTokenSource();
-        var busy = factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
-        await gate.QueryHeld.Bounded();
-        var attempts = new AttemptLog(factory.Server.CreateHandler());
+        await using var slot = await HeldReadSlot.StartAsync();
+        var attempts = new AttemptLog(slot.Factory.Server.CreateHandler());
         // A backoff of up to 10 minutes: the retry comes within the test's bound only because the
         // client waits the server's pushback (1 s) instead.
         var retry = new RetryPolicy
@@ -129,13 +111,11 @@ public sealed class RateLimitTests
             BackoffMultiplier = 1,
             RetryableStatusCodes = { StatusCode.ResourceExhausted },
         };
-        using var channel = factory.CreateGrpcChannel(attempts, new ServiceConfig { MethodConfigs = { new MethodConfig { Names = { MethodName.Default }, RetryPolicy = retry } } });
+        using var channel = slot.Factory.CreateGrpcChannel(attempts, new ServiceConfig { MethodConfigs = { new MethodConfig { Names = { MethodName.Default }, RetryPolicy = retry } } });
 
         var call = new EventService.EventServiceClient(channel).ListEventsAsync(new ListEventsRequest());
         await attempts.Refused.Task.Bounded();
-        await holder.CancelAsync();
-        gate.HoldQueries = false;
-        await CodeOfAsync(busy);
+        await slot.ReleaseAsync();
         await call.Bounded();
 
         Assert.Equal(["8", null], attempts.HeaderStatuses);
@@ -145,21 +125,11 @@ public sealed class RateLimitTests
     [Fact]
     public async Task CreateEvent_EveryReadSlotBusy_ServedFromTheWriteSlotsWhileReadsAreRefused()
     {
-        var gate = new StoreGate { HoldQueries = true };
-        await using var factory = new TrackerFactory
-        {
-            Gate = gate,
-            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" },
-        };
-        var client = factory.CreateGrpcClient();
-        using var holder = new CancellationTokenSource();
-        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
-        await gate.QueryHeld.Bounded();
+        await using var slot = await HeldReadSlot.StartAsync();
+        var client = slot.Factory.CreateGrpcClient();
 
         var created = await CodeOfAsync(client.CreateEventAsync(TestEvents.Deployment()));
         var read = await Assert.ThrowsAsync<RpcException>(() => client.GetEventAsync(new GetEventRequest { Id = "any" }).Bounded());
-        await holder.CancelAsync();
-        await CodeOfAsync(busy);
 
         Assert.Equal(StatusCode.OK, created);
         Assert.Equal(StatusCode.ResourceExhausted, read.StatusCode);
@@ -196,29 +166,20 @@ public sealed class RateLimitTests
     [Fact]
     public async Task ListEvents_SlotBusyQueueOfOne_OneWaitsAndIsServedTheOtherIsRefused()
     {
-        var gate = new StoreGate { HoldQueries = true };
-        await using var factory = new TrackerFactory
-        {
-            Gate = gate,
-            Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "1" },
-        };
-        var client = factory.CreateGrpcClient();
-        using var holder = new CancellationTokenSource();
-        var busy = client.ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
-        await gate.QueryHeld.Bounded();
+        await using var slot = await HeldReadSlot.StartAsync(queueLength: 1);
+        var client = slot.Factory.CreateGrpcClient();
 
         var second = CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
         var third = CodeOfAsync(client.ListEventsAsync(new ListEventsRequest()));
         // Whichever reaches the limiter second finds the queue full and is refused while the slot is still busy.
         var first = await Task.WhenAny(second, third).Bounded();
         var firstCode = await first;
-        gate.HoldQueries = false;
-        await holder.CancelAsync();
+        var busyCode = await slot.ReleaseAsync();
         var queuedCode = await (first == second ? third : second).Bounded();
 
         Assert.Equal(StatusCode.ResourceExhausted, firstCode);
         Assert.Equal(StatusCode.OK, queuedCode);
-        Assert.Equal(StatusCode.Cancelled, await CodeOfAsync(busy));
+        Assert.Equal(StatusCode.Cancelled, busyCode);
     }
 
     [Fact]
@@ -260,18 +221,12 @@ public sealed class RateLimitTests
     [Fact]
     public async Task WatchEvents_RestPathInOtherCase_TakesNoSlotWhileAnIdShapedPathDoes()
     {
-        var gate = new StoreGate { HoldQueries = true };
-        await using var factory = new TrackerFactory { Gate = gate, Settings = { ["Limits:MaxConcurrentRequests"] = "1", ["Limits:QueueLength"] = "0" } };
-        using var holder = new CancellationTokenSource();
-        var busy = factory.CreateGrpcClient().ListEventsAsync(new ListEventsRequest(), cancellationToken: holder.Token);
-        await gate.QueryHeld.Bounded();
-        using var http = factory.CreateClient();
+        await using var slot = await HeldReadSlot.StartAsync();
+        using var http = slot.Factory.CreateClient();
 
         // The one slot is taken: a watch, however spelled, needs none; GetEvent of the id "WatchEvents" does.
         using var watch = await http.GetAsync("/api/v1alpha1/EVENTS:WATCH", HttpCompletionOption.ResponseHeadersRead).Bounded();
         using var get = await http.GetAsync("/api/v1alpha1/event/WatchEvents").Bounded();
-        await holder.CancelAsync();
-        await CodeOfAsync(busy);
 
         Assert.Equal(HttpStatusCode.OK, watch.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, get.StatusCode);
