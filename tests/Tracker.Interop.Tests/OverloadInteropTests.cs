@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Tracker.Testing;
 
 namespace Tracker.Interop.Tests;
 
@@ -9,38 +8,12 @@ namespace Tracker.Interop.Tests;
 /// with a 1,000 ms grpc-retry-pushback-ms, and a client whose retry policy covers
 /// RESOURCE_EXHAUSTED waits that pushback and gets every call served.
 /// </summary>
-public sealed class OverloadInteropTests : IAsyncLifetime
+public sealed class OverloadInteropTests(OverloadInteropTests.OneReadSlot server) : IClassFixture<OverloadInteropTests.OneReadSlot>
 {
-    private TrackerSettings? _settings;
-    private TrackerProcess? _server;
-
-    public async Task InitializeAsync()
-    {
-        _settings = TrackerSettings.Sqlite();
-        _settings.Environment["Limits__MaxConcurrentRequests"] = "1";
-        _settings.Environment["Limits__QueueLength"] = "0";
-        _server = await TrackerProcess.StartAsync(_settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_settings is not null)
-        {
-            Directory.Delete(_settings.DataDirectory, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task PythonGrpcio_BurstPastTheSlot_RefusedWithPushbackAndARetryPolicyGetsEveryCallServed()
     {
-        var target = $"{_server!.GrpcAddress.Host}:{_server.GrpcAddress.Port}";
-
-        var run = await ClientProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepoPaths.Interop, "python_overload.py"), target]);
+        var run = await ClientProcess.RunAsync("/usr/bin/python3", [Path.Combine(RepoPaths.Interop, "python_overload.py"), server.GrpcTarget]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var result = JsonDocument.Parse(run.Output).RootElement;
@@ -51,4 +24,11 @@ public sealed class OverloadInteropTests : IAsyncLifetime
         Assert.Equal(["1000"], result.GetProperty("pushbacks").EnumerateArray().Select(p => p.GetString()));
         Assert.Equal("""{"OK":4}""", result.GetProperty("with_retry").GetRawText().Replace(" ", "", StringComparison.Ordinal));
     }
+
+    /// <summary>The server with one read slot and no queue.</summary>
+    public sealed class OneReadSlot() : TrackerServerFixture(new Dictionary<string, string>
+    {
+        ["Limits__MaxConcurrentRequests"] = "1",
+        ["Limits__QueueLength"] = "0",
+    });
 }

@@ -10,43 +10,15 @@ namespace Tracker.Interop.Tests;
 /// (issue 13), called by buf curl (gRPC, gRPC-Web, through reflection with the same header) and
 /// curl (REST), as a CI pipeline would.
 /// </summary>
-public sealed class SecuredServerInteropTests : IAsyncLifetime
+public sealed class SecuredServerInteropTests(SecuredServerInteropTests.KeysRequired server) : IClassFixture<SecuredServerInteropTests.KeysRequired>
 {
     private const string Key = "trk_interop-payments";
     private const string EventService = "tracker.event.v1alpha1.EventService/";
 
-    private TrackerSettings? _settings;
-    private TrackerProcess? _server;
-
-    public async Task InitializeAsync()
-    {
-        _settings = TrackerSettings.Sqlite();
-        _settings.Environment["Auth__Mode"] = "ApiKey";
-        _settings.Environment["Auth__Reflection"] = "Authenticated";
-        _settings.Environment["Auth__ApiKeys__payments-ci__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
-        _settings.Environment["Auth__ApiKeys__payments-ci__Scopes__0"] = "events:read";
-        _settings.Environment["Auth__ApiKeys__payments-ci__Scopes__1"] = "events:write";
-        _settings.Environment["Auth__ApiKeys__payments-ci__Services__0"] = "payments-*";
-        _server = await TrackerProcess.StartAsync(_settings);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        if (_settings is not null)
-        {
-            Directory.Delete(_settings.DataDirectory, recursive: true);
-        }
-    }
-
     [Fact]
     public async Task BufCurl_WithKey_CreatesThroughReflectionAndRecordsTheKeyName()
     {
-        var run = await BufCurlAsync("grpc", _server!.GrpcAddress, "CreateEvent", """{"title": "Deploy payments", "attributes": {"type": 1, "service": "payments-api"}}""", Key);
+        var run = await BufCurlAsync("grpc", server.GrpcUrl, "CreateEvent", """{"title": "Deploy payments", "attributes": {"type": 1, "service": "payments-api"}}""", Key);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var created = JsonDocument.Parse(run.Output).RootElement;
@@ -58,7 +30,7 @@ public sealed class SecuredServerInteropTests : IAsyncLifetime
     {
         // Reflection needs the key too here. buf only says it found no such service; its -v
         // output shows the status the server sent.
-        var run = await BufCurlAsync("grpc", _server!.GrpcAddress, "ListEvents", "{}", key: null, verbose: true);
+        var run = await BufCurlAsync("grpc", server.GrpcUrl, "ListEvents", "{}", key: null, verbose: true);
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.True(run.Error.Contains("Grpc-Status: 16", StringComparison.Ordinal), run.ToString());
@@ -68,7 +40,7 @@ public sealed class SecuredServerInteropTests : IAsyncLifetime
     [Fact]
     public async Task BufCurlGrpcWeb_OtherService_PermissionDeniedNamingIt()
     {
-        var run = await BufCurlAsync("grpcweb", _server!.HttpAddress, "CreateEvent", """{"title": "Deploy checkout", "attributes": {"type": 1, "service": "checkout"}}""", Key);
+        var run = await BufCurlAsync("grpcweb", server.HttpUrl, "CreateEvent", """{"title": "Deploy checkout", "attributes": {"type": 1, "service": "checkout"}}""", Key);
 
         Assert.NotEqual(0, run.ExitCode);
         var error = JsonDocument.Parse(run.Error).RootElement;
@@ -79,7 +51,7 @@ public sealed class SecuredServerInteropTests : IAsyncLifetime
     [Fact]
     public async Task Curl_Rest_NoKeyIs401WithChallengeAndKeyIs200()
     {
-        var url = new Uri(_server!.HttpAddress, "/api/v1alpha1/events/list").ToString();
+        var url = new Uri(server.HttpUrl, "/api/v1alpha1/events/list").ToString();
 
         var refused = await ClientProcess.RunAsync("curl", ["-s", "-i", url]);
         var allowed = await ClientProcess.RunAsync("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer " + Key, url]);
@@ -112,4 +84,15 @@ public sealed class SecuredServerInteropTests : IAsyncLifetime
         arguments.AddRange(["-d", body, new Uri(address, EventService + method).ToString()]);
         return ClientProcess.RunAsync(RepoPaths.Buf, arguments);
     }
+
+    /// <summary>The server with API keys required, one key for payments-* services, and authenticated reflection.</summary>
+    public sealed class KeysRequired() : TrackerServerFixture(new Dictionary<string, string>
+    {
+        ["Auth__Mode"] = "ApiKey",
+        ["Auth__Reflection"] = "Authenticated",
+        ["Auth__ApiKeys__payments-ci__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key))),
+        ["Auth__ApiKeys__payments-ci__Scopes__0"] = "events:read",
+        ["Auth__ApiKeys__payments-ci__Scopes__1"] = "events:write",
+        ["Auth__ApiKeys__payments-ci__Services__0"] = "payments-*",
+    });
 }

@@ -4,12 +4,21 @@ namespace Tracker.Interop.Tests;
 
 /// <summary>
 /// One real Tracker server (the Tracker.Server build, as a child process on 127.0.0.1 and free
-/// ports, with its own SQLite data) shared by the interop tests.
+/// ports, with its own SQLite data) shared by the interop tests; a derived fixture starts it with
+/// settings of its own (environment variables, e.g. Auth__Mode).
 /// </summary>
-public sealed class TrackerServerFixture : IAsyncLifetime
+public class TrackerServerFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private TrackerProcess? _process;
     private TrackerSettings? _settings;
+
+    public TrackerServerFixture()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    protected TrackerServerFixture(IReadOnlyDictionary<string, string> environment) => _environment = environment;
 
     /// <summary>The gRPC endpoint as a URL, http://127.0.0.1:port.</summary>
     public Uri GrpcUrl => _process!.GrpcAddress;
@@ -26,6 +35,11 @@ public sealed class TrackerServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _settings = TrackerSettings.Sqlite();
+        foreach (var (name, value) in _environment)
+        {
+            _settings.Environment[name] = value;
+        }
+
         _process = await TrackerProcess.StartAsync(_settings);
     }
 
