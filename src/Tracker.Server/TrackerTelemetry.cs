@@ -46,6 +46,7 @@ internal static class TrackerTelemetry
     /// <summary>http.server.request.duration's bucket bounds, in seconds: 1 ms to 10 s.</summary>
     private static readonly double[] RequestDurationBuckets =
         [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5, 10];
+
     private const string StoreDurationName = "db.client.operation.duration";
 
     // Probes and scrapes come every few seconds: measured, but not traced.
