@@ -34,5 +34,4 @@ app.MapTrackerHealth();
 app.MapTrackerOpenApi();
 app.MapTrackerTelemetry();
 app.MapTrackerWebUi();
-app.Run();
-return 0;
+return app.RunOrExplain();

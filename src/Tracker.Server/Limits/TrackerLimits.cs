@@ -41,8 +41,9 @@ internal static class TrackerLimits
     /// </summary>
     public static WebApplication UseTrackerLimits(this WebApplication app)
     {
-        // Unvalidated here: a bad Limits section stops the host when it starts, with the reasons.
-        var slots = Math.Clamp(app.Configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>()?.MaxConcurrentRequests ?? new LimitsOptions().MaxConcurrentRequests, 1, 4096);
+        // Read leniently here: a bad Limits value stops the host when it starts, with the reasons.
+        var configured = app.Configuration[$"{LimitsOptions.SectionName}:{nameof(LimitsOptions.MaxConcurrentRequests)}"];
+        var slots = Math.Clamp(int.TryParse(configured, out var value) ? value : new LimitsOptions().MaxConcurrentRequests, 1, 4096);
         ThreadPool.GetMinThreads(out var workers, out var completionPorts);
         ThreadPool.SetMinThreads(Math.Max(workers, slots + (4 * Environment.ProcessorCount)), completionPorts);
         app.UseRateLimiter();

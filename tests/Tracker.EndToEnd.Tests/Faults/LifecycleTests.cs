@@ -23,6 +23,22 @@ public sealed class LifecycleTests
         Directory.Delete(settings.DataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("Limits__QueueLength", "abc", "Tracker cannot start: Failed to convert configuration value 'abc' at 'Limits:QueueLength'")]
+    [InlineData("Limits__MaxConcurrentWrites", "0", "Tracker cannot start: Limits:MaxConcurrentWrites must be at least 1.")]
+    [InlineData("Auth__Mode", "Basic", "Tracker cannot start: Auth:Mode must be None, ApiKey, Jwt or ApiKey,Jwt, not 'Basic'.")]
+    public async Task Server_BadSetting_ExitsWithCode2AndOneLineNamingIt(string name, string value, string line)
+    {
+        var settings = TrackerSettings.Sqlite();
+        settings.Environment[name] = value;
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => TrackerProcess.StartAsync(settings));
+
+        Assert.Contains("Tracker exited with code 2 at start-up", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(line, failure.Message, StringComparison.Ordinal);
+        Directory.Delete(settings.DataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task TwoReplicas_OnePostgresSchema_BehaveAsOneService()
     {

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+
+namespace Tracker.Server;
+
+/// <summary>
+/// Runs the host, and ends it cleanly when its configuration is wrong. A setting that fails its
+/// validation (OptionsValidationException: "Limits:MaxConcurrentWrites must be at least 1.") or
+/// cannot be read as its type ("Failed to convert configuration value 'abc' at
+/// 'Limits:QueueLength' ...") is written to standard error, one line per reason, and the process
+/// exits with <see cref="ExitCode"/>, rather than with an unhandled exception's abort (134).
+/// </summary>
+internal static class ConfigurationFailure
+{
+    /// <summary>The exit code of a server that would not start with its configuration: 2, as a command-line usage error.</summary>
+    public const int ExitCode = 2;
+
+    public static int RunOrExplain(this WebApplication app)
+    {
+        try
+        {
+            app.Run();
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            return Explain(e.Failures);
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            return Explain([e.Message]);
+        }
+    }
+
+    private static int Explain(IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            Console.Error.WriteLine($"Tracker cannot start: {reason}");
+        }
+
+        return ExitCode;
+    }
+}
