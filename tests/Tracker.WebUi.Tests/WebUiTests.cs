@@ -156,6 +156,10 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         await ui.Page.GoBackAsync();
         await Expect(Titles(ui)).ToHaveCountAsync(3);
         await Expect(ui.Page.GetByLabel("Type")).ToHaveValueAsync("");
+
+        // A day that is not in the calendar narrows nothing, rather than rolling over into 2027-02-14.
+        await ui.GotoAsync($"/?service={service}&from=2026-13-45");
+        await Expect(Titles(ui)).ToHaveTextAsync(["Gamma maintenance", "Beta outage", "Alpha rollout"]);
         ui.AssertNoConsoleErrors();
     }
 

@@ -125,7 +125,14 @@ export function localDayStart(text, addDays = 0) {
   if (!match) {
     return null;
   }
-  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + addDays);
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  const date = new Date(year, month, day);
+  // Date rolls 2026-13-45 over into 2027; a day that is not in the calendar is no day.
+  if (date.getFullYear() !== year || date.getMonth() !== month || date.getDate() !== day) {
+    return null;
+  }
+  date.setDate(day + addDays);
+  return date;
 }
 
 /** A Date as the value of an <input type="datetime-local"> in the browser's zone. */
