@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Options;
 
 namespace Tracker.Server;
@@ -21,23 +22,25 @@ internal static class ConfigurationFailure
             app.Run();
             return 0;
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (OwnsTheProcess && ReasonsOf(e) is { } reasons)
         {
-            return Explain(e.Failures);
-        }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-        {
-            return Explain([e.Message]);
+            foreach (var reason in reasons)
+            {
+                Console.Error.WriteLine($"Tracker cannot start: {reason}");
+            }
+
+            return ExitCode;
         }
     }
 
-    private static int Explain(IEnumerable<string> reasons)
+    // Only a server that is its own process ends it with an exit code: a host that a test harness
+    // (WebApplicationFactory) runs from this entry point hands the exception on to the harness.
+    private static bool OwnsTheProcess => Assembly.GetEntryAssembly() == typeof(ConfigurationFailure).Assembly;
+
+    private static IEnumerable<string>? ReasonsOf(Exception e) => e switch
     {
-        foreach (var reason in reasons)
-        {
-            Console.Error.WriteLine($"Tracker cannot start: {reason}");
-        }
-
-        return ExitCode;
-    }
+        OptionsValidationException invalid => invalid.Failures,
+        InvalidOperationException unreadable when unreadable.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [unreadable.Message],
+        _ => null,
+    };
 }
