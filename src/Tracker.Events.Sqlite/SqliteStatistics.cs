@@ -20,8 +20,13 @@ internal sealed class SqliteStatistics(ILogger logger)
     /// <summary>The change in the number of events, as a share of those analysed, that makes the statistics stale.</summary>
     public const double StaleShare = 0.25;
 
-    /// <summary>The fewest creates between two refreshes.</summary>
-    public const int MinimumCreates = 10_000;
+    /// <summary>
+    /// The fewest creates between two refreshes: a small store is analysed every 1,000 creates
+    /// (tens of milliseconds each), and from 4,000 events on every quarter. With 10,000, a store
+    /// of 20,000 events kept the statistics of its first 10,001, and a filtered ListEvents served
+    /// about 40% fewer calls a second (bench j).
+    /// </summary>
+    public const int MinimumCreates = 1_000;
 
     private const string AnalyzeSql = "ANALYZE events; ANALYZE event_labels; ANALYZE event_resources; ANALYZE event_repeated_values;";
 
