@@ -17,8 +17,18 @@ PORT="${WEBUI_PORT:-18280}"
 OUT="bench/out/webui"
 PUBLISH="bench/out/publish"
 
-[ -x /usr/bin/chromium ] || { echo "bench/webui.sh needs Debian's chromium: apt-get install chromium" >&2; exit 1; }
 say() { printf '\n== %s (%s)\n' "$*" "$(date +%T)"; }
+
+SHELL_BROWSER=/usr/lib/chromium/chromium-headless-shell
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x "$SHELL_BROWSER" ] || missing+=(chromium-headless-shell)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "install ${missing[*]} from Debian"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=120 "${missing[@]}" >/dev/null
+fi
 
 say "publish Release builds"
 dotnet publish src/Tracker.Server/Tracker.Server.csproj -c Release -r linux-x64 --self-contained false -o "$PUBLISH/server" --nologo -v quiet
@@ -46,8 +56,19 @@ for _ in $(seq 1 300); do
   sleep 0.2
 done
 
-say "first view, $RUNS loads per page"
-dotnet "$PUBLISH/webui/Tracker.Bench.WebUi.dll" --url "http://127.0.0.1:$PORT" --runs "$RUNS" \
+say "first view, $RUNS loads per page, chromium-headless-shell"
+dotnet "$PUBLISH/webui/Tracker.Bench.WebUi.dll" --url "http://127.0.0.1:$PORT" --runs "$RUNS" --chromium "$SHELL_BROWSER" \
   --path "/" --path "/?service=orders&environment=production" --path "/?type=incident&severity=error" \
   --path "/?q=rollback" --path "/?view=today" --result "$OUT/first-view.json"
+
+say "the timeline, $RUNS loads, the full chromium"
+dotnet "$PUBLISH/webui/Tracker.Bench.WebUi.dll" --url "http://127.0.0.1:$PORT" --runs "$RUNS" --chromium /usr/bin/chromium \
+  --path "/" --result "$OUT/first-view-chromium.json"
+
+say "where the time went: two traced loads of the timeline in each browser (not timed above)"
+for browser in "$SHELL_BROWSER" /usr/bin/chromium; do
+  echo "$browser"
+  dotnet "$PUBLISH/webui/Tracker.Bench.WebUi.dll" --url "http://127.0.0.1:$PORT" --runs 2 --chromium "$browser" \
+    --path "/" --threads true | grep -v '^{'
+done
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

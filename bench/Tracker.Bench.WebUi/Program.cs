@@ -9,7 +9,9 @@ using Microsoft.Playwright;
 // navigation to the 50th event row being visible (which adds Playwright's own round trips); and
 // by the page's own performance marks, in milliseconds since the navigation started,
 // "tracker:first-page" (the first page of events is in the DOM) and "tracker:first-page-painted"
-// (the frame showing it has been made).
+// (the frame showing it has been made). --chromium picks the browser (default /usr/bin/chromium);
+// --resources true prints each request and milestone of the first and last loads, --threads true
+// the browser's busy threads during them (BrowserThreads).
 //
 //   dotnet Tracker.Bench.WebUi.dll --url http://127.0.0.1:18180 --runs 10 --result out.json \
 //     --path "/" --path "/?service=orders&environment=production"
@@ -36,6 +38,9 @@ foreach (var path in paths)
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
+        var trace = (run == 0 || run == runs - 1) && options.SingleOr("threads", "false") == "true"
+            ? await BrowserThreads.StartAsync(context, page)
+            : null;
         var stopwatch = Stopwatch.StartNew();
         await page.GotoAsync(path, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
         // The first page: 50 rows, or every event when fewer match (html[data-ready] once rendered).
@@ -49,16 +54,26 @@ foreach (var path in paths)
         wall.Add(stopwatch.Elapsed.TotalMilliseconds);
         marks.Add(await page.EvaluateAsync<double>("() => performance.getEntriesByName('tracker:first-page')[0]?.startTime ?? -1"));
         painted.Add(await PaintedMarkAsync(page));
+        if (trace is not null)
+        {
+            Console.WriteLine($"  run {run + 1}, painted at {painted[run]:F0} ms; the browser's threads until then:");
+            foreach (var line in await trace.StopAsync(painted[run]))
+            {
+                Console.WriteLine($"    {line}");
+            }
+        }
+
         var total = await page.Locator(".summary").TextContentAsync();
         if (run == 0)
         {
             Console.WriteLine($"{path}: {total}");
         }
 
-        if (run == runs - 1 && options.SingleOr("resources", "false") == "true")
+        if ((run == 0 || run == runs - 1) && options.SingleOr("resources", "false") == "true")
         {
-            // Where the last load's time went, ms since navigation: each request's start and end, the
-            // document's milestones, paints and the page's own marks.
+            // Where the first and the last load's time went, ms since navigation: each request's start
+            // and end, the document's milestones, paints and the page's own marks.
+            Console.WriteLine($"  run {run + 1}, {wall[run]:F0} ms wall:");
             Console.WriteLine(await page.EvaluateAsync<string>(
                 "() => [...performance.getEntriesByType('resource').map(e => `  ${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ms ${e.name.replace(location.origin, '')}`), " +
                 "...performance.getEntriesByType('navigation').map(e => `  ${e.responseEnd.toFixed(0)} ms html received, ${e.domInteractive.toFixed(0)} ms interactive, ${e.domContentLoadedEventEnd.toFixed(0)} ms DOMContentLoaded`), " +
