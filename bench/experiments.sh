@@ -13,6 +13,10 @@
 #   bash bench/experiments.sh query-plans      scenario h: each kind's SQL and plan (driver explain)
 #                                              and paired figures, on SQLite as Tracker leaves it and
 #                                              after ANALYZE, then on PostgreSQL loaded afresh
+#   bash bench/experiments.sh overload-flood   scenario j's 32 callers (server on core 0, callers on
+#                                              core 1) alone, then with h2load flooding the same
+#                                              ListEvents from 288 more streams, closed loop: a
+#                                              runaway client that costs its own core little
 #
 # After a partial run (BENCH_SCENARIOS=...), point them at its output: BENCH_OUT=bench/out/partial.
 #
@@ -64,7 +68,7 @@ new_db() { psql_admin -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1"; }
 start_tracker() {
   local dir="$1" port="$2"; shift 2
   mkdir -p "$dir"
-  (cd "$dir" && exec env "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  (cd "$dir" && exec ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} env "$@" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
       Kestrel__Endpoints__Grpc__Url="http://127.0.0.1:$port" Kestrel__Endpoints__Http__Url="http://127.0.0.1:$((port + 1))" \
       dotnet "$OLDPWD/$PUBLISH/server/Tracker.Server.dll" >>"$OLDPWD/$EXP/servers.log" 2>&1) &
   SERVER_PID=$!
@@ -208,8 +212,35 @@ case "${1:-}" in
     echo "Plans in full: $EXP/explain-*.txt"
     ;;
 
+  overload-flood)
+    driver prepare --out "$EXP" >/dev/null
+    SERVER_CPUS=0 start_tracker "$DATA/flood" 18871
+    overload() { # overload NAME [driver options]: 32 callers, no 10x phase (--factor 1)
+      local name="$1"; shift
+      taskset -c 1 dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" overload --grpc "$GRPC_URL" --metrics "http://127.0.0.1:18872/metrics" \
+        --pid "$SERVER_PID" --callers 32 --factor 1 --warmup 5 --duration 15 "$@" --result "$EXP/flood-$name.json" >/dev/null
+    }
+    overload quiet
+    taskset -c 1 h2load -t 1 -c 6 -m 48 -D 45 -H 'content-type: application/grpc' -H 'te: trailers' -d "$EXP/list.grpc" \
+      "$GRPC_URL/tracker.event.v1alpha1.EventService/ListEvents" >"$EXP/flood-h2load.txt" &
+    flood=$!
+    sleep 2
+    overload flooded --seed 0
+    wait "$flood"
+    stop_tracker
+    echo "h2load: $(grep -E '^finished in' "$EXP/flood-h2load.txt")"
+    python3 - "$EXP" <<'EOF'
+import json, sys
+for name in ("quiet", "flooded"):
+    phase = json.load(open(f"{sys.argv[1]}/flood-{name}.json"))["overload"]
+    served, refused = phase["served"], phase["refused"]
+    print(f'{name:<8} 32 callers: served {served["per_second"]}/s p50 {served.get("p50_ms")} p99 {served.get("p99_ms")} ms'
+          f' | refused {refused["per_second"]}/s | server, all callers: served {phase["server_served"]}, refused {phase["server_refused"]}, RSS {phase["server"]["rss_max_mb"]} MB')
+EOF
+    ;;
+
   *)
-    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs|search-repeats|query-plans" >&2
+    echo "usage: bash bench/experiments.sh search-plans|warmup-curve|sqlite-syncs|search-repeats|query-plans|overload-flood" >&2
     exit 2
     ;;
 esac

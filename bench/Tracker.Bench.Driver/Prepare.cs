@@ -6,7 +6,8 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Writes the request bodies the load tools send and the pgbench script of scenario a: one
+/// Writes the request bodies the load tools send (list.grpc: scenario j's ListEvents) and the
+/// pgbench script of scenario a: one
 /// single-row INSERT of the row the PostgreSQL store writes for the same CreateEvent (its columns
 /// and values come from the store's EventRow), with a time-ordered UUID id as Tracker mints,
 /// the current time as created_at, a fresh etag, a seq from the store's commit counter, and the
@@ -22,6 +23,7 @@ internal static class Prepare
         await File.WriteAllBytesAsync(Path.Combine(directory, "create.grpc"), GrpcClient.Frame(request));
         await File.WriteAllTextAsync(Path.Combine(directory, "create.json"), JsonFormatter.Default.Format(request));
         await File.WriteAllBytesAsync(Path.Combine(directory, "noop.grpc"), [0x00, 0x00, 0x00, 0x00, 0x04, 0x0a, 0x02, 0x6f, 0x6b]);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "list.grpc"), GrpcClient.Frame(new ListEventsRequest { PerPage = 50, Filter = OverloadLoad.Filter }));
         await File.WriteAllTextAsync(Path.Combine(directory, "pgbench-insert.sql"), PgbenchScript(request));
     }
 
