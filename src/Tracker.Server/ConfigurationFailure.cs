@@ -9,6 +9,8 @@ namespace Tracker.Server;
 /// cannot be read as its type ("Failed to convert configuration value 'abc' at
 /// 'Limits:QueueLength' ...") is written to standard error, one line per reason, and the process
 /// exits with <see cref="ExitCode"/>, rather than with an unhandled exception's abort (134).
+/// The settings are checked before the host starts, so that the host does not log its own
+/// "Hosting failed to start" with a stack trace first.
 /// </summary>
 internal static class ConfigurationFailure
 {
@@ -19,6 +21,12 @@ internal static class ConfigurationFailure
     {
         try
         {
+            if (OwnsTheProcess)
+            {
+                // What the host would run first thing in StartAsync (ValidateOnStart).
+                app.Services.GetService<IStartupValidator>()?.Validate();
+            }
+
             app.Run();
             return 0;
         }

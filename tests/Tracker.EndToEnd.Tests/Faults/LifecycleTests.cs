@@ -36,6 +36,9 @@ public sealed class LifecycleTests
 
         Assert.Contains("Tracker exited with code 2 at start-up", failure.Message, StringComparison.Ordinal);
         Assert.Contains(line, failure.Message, StringComparison.Ordinal);
+        // The reason alone: no host error with a stack trace before it.
+        Assert.DoesNotContain("Hosting failed to start", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", failure.Message, StringComparison.Ordinal);
         Directory.Delete(settings.DataDirectory, recursive: true);
     }
 
