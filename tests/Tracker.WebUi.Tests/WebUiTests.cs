@@ -400,6 +400,53 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         ui.AssertNoConsoleErrors();
     }
 
+    [Fact]
+    public async Task Live_EventCommittedBetweenThePageAndTheStream_ShowsWhenTheServerWasBusyAtFirst()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Already there", service, start: "2026-01-01T10:00:00Z"));
+        await using var ui = await fixture.OpenAsync();
+        var firstPageRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lists = 0;
+        await ui.Page.RouteAsync("**/api/v1alpha1/events/list?*", async route =>
+        {
+            switch (Interlocked.Increment(ref lists))
+            {
+                case 1:
+                    await route.FulfillAsync(new RouteFulfillOptions { Response = await route.FetchAsync() });
+                    firstPageRead.TrySetResult();
+                    break;
+                case 2:
+                    // The page's second read (after the stream opened) meets a busy server once.
+                    await route.FulfillAsync(new RouteFulfillOptions
+                    {
+                        Status = 429,
+                        ContentType = "application/json",
+                        Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                        Body = """{"code":8,"message":"Too many requests: try again in 1 s."}""",
+                    });
+                    break;
+                default:
+                    await route.ContinueAsync();
+                    break;
+            }
+        });
+        // The stream starts from the present, once an event has been committed after the first page
+        // was read: only the page's second read can show it.
+        await ui.Page.RouteAsync("**/api/v1alpha1/events:watch?*", async route =>
+        {
+            await firstPageRead.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await fixture.CreateEventAsync(Event("In the gap", service, start: "2026-01-02T10:00:00Z"));
+            await route.ContinueAsync();
+        });
+
+        await ui.GotoAsync($"/?service={service}");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["In the gap", "Already there"]);
+        Assert.True(lists >= 3, $"{lists} reads of the list");
+        ui.AssertNoConsoleErrors(429);
+    }
+
     private Task Fixture_CreateOtherServiceEventAsync() => fixture.CreateEventAsync(Event("Not this service", NewService()));
 
     [Fact]

@@ -182,12 +182,23 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   // The frame after next starts once the frame showing the first page has been made.
   requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tracker:first-page-painted')));
 
-  // After the stream has started: the events of the first page that are not shown yet.
-  const reconcile = async () => {
+  // After the stream has started: the events of the first page that are not shown yet. Asked
+  // again while the server is busy or out of reach (backing off from 0.5 to 8 s), as the stream
+  // itself is, since an event in the gap would otherwise be missing until a reload.
+  const reconcile = async (delay = 500) => {
     if (signal.aborted || !problem.hidden) {
       return;
     }
-    const page = await fetchPage('');
+    let page;
+    try {
+      page = await fetchPage('');
+    } catch (error) {
+      const busy = !(error instanceof ApiError) || error.code === Codes.RESOURCE_EXHAUSTED || error.code === Codes.UNAVAILABLE;
+      if (busy && delay <= 8_000 && !signal.aborted) {
+        setTimeout(() => reconcile(delay * 2), delay);
+      }
+      return;
+    }
     if (signal.aborted) {
       return;
     }
@@ -199,7 +210,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     total = Number(page.totalCount ?? total);
     showSummary();
   };
-  watchOpen.then(reconcile).catch(() => {});
+  watchOpen.then(() => reconcile());
 
   more.addEventListener('click', async () => {
     const rows = await loadPage(nextToken);
