@@ -164,6 +164,24 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
     }
 
     [Fact]
+    public async Task Filters_LinkWithAnUpperCaseTypeAndADayNotInTheCalendar_ShowsWhatItFilters()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("An incident", service, "TYPE_INCIDENT", start: "2026-02-10T10:00:00Z"));
+        await fixture.CreateEventAsync(Event("A deployment", service, start: "2026-02-11T10:00:00Z"));
+        await fixture.CreateEventAsync(Event("In the year 999", service, "TYPE_INCIDENT", start: "0999-06-01T10:00:00Z"));
+        await using var ui = await fixture.OpenAsync();
+
+        await ui.GotoAsync($"/?service={service}&type=INCIDENT&from=2026-02-31");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["An incident", "In the year 999"]);
+        await Expect(ui.Page.Locator("#f-type")).ToHaveValueAsync("incident");
+        await Expect(ui.Page.Locator("#f-from")).ToHaveValueAsync(string.Empty);
+        await Expect(ui.Page.Locator(".filters-box summary")).ToHaveTextAsync("Filters (2 active)");
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task Filters_InvalidExpression_ShowsTheServersReasonUnderTheField()
     {
         var service = NewService();
@@ -198,6 +216,24 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         await Expect(ui.Page.Locator(".view-head")).ToContainTextAsync(zoneId);
         await Expect(ui.Page.Locator("nav a[aria-current=page]")).ToHaveTextAsync("Today");
         await ui.ScreenshotAsync(Shot());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Timeline_OpenOverTheBrowsersMidnight_MovesItsTodayHeadingToYesterday()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Late on the 10th", service, start: "2026-03-10T21:00:00Z"));
+        await using var ui = await fixture.OpenAsync(timeZone: "Europe/Paris");
+        // The page's clock (not the server's): 23:59 in Paris on 10 March.
+        await ui.Page.Clock.InstallAsync(new ClockInstallOptions { Time = "2026-03-10T22:59:00Z" });
+        await ui.GotoAsync($"/?service={service}");
+        var heading = ui.Page.Locator("section.day h2");
+        await Expect(heading).ToHaveTextAsync(new Regex("^Today, "));
+
+        await ui.Page.Clock.RunForAsync(120_000);
+
+        await Expect(heading).ToHaveTextAsync(new Regex("^Yesterday, "));
         ui.AssertNoConsoleErrors();
     }
 
@@ -318,6 +354,41 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         Assert.Equal("STATUS_DONE", updated.GetProperty("status").GetString());
         Assert.Empty(updated.GetProperty("labels").EnumerateObject());
         ui.AssertNoConsoleErrors(400);
+    }
+
+    [Fact]
+    public async Task Editor_LabelWithALineBreak_IsKeptWhenAnotherLabelChanges_AndAnUnchangedFormSavesNothing()
+    {
+        var service = NewService();
+        var labels = new Dictionary<string, string> { ["note"] = "line1\nline2=evil", ["team"] = "a" };
+        var created = await fixture.CreateEventAsync(Event("Labelled", service, extra: new { labels }));
+        var id = created.GetProperty("id").GetString()!;
+        await using var ui = await fixture.OpenAsync();
+        var page = ui.Page;
+
+        await ui.GotoAsync($"/?view=edit&event={id}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Nothing was changed.");
+        Assert.Equal(created.GetProperty("etag").GetString(), (await ReadEventAsync(id)).GetProperty("etag").GetString());
+
+        await ui.GotoAsync($"/?view=edit&event={id}");
+        await Expect(page.GetByLabel("Labels")).ToHaveValueAsync("note=line1\\nline2=evil\nteam=a");
+        await page.GetByLabel("Labels").FillAsync("note=line1\\nline2=evil\nteam=b");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Changes saved.");
+
+        var saved = (await ReadEventAsync(id)).GetProperty("attributes").GetProperty("labels");
+        Assert.Equal(2, saved.EnumerateObject().Count());
+        Assert.Equal("line1\nline2=evil", saved.GetProperty("note").GetString());
+        Assert.Equal("b", saved.GetProperty("team").GetString());
+        ui.AssertNoConsoleErrors();
+    }
+
+    private async Task<JsonElement> ReadEventAsync(string id)
+    {
+        using var response = await fixture.Api.GetAsync($"/api/v1alpha1/event/{id}").WaitAsync(TimeSpan.FromSeconds(30));
+        response.EnsureSuccessStatusCode();
+        return JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -447,6 +518,65 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         ui.AssertNoConsoleErrors(429);
     }
 
+    [Fact]
+    public async Task Live_StreamThatDropsBeforeAnyChange_CatchesUpWithWhatHappenedMeanwhile()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Already there", service, start: "2026-01-01T10:00:00Z"));
+        await using var ui = await fixture.OpenAsync();
+        var watches = 0;
+        await ui.Page.RouteAsync("**/api/v1alpha1/events:watch?*", async route =>
+        {
+            if (Interlocked.Increment(ref watches) == 1)
+            {
+                // The first stream opens and ends before any change: no change_id to resume from.
+                await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/x-ndjson", Body = string.Empty });
+                return;
+            }
+
+            // Committed while the page was between streams: the next stream starts after it.
+            await fixture.CreateEventAsync(Event("While reconnecting", service, start: "2026-01-02T10:00:00Z"));
+            await route.ContinueAsync();
+        });
+
+        await ui.GotoAsync($"/?service={service}");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["While reconnecting", "Already there"]);
+        await Expect(ui.Page.Locator("#live-status")).ToHaveAttributeAsync("data-state", "live");
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Timeline_FirstPageRefusedByABusyServer_IsAskedForAgain()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("Already there", service, start: "2026-01-01T10:00:00Z"));
+        await using var ui = await fixture.OpenAsync();
+        var lists = 0;
+        await ui.Page.RouteAsync("**/api/v1alpha1/events/list?*", async route =>
+        {
+            if (Interlocked.Increment(ref lists) == 1)
+            {
+                await route.FulfillAsync(new RouteFulfillOptions
+                {
+                    Status = 429,
+                    ContentType = "application/json",
+                    Body = """{"code":8,"message":"Too many requests: try again in 1 s."}""",
+                });
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await ui.GotoAsync($"/?service={service}");
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["Already there"]);
+        await Expect(ui.Page.Locator(".problem")).ToBeHiddenAsync();
+        await Expect(ui.Page.Locator(".summary")).ToHaveTextAsync("Showing 1 of 1 event matching the filters.");
+        ui.AssertNoConsoleErrors(429);
+    }
+
     private Task Fixture_CreateOtherServiceEventAsync() => fixture.CreateEventAsync(Event("Not this service", NewService()));
 
     [Fact]
@@ -494,10 +624,11 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
     [Fact]
     public async Task Views_At360PixelsWide_FitTheScreen()
     {
-        var service = NewService();
+        // The longest service and owner the server takes (128 characters), without a break.
+        var service = NewService().PadRight(128, 'x');
         var created = await fixture.CreateEventAsync(Event("A deployment with a rather long title that has to wrap on a phone", service, extra: new
         {
-            status = "STATUS_SUCCESS", environment = "ENVIRONMENT_PREPRODUCTION", priority = "PRIORITY_P2", owner = "team-with-a-long-name",
+            status = "STATUS_SUCCESS", environment = "ENVIRONMENT_PREPRODUCTION", priority = "PRIORITY_P2", owner = new string('o', 128),
         }));
         await using var ui = await fixture.OpenAsync(width: 360, height: 780);
         foreach (var (url, name) in new[] { ($"/?service={service}", "Timeline"), ($"/?event={created.GetProperty("id").GetString()}", "Detail"), ("/?view=new", "New") })

@@ -10,6 +10,25 @@ const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
 /** gRPC codes the UI tells apart (google.rpc.Code). */
 export const Codes = { INVALID_ARGUMENT: 3, NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, ABORTED: 10, OUT_OF_RANGE: 11, UNAVAILABLE: 14, UNAUTHENTICATED: 16 };
 
+/**
+ * Whether a failed call may work when made again: the server was busy (RESOURCE_EXHAUSTED, 429;
+ * UNAVAILABLE, 503; any 5xx) or did not answer (a network error, not an ApiError).
+ */
+export function isTransient(error) {
+  return !(error instanceof ApiError) || error.code === Codes.RESOURCE_EXHAUSTED || error.code === Codes.UNAVAILABLE || error.httpStatus >= 500;
+}
+
+/** Resolves after ms milliseconds, or at once when signal is aborted. */
+export function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
+
 /** A google.rpc.Status answer: its code, message, field violations and ErrorInfo reason. */
 export class ApiError extends Error {
   constructor(httpStatus, status) {

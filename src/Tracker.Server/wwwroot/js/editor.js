@@ -30,7 +30,7 @@ const FIELDS = [
   { path: 'links.ticket', label: 'Ticket', hint: 'e.g. OPS-1234.' },
   { path: 'attributes.related_id', label: 'Related event', hint: 'The id of the event this one follows.' },
   { path: 'attributes.source', label: 'Source', hint: 'Where it comes from, e.g. manual.' },
-  { path: 'attributes.labels', label: 'Labels', kind: 'labels', wide: true, hint: 'One key=value per line.' },
+  { path: 'attributes.labels', label: 'Labels', kind: 'labels', wide: true, hint: 'One key=value per line; a line break in a value is written \\n, a backslash \\\\.' },
   { path: 'attributes.notification', label: 'Send notifications', kind: 'bool' },
   { path: 'attributes.notifications', label: 'Notification channels', kind: 'list', hint: 'e.g. slack, email.' },
 ];
@@ -93,6 +93,12 @@ export async function renderEditor(main, state, { signal, navigate, flash }) {
     showErrors(controls, summary, []);
     try {
       const values = readForm(controls);
+      if (event && FIELDS.every((f) => values[f.path] === original[f.path])) {
+        // Nothing to save: an empty update_mask would still make a new version of the event.
+        flash('Nothing was changed.');
+        navigate(urlOf({ view: 'detail', id: event.id }));
+        return;
+      }
       const saved = event
         ? await updateEvent(updateRequest(event, original, values), signal)
         : await createEvent({ ...requestBody(values, FIELDS.map((f) => f.path), false), requestId }, signal);
@@ -178,7 +184,7 @@ function valuesOf(event) {
         value = (value ?? []).join(', ');
         break;
       case 'labels':
-        value = Object.entries(value ?? {}).map(([key, text]) => `${key}=${text}`).join('\n');
+        value = Object.entries(value ?? {}).map(([key, text]) => `${key}=${escapeLabel(text)}`).join('\n');
         break;
       case 'bool':
         value = value === true;
@@ -199,6 +205,16 @@ function readForm(controls) {
   return values;
 }
 
+// A label value on one line of the labels field: its line breaks as \n, its backslashes as \\,
+// so that a value with a line break (the API takes one) is saved as it was, not split in two.
+function escapeLabel(text) {
+  return String(text).replaceAll('\\', '\\\\').replaceAll('\r', '\\r').replaceAll('\n', '\\n');
+}
+
+function unescapeLabel(text) {
+  return text.replace(/\\([\\nr])/g, (_, c) => ({ n: '\n', r: '\r', '\\': '\\' })[c]);
+}
+
 /** The API value of a form value; undefined for an empty one (the field is left out). */
 function apiValue(field, value) {
   switch (field.kind) {
@@ -214,7 +230,7 @@ function apiValue(field, value) {
       const labels = {};
       for (const line of value.split('\n').map((text) => text.trim()).filter(Boolean)) {
         const equals = line.indexOf('=');
-        labels[(equals < 0 ? line : line.slice(0, equals)).trim()] = equals < 0 ? '' : line.slice(equals + 1).trim();
+        labels[(equals < 0 ? line : line.slice(0, equals)).trim()] = equals < 0 ? '' : unescapeLabel(line.slice(equals + 1).trim());
       }
       return Object.keys(labels).length ? labels : undefined;
     }

@@ -22,12 +22,15 @@ function fact(name, value, className) {
   return value ? h('span', { class: `fact ${className ?? ''}`.trim() }, h('span', { class: 'fact-label' }, name), ' ', value) : null;
 }
 
-/** A timeline row (<li>) for an event; data-id and data-time place it in the list. */
+/**
+ * A timeline row (<li>) for an event; data-id and data-time place it in the list, data-updated
+ * (ms) tells whether another copy of the event is newer.
+ */
 export function eventRow(event) {
   const a = event.attributes ?? {};
   const when = eventTime(event);
   const duration = durationText(durationSeconds(event.duration));
-  return h('li', { class: `event type-${cssName('type', a.type)}`, 'data-id': event.id, 'data-time': when.getTime() },
+  return h('li', { class: `event type-${cssName('type', a.type)}`, 'data-id': event.id, 'data-updated': Date.parse(event.updatedAt ?? event.createdAt) || 0, 'data-time': when.getTime() },
     typeChip(a.type),
     h('div', { class: 'event-body' },
       h('a', { class: 'event-title', href: urlOf({ view: 'detail', id: event.id }) }, event.title),

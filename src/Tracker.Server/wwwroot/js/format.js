@@ -74,8 +74,9 @@ export function refreshRelativeTimes(root) {
 
 /** The local calendar day of a date, as a key: '2026-11-30'. */
 export function dayKey(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  const pad = (n, width = 2) => String(n).padStart(width, '0');
+  // Four digits for the year, so that keys sort as dates do (year 999 before 2030).
+  return `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 /** 'Today', 'Yesterday' or 'Monday, 30 November 2026', in the browser's zone. */

@@ -2,7 +2,7 @@
 // ReadableStream: EventSource cannot send the Authorization header. A dropped stream is resumed
 // from the last change_id received, so no change is lost or repeated (README "Watching events").
 
-import { ApiError, Codes, watchEvents } from './api.js';
+import { ApiError, Codes, isTransient, sleep, watchEvents } from './api.js';
 
 const status = () => document.getElementById('live-status');
 
@@ -51,8 +51,7 @@ export async function watch({ filter = '', afterId = '', signal, onChange, onOpe
           onExpired?.(error);
           return;
         }
-        const retry = error.code === Codes.RESOURCE_EXHAUSTED || error.code === Codes.UNAVAILABLE || error.httpStatus >= 500;
-        if (!retry) {
+        if (!isTransient(error)) {
           state('off', 'Live updates off');
           onStop?.(error);
           return;
@@ -64,14 +63,4 @@ export async function watch({ filter = '', afterId = '', signal, onChange, onOpe
     await sleep(delay, signal);
     delay = Math.min(delay * 2, 10_000);
   }
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -1,11 +1,11 @@
 // The timeline and today views: the filters, then the events newest first grouped by local day,
 // 50 at a time ("Load more" follows the page token), and the live changes of the same filter.
 
-import { ApiError, Codes, listEvents, todayEvents } from './api.js';
+import { ApiError, Codes, isTransient, listEvents, sleep, todayEvents } from './api.js';
 import { append, clear, fromTemplate, h } from './dom.js';
 import { ENUMS } from './enums.js';
 import { eventRow } from './eventview.js';
-import { browserTimeZone, dayKey, dayTitle, eventTime, prepareFormats, refreshRelativeTimes } from './format.js';
+import { browserTimeZone, dayKey, dayTitle, eventTime, localDayStart, prepareFormats, refreshRelativeTimes } from './format.js';
 import { watch } from './live.js';
 import { filterExpression, matchesText } from './query.js';
 import { FILTER_NAMES, hasFilters, urlOf } from './urlstate.js';
@@ -60,6 +60,15 @@ export async function renderTimeline(main, state, { signal, navigate }) {
       : `Showing ${shown.size.toLocaleString()} of ${total.toLocaleString()} event${total === 1 ? '' : 's'}${hasFilters(filters) ? ' matching the filters' : ''}.`;
   };
 
+  // Takes a row out, and its day's section with it when it was the day's last row.
+  const unplace = (row) => {
+    const day = row.closest('section');
+    row.remove();
+    if (day && !day.querySelector('li')) {
+      day.remove();
+    }
+  };
+
   const place = (event, fresh) => {
     const row = eventRow(event);
     if (fresh) {
@@ -67,7 +76,9 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     }
     const previous = shown.get(event.id);
     const hadFocus = previous?.contains(document.activeElement);
-    previous?.remove();
+    if (previous) {
+      unplace(previous);
+    }
     insertRow(list, row, eventTime(event));
     shown.set(event.id, row);
     if (hadFocus) {
@@ -78,14 +89,9 @@ export async function renderTimeline(main, state, { signal, navigate }) {
 
   const remove = (id) => {
     const row = shown.get(id);
-    if (!row) {
-      return;
-    }
-    const day = row.closest('section');
-    row.remove();
-    shown.delete(id);
-    if (day && !day.querySelector('li')) {
-      day.remove();
+    if (row) {
+      unplace(row);
+      shown.delete(id);
     }
   };
 
@@ -127,18 +133,22 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   };
 
   // The stream and the first page start together. An event committed after the page was read
-  // but before the stream started would be in neither: once both are there, the first page is
-  // read once more and what it has that is not shown is added (see reconcile below).
-  let opened;
-  const watchOpen = new Promise((resolve) => { opened = resolve; });
+  // but before the stream started would be in neither: each time the stream opens (at first,
+  // and again after a drop before any change came, when it restarts from the present), the
+  // first page is read once more and what it has that is not shown is added (reconcile below).
+  let reconcile = null;
+  let openedEarly = false;
   watch({
     filter: today ? filterExpression({ ...filters, from: dayKey(new Date()), to: dayKey(new Date()) }) : filter,
     signal,
-    onOpen: opened,
-    onChange: (message) => (loaded ? applyChange(message) : early.push(message)),
+    onOpen: () => (reconcile ? reconcile() : (openedEarly = true)),
+    // Kept until the first page is in (bounded: a page that cannot load does not hoard changes).
+    onChange: (message) => (loaded ? applyChange(message) : early.length < 10_000 && early.push(message)),
   });
 
+  let failure = null;
   const loadPage = async (token, pending = fetchPage(token)) => {
+    failure = null;
     more.disabled = true;
     list.setAttribute('aria-busy', 'true');
     try {
@@ -160,6 +170,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
       showSummary();
       return rows;
     } catch (error) {
+      failure = error;
       if (!signal.aborted) {
         await showProblem(error, problem, form, own);
         summary.textContent = '';
@@ -172,8 +183,19 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   };
 
   prepareFormats();
-  await loadPage('', firstPage);
-  if (signal.aborted) {
+  // A busy or unreachable server is asked again, backing off from 1 to 30 s, with the wait shown
+  // under the problem; a refusal for good (a bad filter, no permission) is not.
+  let rows = await loadPage('', firstPage);
+  for (let delay = 1_000; rows === null && !signal.aborted && isTransient(failure); delay = Math.min(delay * 2, 30_000)) {
+    append(problem, h('p', { class: 'hint' }, `Trying again in ${delay / 1000} s.`));
+    await sleep(delay, signal);
+    if (signal.aborted) {
+      return;
+    }
+    early.length = 0; // What changed before this read is in it.
+    rows = await loadPage('');
+  }
+  if (signal.aborted || rows === null) {
     return;
   }
   loaded = true;
@@ -182,10 +204,10 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   // The frame after next starts once the frame showing the first page has been made.
   requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('tracker:first-page-painted')));
 
-  // After the stream has started: the events of the first page that are not shown yet. Asked
-  // again while the server is busy or out of reach (backing off from 0.5 to 8 s), as the stream
-  // itself is, since an event in the gap would otherwise be missing until a reload.
-  const reconcile = async (delay = 500) => {
+  // After the stream has (re)started: the events of the first page that are not shown yet, and
+  // the new state of those shown (an update made while the stream was down). Asked again while
+  // the server is busy or out of reach (backing off from 0.5 to 8 s), as the stream itself is.
+  reconcile = async (delay = 500) => {
     if (signal.aborted || !problem.hidden) {
       return;
     }
@@ -193,8 +215,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
     try {
       page = await fetchPage('');
     } catch (error) {
-      const busy = !(error instanceof ApiError) || error.code === Codes.RESOURCE_EXHAUSTED || error.code === Codes.UNAVAILABLE;
-      if (busy && delay <= 8_000 && !signal.aborted) {
+      if (isTransient(error) && delay <= 8_000 && !signal.aborted) {
         setTimeout(() => reconcile(delay * 2), delay);
       }
       return;
@@ -203,14 +224,35 @@ export async function renderTimeline(main, state, { signal, navigate }) {
       return;
     }
     for (const event of page.events ?? []) {
-      if (!shown.has(event.id) && (nextToken === '' || eventTime(event).getTime() >= oldest)) {
-        place(event, true);
+      const row = shown.get(event.id);
+      const newer = row && (Date.parse(event.updatedAt ?? event.createdAt) || 0) > Number(row.dataset.updated);
+      if (row ? newer : (nextToken === '' || eventTime(event).getTime() >= oldest)) {
+        place(event, !row);
       }
     }
     total = Number(page.totalCount ?? total);
     showSummary();
   };
-  watchOpen.then(() => reconcile());
+  if (openedEarly) {
+    reconcile();
+  }
+
+  // At the browser's midnight, today's events are another day's: the today view starts again,
+  // and the timeline's "Today" and "Yesterday" headings move on.
+  const midnight = new Date();
+  midnight.setHours(24, 0, 1, 0);
+  const rollover = setTimeout(() => {
+    if (today) {
+      navigate(urlOf({ view: 'today', filters }), { replace: true });
+    } else {
+      for (const section of list.querySelectorAll('section[data-day]')) {
+        const title = dayTitle(localDayStart(section.dataset.day));
+        section.setAttribute('aria-label', title);
+        section.querySelector('h2').textContent = title;
+      }
+    }
+  }, midnight.getTime() - Date.now());
+  signal.addEventListener('abort', () => clearTimeout(rollover), { once: true });
 
   more.addEventListener('click', async () => {
     const rows = await loadPage(nextToken);

@@ -2,6 +2,7 @@
 // bookmarked and shared: ?view=today&service=pay*&type=incident&from=2026-11-01&q=rollback
 
 import { fullName } from './enums.js';
+import { localDayStart } from './format.js';
 
 /** The filters of the timeline and today views, by URL parameter; enums by short name. */
 export const FILTER_NAMES = ['q', 'service', 'type', 'environment', 'status', 'priority', 'severity', 'from', 'to', 'filter'];
@@ -11,17 +12,20 @@ export const ENUM_FILTERS = { type: 'type', environment: 'environment', status: 
 
 /**
  * The state in a URL: {view: 'timeline'|'today'|'detail'|'new'|'edit', id, related, filters}.
- * Unknown enum names are dropped, so a bad link shows the unfiltered list instead of an error.
+ * Unknown enum names and days not in the calendar are dropped, so a bad link shows the
+ * unfiltered list instead of an error.
  */
 export function readState(url = window.location.href) {
   const params = new URL(url).searchParams;
   const filters = {};
   for (const name of FILTER_NAMES) {
     let value = (params.get(name) ?? '').trim();
-    if (ENUM_FILTERS[name] && !fullName(ENUM_FILTERS[name], value)) {
-      value = '';
+    if (ENUM_FILTERS[name]) {
+      // As the form's options name it (?type=INCIDENT is incident), so that the form shows it.
+      value = fullName(ENUM_FILTERS[name], value) ? value.toLowerCase() : '';
     }
-    if (name in { from: 1, to: 1 } && !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (name in { from: 1, to: 1 } && !localDayStart(value)) {
+      // Not a day of the calendar (2026-02-31): no filter, and none counted as active.
       value = '';
     }
     filters[name] = value;
