@@ -36,7 +36,7 @@ export async function renderDetail(main, state, { signal }) {
     return;
   }
 
-  const title = h('h1', { class: 'event-heading' });
+  const title = h('h1', { class: 'event-heading', dir: 'auto' });
   const badges = h('div', { class: 'badges' });
   const deleted = h('p', { class: 'problem', role: 'alert', hidden: true });
   const body = h('div', { class: 'detail-body' });
@@ -283,6 +283,8 @@ function changeItem(kind, message, changes) {
     changes.length
       ? h('ul', { class: 'change-list' }, changes.map(([name, before, after]) => h('li', {},
         h('span', { class: 'fact-label' }, name), ' ',
-        before === null ? (after || '(none)') : [before || '(none)', ' → ', after || '(none)'])))
+        // Each value isolated (bdi), so that right-to-left text or a stray U+202E in one value
+        // cannot reorder the arrow and the other value around it.
+        before === null ? h('bdi', {}, after || '(none)') : [h('bdi', {}, before || '(none)'), ' → ', h('bdi', {}, after || '(none)')])))
       : null);
 }

@@ -33,7 +33,8 @@ export function eventRow(event) {
   return h('li', { class: `event type-${cssName('type', a.type)}`, 'data-id': event.id, 'data-updated': Date.parse(event.updatedAt ?? event.createdAt) || 0, 'data-time': when.getTime() },
     typeChip(a.type),
     h('div', { class: 'event-body' },
-      h('a', { class: 'event-title', href: urlOf({ view: 'detail', id: event.id }) }, event.title),
+      // dir=auto: a right-to-left title reads in its own direction, isolated from the row's.
+      h('a', { class: 'event-title', dir: 'auto', href: urlOf({ view: 'detail', id: event.id }) }, event.title),
       h('div', { class: 'facts' },
         statusBadge(a.status),
         fact('Service', a.service, 'service'),
