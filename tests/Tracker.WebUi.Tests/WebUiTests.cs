@@ -40,6 +40,15 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
 
     private ILocator Titles(UiPage ui) => ui.Page.Locator("li.event .event-title");
 
+    // What the limiter answers a REST call when the server is busy: 429 with a google.rpc.Status.
+    private static readonly RouteFulfillOptions BusyServer = new()
+    {
+        Status = 429,
+        ContentType = "application/json",
+        Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+        Body = """{"code":8,"message":"Too many requests: try again in 1 s."}""",
+    };
+
     [Fact]
     public async Task Timeline_EventsCreatedThroughTheApi_ShowsThemNewestFirstGroupedByLocalDay()
     {
@@ -489,13 +498,7 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
                     break;
                 case 2:
                     // The page's second read (after the stream opened) meets a busy server once.
-                    await route.FulfillAsync(new RouteFulfillOptions
-                    {
-                        Status = 429,
-                        ContentType = "application/json",
-                        Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
-                        Body = """{"code":8,"message":"Too many requests: try again in 1 s."}""",
-                    });
+                    await route.FulfillAsync(BusyServer);
                     break;
                 default:
                     await route.ContinueAsync();
@@ -557,12 +560,7 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         {
             if (Interlocked.Increment(ref lists) == 1)
             {
-                await route.FulfillAsync(new RouteFulfillOptions
-                {
-                    Status = 429,
-                    ContentType = "application/json",
-                    Body = """{"code":8,"message":"Too many requests: try again in 1 s."}""",
-                });
+                await route.FulfillAsync(BusyServer);
                 return;
             }
 
