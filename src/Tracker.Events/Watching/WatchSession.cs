@@ -19,8 +19,13 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
 {
     private const int PageSize = 500;
 
+    // Watch messages are never compressed: each is one event, encoded once for all its watchers
+    // (WatchMessages), and gzip would compress it again for every one of them, each time setting
+    // up a fresh deflate state; with 100 watchers that was most of the server's processor time.
+    private static readonly WriteOptions FlushedWrite = new(WriteFlags.NoCompress);
+
     // Written to the response without a flush: the next write that flushes sends it too.
-    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint | WriteFlags.NoCompress);
 
     private string _lastSent = string.Empty;
     private bool _canBuffer = true;
@@ -122,7 +127,10 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
         }
     }
 
-    /// <summary>Asks the writer to flush this write or not; REST's JSON writer has no such option and flushes each.</summary>
+    /// <summary>
+    /// Asks the writer to flush this write or not, uncompressed; REST's JSON writer has no such
+    /// options and flushes each.
+    /// </summary>
     private void SetFlush(IServerStreamWriter<WatchEventsResponse> stream, bool flush)
     {
         if (!_canBuffer)
@@ -132,9 +140,10 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
 
         try
         {
-            if ((stream.WriteOptions is null) != flush)
+            var options = flush ? FlushedWrite : BufferedWrite;
+            if (!ReferenceEquals(stream.WriteOptions, options))
             {
-                stream.WriteOptions = flush ? null : BufferedWrite;
+                stream.WriteOptions = options;
             }
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException)

@@ -66,6 +66,40 @@ public static class RawGrpc
         return new RawGrpcResponse(response.StatusCode, Flatten(response.Headers), Flatten(response.TrailingHeaders), bytes);
     }
 
+    /// <summary>
+    /// Calls a server-streaming method over HTTP/2 and reads its first <paramref name="count"/>
+    /// messages as they come, each as its compressed flag and payload, then leaves the call.
+    /// </summary>
+    public static async Task<IReadOnlyList<(byte CompressedFlag, byte[] Payload)>> ReadMessagesAsync(HttpClient client, string service, string method, byte[] body, int count, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).Bounded();
+        await using var stream = await response.Content.ReadAsStreamAsync().Bounded();
+        var messages = new List<(byte, byte[])>();
+        var prefix = new byte[5];
+        while (messages.Count < count)
+        {
+            await stream.ReadExactlyAsync(prefix).AsTask().Bounded();
+            var payload = new byte[System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(prefix.AsSpan(1))];
+            await stream.ReadExactlyAsync(payload).AsTask().Bounded();
+            messages.Add((prefix[0], payload));
+        }
+
+        return messages;
+    }
+
     private static Dictionary<string, string> Flatten(HttpHeaders headers) =>
         headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value));
 }

@@ -52,6 +52,28 @@ public sealed class CompressionTests(TrackerFactory factory) : IClassFixture<Tra
     }
 
     [Fact]
+    public async Task WatchEvents_ClientAcceptsGzip_MessagesAreSentUncompressed()
+    {
+        // Each watch message is encoded once for all its watchers; compressing it per watcher was
+        // most of the server's processor time with 100 watchers (bench/analysis.md, issue 12).
+        var service = "compression-watch-" + Guid.NewGuid().ToString("N")[..8];
+        var client = factory.CreateGrpcClient();
+        var created = new List<Event>();
+        for (var i = 0; i < 3; i++)
+        {
+            created.Add(await client.CreateEventAsync(TestEvents.Deployment(service: service)).Bounded());
+        }
+
+        var request = RawGrpc.Frame(new WatchEventsRequest { Filter = $"service=\"{service}\"", SendInitialEvents = true }.ToByteArray());
+
+        var messages = await RawGrpc.ReadMessagesAsync(factory.Server.CreateClient(), Service, "WatchEvents", request, created.Count, ("grpc-accept-encoding", "identity,gzip"));
+
+        Assert.All(messages, m => Assert.Equal(0, m.CompressedFlag));
+        var events = messages.Select(m => WatchEventsResponse.Parser.ParseFrom(m.Payload).Event.Id);
+        Assert.Equal(created.Select(e => e.Id).Order(), events.Order());
+    }
+
+    [Fact]
     public async Task CreateEvent_GzipCompressedRequest_IsAccepted()
     {
         var request = TestEvents.Deployment();
