@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Net.Client;
 using Tracker.Api.V1Alpha1;
 
@@ -23,6 +24,9 @@ internal sealed class ChannelPool : IDisposable
     public int Count => _clients.Length;
 
     public EventService.EventServiceClient Client(int index) => _clients[index % _clients.Length];
+
+    /// <summary>The call invoker of the same connection as <see cref="Client"/>, for hand-made methods.</summary>
+    public CallInvoker Invoker(int index) => _channels[index % _channels.Length].CreateCallInvoker();
 
     public void Dispose()
     {

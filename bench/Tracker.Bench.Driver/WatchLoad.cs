@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -9,14 +10,17 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Scenario i (issue 12, item 6), three measures against a running server, each through
-/// Grpc.Net.Client's generated EventService client:
+/// Scenario i (issue 12, item 6), three measures against a running server through
+/// Grpc.Net.Client: creates by the generated EventService client, watches by
+/// <see cref="IdOnlyWatch"/>, which decodes only each change's event id:
 /// <list type="bullet">
 /// <item><c>delivery</c>: W watchers on one service's changes while creates arrive at R per
 /// second (paced, 128 in flight at most); each (watcher, event) pair gives one sample, the time
 /// from the create's acknowledgement at the client to that watcher receiving it (negative values,
-/// a change that outran its acknowledgement, count as 0). Verified when every watcher got every
-/// event exactly once, in creation order.</item>
+/// a change that outran its acknowledgement, count as 0); arrivals are matched with their
+/// acknowledgements after the run, so a reader never waits. Verified when every watcher got every
+/// event exactly once. <c>--decode full</c> decodes every message with the generated client, as
+/// an application would.</item>
 /// <item><c>throughput</c>: CreateEvent with 64 calls in flight for D seconds with no watcher,
 /// then with W watchers of those creates attached (each reading every change), taking turns over
 /// R rounds; the ratio of the two, and how many watchers the server ended for falling behind.</item>
@@ -35,56 +39,45 @@ internal static class WatchLoad
         var pid = int.Parse(options.Get("pid"), CultureInfo.InvariantCulture);
         return options.Get("mode") switch
         {
-            "delivery" => await DeliveryAsync(address, options.Int("watchers", 100), options.Int("rate", 1000), options.Int("warmup", 5), options.Int("duration", 15)),
+            "delivery" => await DeliveryAsync(address, options.Int("watchers", 100), options.Int("rate", 1000), options.Int("warmup", 5), options.Int("duration", 15), (options.Find("decode") ?? "id") switch
+            {
+                "id" => false,
+                "full" => true,
+                var decode => throw new ArgumentException($"no decode '{decode}': id or full"),
+            }),
             "throughput" => await ThroughputAsync(address, pid, options.Int("watchers", 100), options.Int("warmup", 5), options.Int("duration", 5), options.Int("rounds", 3)),
             "idle" => await IdleAsync(address, pid, options.Int("watchers", 1000)),
             var mode => throw new ArgumentException($"no watch mode '{mode}': delivery, throughput or idle"),
         };
     }
 
-    private static async Task<JsonObject> DeliveryAsync(Uri address, int watcherCount, int rate, int warmupSeconds, int seconds)
+    private static async Task<JsonObject> DeliveryAsync(Uri address, int watcherCount, int rate, int warmupSeconds, int seconds, bool fullDecode)
     {
         var service = "bench-watch-" + Guid.NewGuid().ToString("N")[..8];
         using var pool = new ChannelPool(address, watcherCount + MaxCreatesInFlight);
         using var stop = new CancellationTokenSource();
         var acknowledged = new ConcurrentDictionary<string, long>();
         var measuredFrom = long.MaxValue;
-        var samples = new LatencySamples[watcherCount];
-        var orders = new List<string>[watcherCount];
+        var arrivals = new List<(string Id, long At)>[watcherCount];
         var readers = new Task[watcherCount];
         var marker = await pool.Client(0).CreateEventAsync(Create(service, "marker"));
         for (var w = 0; w < watcherCount; w++)
         {
-            var (index, call) = (w, pool.Client(w).WatchEvents(new WatchEventsRequest { Filter = $"service=\"{service}\"", AfterId = marker.Id }, cancellationToken: stop.Token));
-            samples[index] = new LatencySamples();
-            orders[index] = [];
+            var index = w;
+            var request = new WatchEventsRequest { Filter = $"service=\"{service}\"", AfterId = marker.Id };
+            arrivals[index] = new(1 << 16);
             readers[index] = Task.Run(async () =>
             {
                 try
                 {
-                    while (await call.ResponseStream.MoveNext(stop.Token))
+                    // Only the arrival is taken here; it is matched with its acknowledgement after the run.
+                    await foreach (var id in WatchedIdsAsync(pool, index, request, fullDecode, stop.Token))
                     {
-                        var arrived = Stopwatch.GetTimestamp();
-                        var id = call.ResponseStream.Current.Event.Id;
-                        orders[index].Add(id);
-                        while (!acknowledged.ContainsKey(id) && !stop.IsCancellationRequested)
-                        {
-                            // Outran its acknowledgement: wait for it, then count the sample as 0.
-                            await Task.Yield();
-                        }
-
-                        if (acknowledged.TryGetValue(id, out var ack) && ack >= Volatile.Read(ref measuredFrom))
-                        {
-                            samples[index].Add(Math.Max(0, Stopwatch.GetElapsedTime(ack, arrived).TotalMilliseconds));
-                        }
+                        arrivals[index].Add((id, Stopwatch.GetTimestamp()));
                     }
                 }
                 catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled)
                 {
-                }
-                finally
-                {
-                    call.Dispose();
                 }
             });
         }
@@ -99,10 +92,11 @@ internal static class WatchLoad
         long next = 0;
         while (clock.Elapsed < total)
         {
-            var due = interval * next++;
-            if (due > clock.Elapsed)
+            // One reading of the clock: read twice, the wait could turn negative in between.
+            var wait = interval * next++ - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - clock.Elapsed);
+                await Task.Delay(wait);
             }
 
             if (clock.Elapsed >= TimeSpan.FromSeconds(warmupSeconds) && measuredFrom == long.MaxValue)
@@ -134,27 +128,34 @@ internal static class WatchLoad
 
         // Every watcher gets every event: wait (bounded) for the last ones to arrive.
         var deadline = Stopwatch.StartNew();
-        while (orders.Any(o => o.Count < created.Count) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        while (arrivals.Any(a => a.Count < created.Count) && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }
 
         await stop.CancelAsync();
         await Task.WhenAll(readers);
+
+        // One sample per (watcher, event) acknowledged in the measured part; a change that
+        // outran its acknowledgement counts as 0.
         var all = new LatencySamples();
-        foreach (var s in samples)
+        foreach (var (id, arrived) in arrivals.SelectMany(a => a))
         {
-            all.AddRange(s);
+            if (acknowledged.TryGetValue(id, out var ack) && ack >= measuredFrom)
+            {
+                all.Add(Math.Max(0, Stopwatch.GetElapsedTime(ack, arrived).TotalMilliseconds));
+            }
         }
 
         var createdSet = created.ToHashSet();
-        var exactlyOnce = orders.All(o => o.Count == created.Count && o.ToHashSet().SetEquals(createdSet));
+        var exactlyOnce = arrivals.All(a => a.Count == created.Count && a.Select(x => x.Id).ToHashSet().SetEquals(createdSet));
         return new JsonObject
         {
             ["tool"] = "driver",
             ["mode"] = "delivery",
             ["watchers"] = watcherCount,
             ["target_rate"] = rate,
+            ["decode"] = fullDecode ? "full" : "id",
             ["achieved_rate"] = Math.Round(achievedRate, 1),
             ["events"] = created.Count,
             ["latency"] = all.Summary(seconds),
@@ -172,7 +173,7 @@ internal static class WatchLoad
         {
             without.Add(await CreatesPerSecondAsync(pool, warmupSeconds, seconds));
             using var stop = new CancellationTokenSource();
-            var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Client(w), "service=\"bench-throughput\"", stop.Token)).ToArray();
+            var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Invoker(w), "service=\"bench-throughput\"", stop.Token)).ToArray();
             await Task.Delay(500);
             with.Add(await CreatesPerSecondAsync(pool, warmupSeconds, seconds));
             await stop.CancelAsync();
@@ -193,6 +194,30 @@ internal static class WatchLoad
             ["rss_end_mb"] = Math.Round((RssSampler.ReadKb(pid, "VmRSS") ?? 0) / 1024.0, 1),
             ["verified"] = without.All(v => v > 0) && with.All(v => v > 0),
         };
+    }
+
+    /// <summary>
+    /// The event ids of a watch's changes as they arrive, decoded by <see cref="IdOnlyWatch"/>, or
+    /// with <paramref name="fullDecode"/> by the generated client, as an application would.
+    /// </summary>
+    private static async IAsyncEnumerable<string> WatchedIdsAsync(ChannelPool pool, int index, WatchEventsRequest request, bool fullDecode, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (fullDecode)
+        {
+            using var call = pool.Client(index).WatchEvents(request, cancellationToken: cancellationToken);
+            while (await call.ResponseStream.MoveNext(cancellationToken))
+            {
+                yield return call.ResponseStream.Current.Event.Id;
+            }
+        }
+        else
+        {
+            using var call = IdOnlyWatch.Open(pool.Invoker(index), request, cancellationToken);
+            while (await call.ResponseStream.MoveNext(cancellationToken))
+            {
+                yield return call.ResponseStream.Current;
+            }
+        }
     }
 
     /// <summary>CreateEvent with 64 calls in flight: the completed calls per second over the measured part.</summary>
@@ -225,7 +250,7 @@ internal static class WatchLoad
         GC.Collect();
         var before = RssSampler.ReadKb(pid, "VmRSS") ?? 0;
         using var stop = new CancellationTokenSource();
-        var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Client(w), $"service=\"nothing-{w}\"", stop.Token)).ToArray();
+        var watchers = Enumerable.Range(0, watcherCount).Select(w => DrainAsync(pool.Invoker(w), $"service=\"nothing-{w}\"", stop.Token)).ToArray();
         await Task.Delay(5000);
         var after = RssSampler.ReadKb(pid, "VmRSS") ?? 0;
         var ended = watchers.Count(t => t.IsCompleted);
@@ -247,9 +272,9 @@ internal static class WatchLoad
     /// Reads a watch until cancelled; true when the server ended it first (a watcher that could not
     /// keep up is ended with RESOURCE_EXHAUSTED, or its stream reset while its window was full).
     /// </summary>
-    private static async Task<bool> DrainAsync(EventService.EventServiceClient client, string filter, CancellationToken stop)
+    private static async Task<bool> DrainAsync(CallInvoker invoker, string filter, CancellationToken stop)
     {
-        using var call = client.WatchEvents(new WatchEventsRequest { Filter = filter }, cancellationToken: stop);
+        using var call = IdOnlyWatch.Open(invoker, new WatchEventsRequest { Filter = filter }, stop);
         try
         {
             while (await call.ResponseStream.MoveNext(stop))
@@ -273,6 +298,4 @@ internal static class WatchLoad
         Title = title,
         Attributes = new EventAttributes { Type = Api.V1Alpha1.Type.Deployment, Service = service },
     };
-
-    /// <summary>Enough HTTP/2 connections that no one holds more than 50 streams (Kestrel allows 100 per connection).</summary>
 }
