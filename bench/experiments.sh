@@ -17,6 +17,9 @@
 #                                              core 1) alone, then with h2load flooding the same
 #                                              ListEvents from 288 more streams, closed loop: a
 #                                              runaway client that costs its own core little
+#   bash bench/experiments.sh overload-open    the same, with h2load offering 9x the 32 callers' own
+#                                              served rate (--rps), so that they and the flood make
+#                                              10x the load the server sustains: an open loop
 #
 # After a partial run (BENCH_SCENARIOS=...), point them at its output: BENCH_OUT=bench/out/partial.
 #
@@ -212,7 +215,7 @@ case "${1:-}" in
     echo "Plans in full: $EXP/explain-*.txt"
     ;;
 
-  overload-flood)
+  overload-flood|overload-open)
     driver prepare --out "$EXP" >/dev/null
     SERVER_CPUS=0 start_tracker "$DATA/flood" 18871
     overload() { # overload NAME [driver options]: 32 callers, no 10x phase (--factor 1)
@@ -221,7 +224,14 @@ case "${1:-}" in
         --pid "$SERVER_PID" --callers 32 --factor 1 --warmup 5 --duration 15 "$@" --result "$EXP/flood-$name.json" >/dev/null
     }
     overload quiet
-    taskset -c 1 h2load -t 1 -c 6 -m 48 -D 45 -H 'content-type: application/grpc' -H 'te: trailers' -d "$EXP/list.grpc" \
+    pace=()
+    if [ "$1" = overload-open ]; then
+      # 9x the quiet phase's served calls, spread over h2load's 6 connections.
+      sustained="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["overload"]["served"]["per_second"])' "$EXP/flood-quiet.json")"
+      pace=(--rps "$(python3 -c 'import math,sys; print(math.ceil(9 * float(sys.argv[1]) / 6))' "$sustained")")
+      echo "quiet phase served $sustained calls/s; h2load offers ${pace[1]} calls/s on each of 6 connections"
+    fi
+    taskset -c 1 h2load -t 1 -c 6 -m 48 -D 45 ${pace[@]+"${pace[@]}"} -H 'content-type: application/grpc' -H 'te: trailers' -d "$EXP/list.grpc" \
       "$GRPC_URL/tracker.event.v1alpha1.EventService/ListEvents" >"$EXP/flood-h2load.txt" &
     flood=$!
     sleep 2
