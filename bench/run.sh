@@ -15,7 +15,7 @@
 # paired read calls (search, get, query language) after BENCH_READ_WARMUP [10] s of warm-up;
 # BENCH_EVENTS [1000000] events for the read scenarios; BENCH_STARTUP_RUNS [10].
 #
-# BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i] runs only the scenarios named (a and b run together; f's
+# BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i,j] runs only the scenarios named (a and b run together; f's
 # memory at rest follows the reads of d and h) and BENCH_STORES [sqlite postgres] the read
 # scenarios on those stores only. A run of only some of them writes to bench/out/partial and
 # its report to bench/out/partial/RESULTS.md, leaving bench/out and bench/RESULTS.md as the last
@@ -192,6 +192,7 @@ cat >"$RESULTS/machine.json" <<EOF
   "load_average_at_start": "$(cut -d' ' -f1-3 /proc/loadavg)",
   "commit": "$(git rev-parse --short HEAD)",
   "scenarios": "$SCENARIOS",
+  "all_scenarios": "$ALL_SCENARIOS",
   "stores": "$STORES"
 }
 EOF

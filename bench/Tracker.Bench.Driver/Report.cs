@@ -30,7 +30,7 @@ internal static class Report
         text.AppendLine();
         text.AppendLine($"Written by `bash bench/run.sh` on {S(machine, "date")} from commit `{S(machine, "commit")}`. Every figure is");
         text.AppendLine("compared with a baseline measured in the same run on the same machine (issue 6).");
-        if (machine["scenarios"] is { } scenarios && (scenarios.ToString() != "a,b,c,d,e,f,g,h" || S(machine, "stores") != "sqlite postgres"))
+        if (machine["scenarios"] is { } scenarios && (scenarios.ToString() != S(machine, "all_scenarios") || S(machine, "stores") != "sqlite postgres"))
         {
             text.AppendLine($"**A partial run**: only scenarios {scenarios} (BENCH_SCENARIOS), reads on {S(machine, "stores")} (BENCH_STORES),");
             text.AppendLine($"over {Thousands(S(R("d-generate-sqlite") ?? R("d-generate-postgres"), "stored"))} generated events.");
