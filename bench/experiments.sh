@@ -20,6 +20,9 @@
 #   bash bench/experiments.sh overload-open    the same, with h2load offering 9x the 32 callers' own
 #                                              served rate (--rps), so that they and the flood make
 #                                              10x the load the server sustains: an open loop
+#   bash bench/experiments.sh overload-slots   scenario j (server on core 0, N closed-loop callers,
+#                                              then 10 x N) with the server settings in
+#                                              FLOOD_SERVER_ENV and N in OVERLOAD_CALLERS [32]
 #
 # After a partial run (BENCH_SCENARIOS=...), point them at its output: BENCH_OUT=bench/out/partial.
 #
@@ -215,9 +218,31 @@ case "${1:-}" in
     echo "Plans in full: $EXP/explain-*.txt"
     ;;
 
+  overload-slots)
+    rm -rf "$DATA/slots"
+    # shellcheck disable=SC2086
+    SERVER_CPUS=0 start_tracker "$DATA/slots" 18873 ${FLOOD_SERVER_ENV:-}
+    callers="${OVERLOAD_CALLERS:-32}"
+    taskset -c 1 dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" overload --grpc "$GRPC_URL" --metrics "http://127.0.0.1:18874/metrics" \
+      --pid "$SERVER_PID" --callers "$callers" --factor 10 --warmup 3 --duration 15 --server-cpus 0 --result "$EXP/slots.json" >/dev/null
+    stop_tracker
+    python3 - "$EXP/slots.json" "${FLOOD_SERVER_ENV:-defaults}" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"server settings: {sys.argv[2]}")
+for name in ("normal", "overload"):
+    phase = r[name]
+    served, refused = phase["served"], phase["refused"]
+    print(f'{name:<8} {phase["callers"]} callers: served {served["per_second"]}/s p50 {served.get("p50_ms")} p99 {served.get("p99_ms")} ms'
+          f' | refused {refused["per_second"]}/s | server: served {phase["server_served"]}, refused {phase["server_refused"]}, RSS {phase["server"]["rss_max_mb"]} MB')
+EOF
+    ;;
+
   overload-flood|overload-open)
     driver prepare --out "$EXP" >/dev/null
-    SERVER_CPUS=0 start_tracker "$DATA/flood" 18871
+    # FLOOD_SERVER_ENV: settings for the server, e.g. "Limits__MaxConcurrentRequests=2 Limits__QueueLength=30".
+    # shellcheck disable=SC2086
+    SERVER_CPUS=0 start_tracker "$DATA/flood" 18871 ${FLOOD_SERVER_ENV:-}
     overload() { # overload NAME [driver options]: 32 callers, no 10x phase (--factor 1)
       local name="$1"; shift
       taskset -c 1 dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" overload --grpc "$GRPC_URL" --metrics "http://127.0.0.1:18872/metrics" \
