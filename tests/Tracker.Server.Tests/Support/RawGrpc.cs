@@ -48,19 +48,7 @@ public static class RawGrpc
     /// <summary>As above, with another content type, e.g. application/grpc-web.</summary>
     public static async Task<RawGrpcResponse> SendAsync(HttpClient client, string service, string method, byte[] body, string contentType, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        using var request = Request(service, method, body, contentType, headers);
         using var response = await client.SendAsync(request).Bounded();
         var bytes = await response.Content.ReadAsByteArrayAsync().Bounded();
         return new RawGrpcResponse(response.StatusCode, Flatten(response.Headers), Flatten(response.TrailingHeaders), bytes);
@@ -72,19 +60,7 @@ public static class RawGrpc
     /// </summary>
     public static async Task<IReadOnlyList<(byte CompressedFlag, byte[] Payload)>> ReadMessagesAsync(HttpClient client, string service, string method, byte[] body, int count, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
-        {
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(body),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
-        request.Headers.TryAddWithoutValidation("te", "trailers");
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        using var request = Request(service, method, body, "application/grpc", headers);
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).Bounded();
         await using var stream = await response.Content.ReadAsStreamAsync().Bounded();
         var messages = new List<(byte, byte[])>();
@@ -98,6 +74,24 @@ public static class RawGrpc
         }
 
         return messages;
+    }
+
+    private static HttpRequestMessage Request(string service, string method, byte[] body, string contentType, (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/{service}/{method}")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return request;
     }
 
     private static Dictionary<string, string> Flatten(HttpHeaders headers) =>
