@@ -186,7 +186,7 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         await Expect(Titles(ui)).ToHaveTextAsync(["An incident", "In the year 999"]);
         await Expect(ui.Page.Locator("#f-type")).ToHaveValueAsync("incident");
         await Expect(ui.Page.Locator("#f-from")).ToHaveValueAsync(string.Empty);
-        await Expect(ui.Page.Locator(".filters-box summary")).ToHaveTextAsync("Filters (2 active)");
+        await Expect(ui.Page.Locator(".filters-box > summary")).ToHaveTextAsync("Filters (2 active)");
         ui.AssertNoConsoleErrors();
     }
 
