@@ -16,20 +16,19 @@ internal static class EventFieldTable
     public static string Markdown(IEnumerable<EventFieldInfo> fields)
     {
         var table = new StringBuilder()
-            .Append("| field | kind | operators | `order_by` |\n")
-            .Append("|---|---|---|---|\n");
+            .Append("| field | kind | `order_by` |\n")
+            .Append("|---|---|---|\n");
         foreach (var field in fields)
         {
             table.Append("| `").Append(field.Name).Append("` | ")
                 .Append(KindText(field)).Append(" | ")
-                .Append(field.Ordered ? "`=` `!=` `<` `<=` `>` `>=` `:`" : "`=` `!=` `:`").Append(" | ")
                 .Append(field.Many ? "no" : "yes").Append(" |\n");
         }
 
         return table.ToString();
     }
 
-    /// <summary>"text", "time", "enum, ordered by rank: `A`, `B`", "text, any element".</summary>
+    /// <summary>"text", "boolean, unordered", "enum, ordered by rank: `A`, `B`", "text, any element".</summary>
     private static string KindText(EventFieldInfo field)
     {
         var kind = field.Kind switch
@@ -38,9 +37,14 @@ internal static class EventFieldTable
             FieldKind.Integer => "integer",
             FieldKind.Boolean => "boolean",
             FieldKind.Timestamp => "time",
-            FieldKind.Enum => field.Ordered ? "enum, ordered by rank" : "enum, unordered",
+            FieldKind.Enum => field.Ordered ? "enum, ordered by rank" : "enum",
             _ => field.Kind.ToString().ToLowerInvariant(),
         };
+        if (!field.Ordered)
+        {
+            // Only = and != (and :) apply: no <, <=, >, >=.
+            kind += ", unordered";
+        }
         if (field.Many)
         {
             kind += ", any element";
