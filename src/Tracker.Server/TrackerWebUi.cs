@@ -6,7 +6,7 @@ using Tracker.Server.Schema;
 namespace Tracker.Server;
 
 /// <summary>
-/// The web UI (issue 14) at <c>/</c> of the HTTP endpoint: static HTML, one CSS file and plain
+/// The web UI at <c>/</c> of the HTTP endpoint: static HTML, one CSS file and plain
 /// ES modules from <c>wwwroot/</c>, which call the REST API like any other client. The files are
 /// embedded in Tracker.Server.dll at build time, so the page is served whatever the working
 /// directory, from a build, a publish or the container image, with no Node.js step.

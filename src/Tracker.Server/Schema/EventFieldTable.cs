@@ -45,6 +45,7 @@ internal static class EventFieldTable
             // Only = and != (and :) apply: no <, <=, >, >=.
             kind += ", unordered";
         }
+
         if (field.Many)
         {
             kind += ", any element";
@@ -59,6 +60,6 @@ internal static class EventFieldTable
     }
 
     /// <summary>The values but the zero one (UNSPECIFIED: not set), in declaration order.</summary>
-    internal static IEnumerable<EnumValueDescriptor> SettableValues(EnumDescriptor values) =>
+    private static IEnumerable<EnumValueDescriptor> SettableValues(EnumDescriptor values) =>
         values.Values.Where(v => v.Number != 0);
 }

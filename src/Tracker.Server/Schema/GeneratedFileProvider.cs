@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
@@ -16,7 +17,7 @@ internal sealed class GeneratedFileProvider : IFileProvider
     /// <param name="made">Their Last-Modified.</param>
     public GeneratedFileProvider(IEnumerable<(string Path, string Text)> files, DateTimeOffset made)
     {
-        _files = files.ToDictionary(f => f.Path, f => (IFileInfo)new GeneratedFile(f.Path, System.Text.Encoding.UTF8.GetBytes(f.Text), made), StringComparer.Ordinal);
+        _files = files.ToDictionary(f => f.Path, f => (IFileInfo)new GeneratedFile(f.Path, Encoding.UTF8.GetBytes(f.Text), made), StringComparer.Ordinal);
     }
 
     public IFileInfo GetFileInfo(string subpath) =>

@@ -25,7 +25,7 @@ namespace Tracker.Server.Schema;
 ///   EventAttributes (not a map), in declaration order, from the descriptors: the lists of text
 ///   the UI shows and edits as lists, whether filterable or not.</item>
 /// </list>
-/// Both are JSON literals, so the module is data only: no code runs from it.
+/// All three are JSON literals, so the module is data only: no code runs from it.
 /// </summary>
 internal static class WebUiSchema
 {
@@ -71,7 +71,7 @@ internal static class WebUiSchema
     }
 
     /// <summary>Every repeated string field (not a map) of Event, then of EventAttributes, in declaration order.</summary>
-    public static IReadOnlyList<(string Name, string Path)> ListFields() =>
+    private static IReadOnlyList<(string Name, string Path)> ListFields() =>
     [
         .. TextLists(Event.Descriptor).Select(f => (f.Name, f.Name)),
         .. TextLists(EventAttributes.Descriptor).Select(f => (f.Name, Attributes + f.Name)),
@@ -83,10 +83,10 @@ internal static class WebUiSchema
     private static ListEntry[] Lists() => [.. ListFields().Select(f => new ListEntry(f.Name, f.Path))];
 
     /// <summary>The kind's name in the module: text, enum, integer, boolean, timestamp.</summary>
-    public static string KindName(FieldKind kind) => kind.ToString().ToLowerInvariant();
+    private static string KindName(FieldKind kind) => kind.ToString().ToLowerInvariant();
 
     /// <summary>"SEVERITY_" for Severity: its zero value's name without "UNSPECIFIED"; empty when it has no such value.</summary>
-    public static string Prefix(EnumDescriptor values)
+    private static string Prefix(EnumDescriptor values)
     {
         const string Unspecified = "UNSPECIFIED";
         var zero = values.FindValueByNumber(0)?.Name ?? string.Empty;
