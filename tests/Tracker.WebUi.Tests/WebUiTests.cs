@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Google.Protobuf.Reflection;
 using Microsoft.Playwright;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tracker.WebUi.Tests;
@@ -186,7 +189,7 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
         await Expect(Titles(ui)).ToHaveTextAsync(["An incident", "In the year 999"]);
         await Expect(ui.Page.Locator("#f-type")).ToHaveValueAsync("incident");
         await Expect(ui.Page.Locator("#f-from")).ToHaveValueAsync(string.Empty);
-        await Expect(ui.Page.Locator(".filters-box summary")).ToHaveTextAsync("Filters (2 active)");
+        await Expect(ui.Page.Locator(".filters-box > summary")).ToHaveTextAsync("Filters (2 active)");
         ui.AssertNoConsoleErrors();
     }
 
@@ -637,6 +640,142 @@ public sealed class WebUiTests(OpenServerFixture fixture) : IClassFixture<OpenSe
             await ui.ScreenshotAsync(Shot() + "_" + name);
         }
 
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Schema_ServedModule_MatchesEventFieldsAndTheEnumDescriptors()
+    {
+        await using var ui = await fixture.OpenAsync();
+        await ui.GotoAsync($"/?service={NewService()}");
+
+        // The module as the page imports it (script-src 'self').
+        var served = JsonDocument.Parse(await ui.Page.EvaluateAsync<string>(
+            "async () => { const m = await import('/js/schema.js'); return JSON.stringify({ fields: m.FIELDS, enums: m.ENUMS, lists: m.LISTS }); }")).RootElement;
+
+        var fields = served.GetProperty("fields").EnumerateArray().ToArray();
+        Assert.Equal(EventFields.All.Select(f => f.Name), fields.Select(f => f.GetProperty("name").GetString()));
+        foreach (var (field, entry) in EventFields.All.Zip(fields))
+        {
+            Assert.Equal(field.Kind.ToString().ToLowerInvariant(), entry.GetProperty("kind").GetString());
+            Assert.Equal(field.Ordered, entry.GetProperty("ordered").GetBoolean());
+            Assert.Equal(field.Many, entry.GetProperty("many").GetBoolean());
+            Assert.Equal(field.Enum?.FullName, entry.GetProperty("enum").GetString());
+            var onEvent = Tracker.Api.V1Alpha1.Event.Descriptor.FindFieldByName(field.Name.Split('.')[0]) is not null;
+            Assert.Equal(onEvent ? field.Name : "attributes." + field.Name, entry.GetProperty("path").GetString());
+        }
+
+        var enums = EventFields.All.Select(f => f.Enum).OfType<EnumDescriptor>().DistinctBy(e => e.FullName).ToArray();
+        Assert.Equal(enums.Select(e => e.FullName).Order(StringComparer.Ordinal), served.GetProperty("enums").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        foreach (var descriptor in enums)
+        {
+            var entry = served.GetProperty("enums").GetProperty(descriptor.FullName);
+            Assert.Equal(descriptor.Name, entry.GetProperty("name").GetString());
+            Assert.Equal(descriptor.Values.Select(v => (v.Name, v.Number)), entry.GetProperty("values").EnumerateArray().Select(v => (v.GetProperty("name").GetString()!, v.GetProperty("number").GetInt32())));
+            var prefix = entry.GetProperty("prefix").GetString()!;
+            Assert.Equal(descriptor.FindValueByNumber(0).Name, prefix + "UNSPECIFIED");
+            Assert.All(descriptor.Values, v => Assert.StartsWith(prefix, v.Name, StringComparison.Ordinal));
+        }
+
+        // Every repeated string field of the proto, arguments included, whether filterable or not.
+        var lists = EventAttributes.Descriptor.Fields.InDeclarationOrder().Where(f => f is { IsRepeated: true, IsMap: false, FieldType: FieldType.String }).Select(f => "attributes." + f.Name);
+        Assert.Equal(lists, served.GetProperty("lists").EnumerateArray().Select(l => l.GetProperty("path").GetString()));
+        Assert.Contains("attributes.arguments", lists);
+
+        // What the page makes of it: the fields a filter can name, and each enum filter's values.
+        await Expect(ui.Page.Locator("#f-filter-fields code")).ToHaveTextAsync(EventFields.All.Select(f => f.Name).ToArray());
+        var type = EventFields.All.Single(f => f.Name == "type").Enum!;
+        await Expect(ui.Page.Locator("#f-type option")).ToHaveCountAsync(type.Values.Count);
+        var options = await ui.Page.Locator("#f-type option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        string[] expected = ["", .. type.Values.Where(v => v.Number != 0).Select(v => v.Name["TYPE_".Length..].ToLowerInvariant())];
+        Assert.Equal(expected, options);
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Enums_ValueAddedToTheServedModule_ShowsWithItsNameInWords()
+    {
+        await using var ui = await fixture.OpenAsync();
+        // As a server with one more Type value would serve it; the UI's own modules are unchanged.
+        await ui.Page.RouteAsync("**/js/schema.js", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = await response.TextAsync() + "\nENUMS['tracker.event.v1alpha1.Type'].values.push({ name: 'TYPE_CHAOS_TEST', number: 99 });\n";
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+        });
+
+        await ui.GotoAsync($"/?service={NewService()}&type=chaos_test");
+        await Expect(ui.Page.Locator("#f-type option[value=chaos_test]")).ToHaveTextAsync("Chaos test");
+        await Expect(ui.Page.Locator("#f-type")).ToHaveValueAsync("chaos_test");
+        await ui.GotoAsync("/?view=new");
+        await Expect(ui.Page.Locator("#e-attributes-type option[value=TYPE_CHAOS_TEST]")).ToHaveTextAsync("Chaos test");
+        await Expect(ui.Page.Locator("#e-attributes-type option[value=TYPE_RPA_USAGE]")).ToHaveTextAsync("Automation run");
+        await Expect(ui.Page.Locator("#e-attributes-environment option[value=ENVIRONMENT_PREPRODUCTION]")).ToHaveTextAsync("Pre-production");
+        ui.AssertNoConsoleErrors(400);
+    }
+
+    [Fact]
+    public async Task Detail_EventWithArguments_ShowsThemInOrderAndTheFormEditsThem()
+    {
+        var service = NewService();
+        var created = await fixture.CreateEventAsync(Event("VM vm1 moved to host-7", service, "TYPE_OPERATION", extra: new
+        {
+            arguments = new[] { "vm1", "host-7", "disk 2, slot 3" },
+        }));
+        var id = created.GetProperty("id").GetString()!;
+        await using var ui = await fixture.OpenAsync();
+        var page = ui.Page;
+
+        await ui.GotoAsync($"/?event={id}");
+        var shown = page.Locator("dl.fields ol.values[data-field=arguments] > li");
+        await Expect(shown).ToHaveTextAsync(["vm1", "host-7", "disk 2, slot 3"]);
+        await Expect(page.Locator("dl.fields dt", new() { HasTextRegex = new Regex("^Arguments$") })).ToHaveCountAsync(1);
+        await ui.ScreenshotAsync(Shot());
+
+        // Edited in the form, one per line: the update names only attributes.arguments.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+        await ui.WaitReadyAsync();
+        var field = page.GetByLabel("Arguments");
+        await Expect(field).ToHaveValueAsync("vm1\nhost-7\ndisk 2, slot 3");
+        await field.FillAsync("vm2\nvm1");
+        await ui.ScreenshotAsync(Shot() + "_Form");
+        var put = await page.RunAndWaitForRequestAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync(),
+            request => request.Method == "PUT" && request.Url.EndsWith("/api/v1alpha1/event", StringComparison.Ordinal));
+        var sent = put.PostDataJSON()!.Value;
+        Assert.Equal("attributes.arguments", sent.GetProperty("updateMask").GetString());
+        Assert.Equal(["vm2", "vm1"], sent.GetProperty("attributes").GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Changes saved.");
+        await Expect(shown).ToHaveTextAsync(["vm2", "vm1"]);
+        Assert.Equal(["vm2", "vm1"], (await ReadEventAsync(id)).GetProperty("attributes").GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+
+        // Emptied, they are cleared, and the event view shows none.
+        await ui.GotoAsync($"/?view=edit&event={id}");
+        await page.GetByLabel("Arguments").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator(".flash")).ToHaveTextAsync("Changes saved.");
+        await Expect(page.Locator("dl.fields")).ToContainTextAsync(id);
+        await Expect(shown).ToHaveCountAsync(0);
+        Assert.Empty((await ReadEventAsync(id)).GetProperty("attributes").GetProperty("arguments").EnumerateArray());
+        ui.AssertNoConsoleErrors();
+    }
+
+    [Fact]
+    public async Task Filters_ArgumentsExpression_ShowsOnlyTheEventsWithThatArgument()
+    {
+        var service = NewService();
+        await fixture.CreateEventAsync(Event("VM vm1 stopped", service, "TYPE_OPERATION", "2026-05-01T10:00:00Z", new { arguments = new[] { "vm1" } }));
+        await fixture.CreateEventAsync(Event("VM vm10 stopped", service, "TYPE_OPERATION", "2026-05-01T11:00:00Z", new { arguments = new[] { "vm10", "host-1" } }));
+        await using var ui = await fixture.OpenAsync();
+
+        await ui.GotoAsync($"/?service={service}");
+        await Expect(ui.Page.Locator("#f-filter-fields code", new() { HasTextRegex = new Regex("^arguments$") })).ToHaveCountAsync(1);
+        await ui.Page.GetByLabel("Filter expression").FillAsync("arguments:\"vm1\"");
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await ui.WaitReadyAsync();
+
+        await Expect(Titles(ui)).ToHaveTextAsync(["VM vm1 stopped"]);
         ui.AssertNoConsoleErrors();
     }
 }

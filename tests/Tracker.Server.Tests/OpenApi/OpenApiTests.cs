@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Tracker.Events.Storage;
+using Tracker.Server.Schema;
 using Tracker.Server.Tests.Support;
 
 namespace Tracker.Server.Tests.OpenApi;
@@ -45,6 +47,28 @@ public sealed class OpenApiTests(TrackerFactory factory) : IClassFixture<Tracker
         var service = parameters.EnumerateArray().Single(p => p.GetProperty("name").GetString() == "service");
         Assert.Equal("query", service.GetProperty("in").GetString());
         Assert.Equal("Only events of this service.", service.GetProperty("description").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApiJson_FilterParameters_ListEveryFilterableField()
+    {
+        var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
+
+        var filters = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Operation: $"{operation.Name} {path.Name}", operation.Value)))
+            .SelectMany(o => (o.Value.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray().ToArray() : []).Where(p => p.GetProperty("name").GetString() == "filter").Select(p => (o.Operation, Description: p.GetProperty("description").GetString()!)))
+            .ToArray();
+
+        Assert.Equal(
+            ["get /api/v1alpha1/events/list", "get /api/v1alpha1/events/search", "get /api/v1alpha1/events/today", "get /api/v1alpha1/events:watch"],
+            filters.Select(f => f.Operation).Order(StringComparer.Ordinal));
+        foreach (var (_, description) in filters)
+        {
+            // The proto comment first, then the table rendered from the field list.
+            Assert.StartsWith("An AIP-160 filter expression", description, StringComparison.Ordinal);
+            Assert.EndsWith(FilterFieldsDocumentFilter.FieldList, description, StringComparison.Ordinal);
+            Assert.All(EventFields.All, field => Assert.Contains($"\n| `{field.Name}` | ", description, StringComparison.Ordinal));
+        }
     }
 
     [Fact]

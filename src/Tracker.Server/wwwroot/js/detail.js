@@ -5,12 +5,18 @@ import { ApiError, Codes, getEvent, listEvents } from './api.js';
 import { append, clear, h } from './dom.js';
 import { label } from './enums.js';
 import { eventRow, statusBadge, typeChip } from './eventview.js';
+import { listFields, valueAt } from './fields.js';
 import { durationSeconds, durationText, timeElement } from './format.js';
 import { watch } from './live.js';
 import { quote } from './query.js';
 import { urlOf } from './urlstate.js';
 
 const FOLLOWERS_SHOWN = 20;
+
+// The lists of text shown joined by commas, as people write them; every other one the server has
+// (arguments, ...) is shown as the ordered list it is, under its name in words.
+const JOINED = ['attributes.stake_holders', 'attributes.notifications'];
+const LISTS = listFields(JOINED);
 
 /**
  * Renders the event state.id into main.
@@ -91,6 +97,7 @@ function sections(event) {
     ['Duration', durationText(durationSeconds(event.duration))],
     ['Notification', a.notification === undefined ? '' : (a.notification ? 'Yes' : 'No')],
     ['Notify', (a.notifications ?? []).join(', ')],
+    ...LISTS.map((field) => [field.label, orderedList(valueAt(event, field.path), field.name)]),
     ['Pull request', linkOrText(l.pullRequestLink)],
     ['Ticket', linkOrText(l.ticket)],
     ['Related to', a.relatedId ? h('a', { href: urlOf({ view: 'detail', id: a.relatedId }) }, a.relatedId) : ''],
@@ -119,6 +126,13 @@ function sections(event) {
         table(['Kind', 'Name', 'Id', 'Namespace'], resources.map((r) => [r.kind, r.name, r.id, r.namespace])))
       : null,
   ];
+}
+
+/** A list's elements in their order (dir=auto each), or '' when it has none. */
+function orderedList(items, name) {
+  return Array.isArray(items) && items.length
+    ? h('ol', { class: 'values', 'data-field': name }, items.map((item) => h('li', { dir: 'auto' }, item)))
+    : '';
 }
 
 /** A link when the text is an http(s) URL (never javascript: or data:), else the text. */
@@ -202,6 +216,7 @@ const TRACKED = [
   ['Related to', (e) => e.attributes?.relatedId],
   ['Stake holders', (e) => (e.attributes?.stakeHolders ?? []).join(', ')],
   ['Notify', (e) => (e.attributes?.notifications ?? []).join(', ')],
+  ...LISTS.map((field) => [field.label, (e) => (valueAt(e, field.path) ?? []).join(', ')]),
   ['Labels', (e) => Object.entries(e.attributes?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')],
   ['Pull request', (e) => e.links?.pullRequestLink],
   ['Ticket', (e) => e.links?.ticket],

@@ -5,14 +5,16 @@
 import { ApiError, Codes, createEvent, getEvent, updateEvent } from './api.js';
 import { append, clear, h } from './dom.js';
 import { ENUMS } from './enums.js';
+import { jsonKeys, listFields, valueAt } from './fields.js';
 import { fromLocalInput, toLocalInput } from './format.js';
 import { urlOf } from './urlstate.js';
 
 /**
- * The form's fields, by proto path. kind: text, long (textarea), enum, datetime, list (comma-
- * separated), labels (key=value lines), bool. The order is the form's.
+ * The fields the form shows in its own way, by proto path. kind: text, long (textarea), enum,
+ * datetime, list (comma-separated), lines (one element per line), labels (key=value lines),
+ * bool. The order is the form's.
  */
-const FIELDS = [
+const SHOWN = [
   { path: 'title', label: 'Title', required: true, hint: 'What happened, in a line (at most 500 characters).' },
   { path: 'attributes.type', label: 'Type', kind: 'enum', enum: 'type', required: true },
   { path: 'attributes.service', label: 'Service', required: true, hint: 'The service or component concerned.' },
@@ -35,7 +37,22 @@ const FIELDS = [
   { path: 'attributes.notifications', label: 'Notification channels', kind: 'list', hint: 'e.g. slack, email.' },
 ];
 
-const camel = (path) => path.replace(/_([a-z])/g, (_, letter) => letter.toUpperCase());
+/**
+ * The form's fields: those above, and every other list of text the server has (arguments, ...),
+ * one element per line, before the labels.
+ */
+const FIELDS = (() => {
+  const lists = listFields(SHOWN.map((field) => field.path)).map(({ path, label }) => ({
+    path,
+    label,
+    kind: 'lines',
+    wide: true,
+    hint: 'One per line, in order; a line break in one is written \\n, a backslash \\\\.',
+  }));
+  const labels = SHOWN.findIndex((field) => field.kind === 'labels');
+  return [...SHOWN.slice(0, labels), ...lists, ...SHOWN.slice(labels)];
+})();
+
 const inputId = (field) => `e-${field.path.replaceAll('.', '-').replaceAll('_', '-')}`;
 
 /** Renders the create form (state.view 'new') or the update form ('edit') into main. */
@@ -131,7 +148,8 @@ function control(field) {
       break;
     case 'long':
     case 'labels':
-      input = h('textarea', { id, name: field.path, rows: field.kind === 'long' ? 5 : 3, 'aria-describedby': described, spellcheck: field.kind === 'labels' ? 'false' : null });
+    case 'lines':
+      input = h('textarea', { id, name: field.path, rows: field.kind === 'long' ? 5 : 3, 'aria-describedby': described, spellcheck: field.kind === 'long' ? null : 'false' });
       break;
     case 'bool':
       input = h('input', { id, name: field.path, type: 'checkbox', 'aria-describedby': described });
@@ -172,7 +190,7 @@ function control(field) {
 function valuesOf(event) {
   const values = {};
   for (const field of FIELDS) {
-    let value = field.path.split('.').map(camel).reduce((object, key) => object?.[key], event);
+    let value = valueAt(event, field.path);
     switch (field.kind) {
       case 'enum':
         value = value && !value.endsWith('_UNSPECIFIED') ? value : '';
@@ -183,8 +201,11 @@ function valuesOf(event) {
       case 'list':
         value = (value ?? []).join(', ');
         break;
+      case 'lines':
+        value = (value ?? []).map(escapeLine).join('\n');
+        break;
       case 'labels':
-        value = Object.entries(value ?? {}).map(([key, text]) => `${key}=${escapeLabel(text)}`).join('\n');
+        value = Object.entries(value ?? {}).map(([key, text]) => `${key}=${escapeLine(text)}`).join('\n');
         break;
       case 'bool':
         value = value === true;
@@ -205,13 +226,13 @@ function readForm(controls) {
   return values;
 }
 
-// A label value on one line of the labels field: its line breaks as \n, its backslashes as \\,
-// so that a value with a line break (the API takes one) is saved as it was, not split in two.
-function escapeLabel(text) {
+// A value on one line of the labels or a lines field: its line breaks as \n, its backslashes as
+// \\, so that a value with a line break (the API takes one) is saved as it was, not split in two.
+function escapeLine(text) {
   return String(text).replaceAll('\\', '\\\\').replaceAll('\r', '\\r').replaceAll('\n', '\\n');
 }
 
-function unescapeLabel(text) {
+function unescapeLine(text) {
   return text.replace(/\\([\\nr])/g, (_, c) => ({ n: '\n', r: '\r', '\\': '\\' })[c]);
 }
 
@@ -226,11 +247,15 @@ function apiValue(field, value) {
       const items = value.split(',').map((item) => item.trim()).filter(Boolean);
       return items.length ? items : undefined;
     }
+    case 'lines': {
+      const items = value.split('\n').map((line) => line.trim()).filter(Boolean).map(unescapeLine);
+      return items.length ? items : undefined;
+    }
     case 'labels': {
       const labels = {};
       for (const line of value.split('\n').map((text) => text.trim()).filter(Boolean)) {
         const equals = line.indexOf('=');
-        labels[(equals < 0 ? line : line.slice(0, equals)).trim()] = equals < 0 ? '' : unescapeLabel(line.slice(equals + 1).trim());
+        labels[(equals < 0 ? line : line.slice(0, equals)).trim()] = equals < 0 ? '' : unescapeLine(line.slice(equals + 1).trim());
       }
       return Object.keys(labels).length ? labels : undefined;
     }
@@ -250,7 +275,7 @@ function requestBody(values, paths, keepFalse) {
     if (value === undefined || (value === false && !keepFalse)) {
       continue;
     }
-    const keys = path.split('.').map(camel);
+    const keys = jsonKeys(path);
     let target = body;
     for (const key of keys.slice(0, -1)) {
       target = target[key] ??= {};
@@ -272,7 +297,7 @@ function updateRequest(event, original, values) {
     id: event.id,
     etag: event.etag,
     // FieldMask in JSON: lowerCamelCase paths, comma-separated.
-    updateMask: changed.map((path) => path.split('.').map(camel).join('.')).join(','),
+    updateMask: changed.map((path) => jsonKeys(path).join('.')).join(','),
   };
 }
 

@@ -1,74 +1,44 @@
-// The enums of protos/tracker/event/v1alpha1/event.proto: the REST API names them in full
-// (TYPE_DEPLOYMENT); the UI shows a label, and URLs carry the short lower-case name (deployment).
+// The enums of the filterable fields, as the server serves them (js/schema.js, made from the
+// proto's descriptors): the REST API names a value in full (TYPE_DEPLOYMENT); the UI shows a
+// label, and URLs carry the short lower-case name (deployment). A value the server adds shows
+// up with its name as words ('TYPE_CHAOS_TEST' -> 'Chaos test'); only the labels that read
+// better than that, and the type's symbols, are written here.
 
-const TYPES = [
-  ['TYPE_DEPLOYMENT', 'Deployment', '▲'],
-  ['TYPE_OPERATION', 'Operation', '⚙'],
-  ['TYPE_DRIFT', 'Drift', '≈'],
-  ['TYPE_INCIDENT', 'Incident', '⚠'],
-  ['TYPE_RPA_USAGE', 'Automation run', '↻'],
-];
+import { humanise } from './fields.js';
+import { ENUMS as SCHEMA_ENUMS, FIELDS } from './schema.js';
 
-/** Each enum: its prefix and its values as [full name, label]. */
-export const ENUMS = {
-  type: { prefix: 'TYPE_', values: TYPES.map(([name, label]) => [name, label]) },
-  status: {
-    prefix: 'STATUS_',
-    values: [
-      ['STATUS_START', 'Started'],
-      ['STATUS_IN_PROGRESS', 'In progress'],
-      ['STATUS_SUCCESS', 'Success'],
-      ['STATUS_FAILURE', 'Failure'],
-      ['STATUS_WARNING', 'Warning'],
-      ['STATUS_ERROR', 'Error'],
-      ['STATUS_OPEN', 'Open'],
-      ['STATUS_CLOSE', 'Closed'],
-      ['STATUS_DONE', 'Done'],
-      ['STATUS_PLANNED', 'Planned'],
-      ['STATUS_WAITING_APPROVAL', 'Waiting for approval'],
-    ],
-  },
-  environment: {
-    prefix: 'ENVIRONMENT_',
-    values: [
-      ['ENVIRONMENT_PRODUCTION', 'Production'],
-      ['ENVIRONMENT_PREPRODUCTION', 'Pre-production'],
-      ['ENVIRONMENT_RECETTE', 'Recette'],
-      ['ENVIRONMENT_UAT', 'UAT'],
-      ['ENVIRONMENT_TNR', 'TNR'],
-      ['ENVIRONMENT_INTEGRATION', 'Integration'],
-      ['ENVIRONMENT_DEVELOPMENT', 'Development'],
-      ['ENVIRONMENT_MCO', 'MCO'],
-    ],
-  },
-  priority: {
-    prefix: 'PRIORITY_',
-    values: [
-      ['PRIORITY_P1', 'P1'],
-      ['PRIORITY_P2', 'P2'],
-      ['PRIORITY_P3', 'P3'],
-      ['PRIORITY_P4', 'P4'],
-      ['PRIORITY_P5', 'P5'],
-    ],
-  },
-  severity: {
-    prefix: 'SEVERITY_',
-    values: [
-      ['SEVERITY_NORMAL', 'Normal'],
-      ['SEVERITY_WARNING', 'Warning'],
-      ['SEVERITY_ERROR', 'Error'],
-      ['SEVERITY_ALERT', 'Alert'],
-    ],
-  },
-  impact: {
-    prefix: 'IMPACT_',
-    values: [
-      ['IMPACT_LOW', 'Low'],
-      ['IMPACT_MEDIUM', 'Medium'],
-      ['IMPACT_HIGH', 'High'],
-    ],
-  },
+/** Labels where the value's name as words is not what people say. */
+const LABELS = {
+  TYPE_RPA_USAGE: 'Automation run',
+  STATUS_START: 'Started',
+  STATUS_CLOSE: 'Closed',
+  STATUS_WAITING_APPROVAL: 'Waiting for approval',
+  ENVIRONMENT_PREPRODUCTION: 'Pre-production',
+  ENVIRONMENT_UAT: 'UAT',
+  ENVIRONMENT_TNR: 'TNR',
+  ENVIRONMENT_MCO: 'MCO',
 };
+
+/** Each type's symbol, drawn beside its label and colour; other types get a dot. */
+const TYPE_ICONS = {
+  TYPE_DEPLOYMENT: '▲',
+  TYPE_OPERATION: '⚙',
+  TYPE_DRIFT: '≈',
+  TYPE_INCIDENT: '⚠',
+  TYPE_RPA_USAGE: '↻',
+};
+
+/**
+ * Each enum field's values, by field name (type, status, ...): its prefix and its values but
+ * UNSPECIFIED as [full name, label], in the proto's order.
+ */
+export const ENUMS = Object.fromEntries(FIELDS.filter((field) => field.enum).map((field) => {
+  const { prefix, values } = SCHEMA_ENUMS[field.enum];
+  return [field.name, {
+    prefix,
+    values: values.filter((value) => value.number !== 0).map(({ name }) => [name, LABELS[name] ?? humanise(name.slice(prefix.length))]),
+  }];
+}));
 
 /** Whether a value is set: the API writes UNSPECIFIED (or leaves the field out) when it is not. */
 export function isSet(value) {
@@ -81,7 +51,7 @@ export function label(kind, value) {
     return '';
   }
   const found = ENUMS[kind].values.find(([name]) => name === value);
-  return found ? found[1] : value.slice(ENUMS[kind].prefix.length).toLowerCase();
+  return found ? found[1] : humanise(value.slice(ENUMS[kind].prefix.length));
 }
 
 /** The short name used in URLs: 'TYPE_RPA_USAGE' -> 'rpa_usage'. */
@@ -100,7 +70,7 @@ export function fullName(kind, short) {
 
 /** The type's symbol, drawn beside its label and colour, so colour is never the only cue. */
 export function typeIcon(value) {
-  return TYPES.find(([name]) => name === value)?.[2] ?? '•';
+  return TYPE_ICONS[value] ?? '•';
 }
 
 /** A CSS class suffix for a value: 'STATUS_IN_PROGRESS' -> 'in-progress'. */

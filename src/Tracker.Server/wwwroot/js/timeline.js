@@ -5,6 +5,7 @@ import { ApiError, Codes, isTransient, listEvents, sleep, todayEvents } from './
 import { append, clear, fromTemplate, h } from './dom.js';
 import { ENUMS } from './enums.js';
 import { eventRow } from './eventview.js';
+import { FILTER_FIELDS } from './fields.js';
 import { browserTimeZone, dayKey, dayTitle, eventTime, localDayStart, prepareFormats, refreshRelativeTimes } from './format.js';
 import { watch } from './live.js';
 import { filterExpression, matchesText } from './query.js';
@@ -299,6 +300,8 @@ function filterForm(filters, today, navigate) {
   for (const name of FILTER_NAMES) {
     form.elements[name].value = filters[name] ?? '';
   }
+  // The fields the server can filter on, from its own list, each with its kind (and values).
+  append(form.querySelector('#f-filter-fields'), FILTER_FIELDS.map(({ name, about }) => h('li', {}, h('code', {}, name), ` ${about}`)));
   for (const field of form.querySelectorAll('[data-dates]')) {
     field.hidden = today;
   }
