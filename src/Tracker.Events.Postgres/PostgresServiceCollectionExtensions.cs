@@ -41,7 +41,7 @@ public static class PostgresServiceCollectionExtensions
             throw new InvalidOperationException($"ConnectionStrings:Postgres is not a valid PostgreSQL connection string: {exception.Message}", exception);
         }
 
-        services.TryAddSingleton(provider => PostgresDataSourceFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(provider => PostgresConnectionFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PostgresEventStore>();
         services.AddSingleton<IEventStore>(provider => provider.GetRequiredService<PostgresEventStore>());
 

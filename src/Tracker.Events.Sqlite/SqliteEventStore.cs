@@ -51,7 +51,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await WriteAsync(
             async (connection, transaction) =>
             {
-                await SqliteMigrationRunner.RunAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await SqliteMigrator.ApplySchemaChangesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -66,10 +66,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
             await _statistics.RefreshIfStaleAsync(connection, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
             _writer.Drop();
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
         finally
         {
@@ -210,7 +210,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await using var ping = Command(connection, null, "SELECT 1");
             return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e) || e is SqliteException)
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e) || e is SqliteException)
         {
             return false;
         }
@@ -229,9 +229,9 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await read(connection).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
     }
 
@@ -246,10 +246,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
             _writer.Drop();
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
         finally
         {
@@ -302,7 +302,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         catch (Exception e)
         {
             _writer.Drop();
-            var failure = SqliteFailures.IsUnavailable(e) ? SqliteFailures.Unavailable(e) : e;
+            var failure = SqliteFaults.IsUnavailable(e) ? SqliteFaults.Unavailable(e) : e;
             foreach (var pending in batch)
             {
                 pending.Fail(failure);
