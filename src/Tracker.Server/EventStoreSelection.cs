@@ -6,22 +6,44 @@ using Tracker.Events.Telemetry;
 
 namespace Tracker.Server;
 
+/// <summary>Storage:Provider: the event store.</summary>
+public enum StorageProvider
+{
+    /// <summary>The embedded SQLite store, on ConnectionStrings:Sqlite (the default).</summary>
+    Sqlite,
+
+    /// <summary>The PostgreSQL store, on ConnectionStrings:Postgres.</summary>
+    Postgres,
+}
+
+/// <summary>The "Storage" configuration section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Sqlite (the default) or Postgres, in any case.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+}
+
 /// <summary>The event store named by Storage:Provider.</summary>
 internal static class EventStoreSelection
 {
     /// <summary>
-    /// Registers the SQLite store (Storage:Provider "Sqlite", the default) or the PostgreSQL one
-    /// ("Postgres"), case-insensitively, behind an <see cref="InstrumentedEventStore"/> that
-    /// measures its calls; any other value stops start-up with a message naming it.
+    /// Registers the SQLite store (Storage:Provider Sqlite, the default) or the PostgreSQL one
+    /// (Postgres), behind an <see cref="InstrumentedEventStore"/> that measures its calls. Any
+    /// other value stops the host at start-up, with a message naming the setting and its values;
+    /// the default store is registered meanwhile, so that the host can be built to say so, and is
+    /// never opened.
     /// </summary>
     public static IServiceCollection AddEventStore(this IServiceCollection services, IConfiguration configuration)
     {
-        var provider = configuration["Storage:Provider"];
-        return provider?.ToLowerInvariant() switch
+        services.AddOptions<StorageOptions>().BindConfigurationCheckingEnums(StorageOptions.SectionName).ValidateOnStart();
+        var configured = configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}"];
+        var provider = configured is not null && EnumSettings.TryParse(configured, out StorageProvider named) ? named : StorageProvider.Sqlite;
+        return provider switch
         {
-            null or "" or "sqlite" => services.AddSqliteEventStore(configuration).Instrumented<SqliteEventStore>(StoreTelemetry.Sqlite),
-            "postgres" => services.AddPostgresEventStore(configuration).Instrumented<PostgresEventStore>(StoreTelemetry.Postgresql),
-            _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not supported; use Sqlite or Postgres."),
+            StorageProvider.Postgres => services.AddPostgresEventStore(configuration).Instrumented<PostgresEventStore>(StoreTelemetry.Postgresql),
+            _ => services.AddSqliteEventStore(configuration).Instrumented<SqliteEventStore>(StoreTelemetry.Sqlite),
         };
     }
 
