@@ -35,6 +35,18 @@ public sealed class StartupSettingsTests
     }
 
     [Theory]
+    [InlineData("", "ConnectionStrings:Postgres is not set. The PostgreSQL store needs it")]
+    [InlineData("Hots=db", "ConnectionStrings:Postgres is not a valid PostgreSQL connection string")]
+    public async Task Start_PostgresWithoutUsableConnectionString_FailsNamingIt(string connectionString, string reason)
+    {
+        await using var factory = new TrackerFactory { Settings = { ["Storage:Provider"] = "Postgres", ["ConnectionStrings:Postgres"] = connectionString } };
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => Task.Run(() => factory.CreateClient()));
+
+        Assert.StartsWith(reason, Assert.Single(e.Failures), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Limits:PerCaller:PermitsPerSecond", "0")]
     [InlineData("Limits:PerCaller:PermitsPerSecond", "0.0001")]
     [InlineData("Limits:QueueLength", "0")]
