@@ -25,7 +25,8 @@ internal static class TrackerAuth
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
         if (!mode.IsEnabled())
         {
-            // Also when Mode is invalid: start-up validation then stops the host with the reason.
+            // An invalid Mode reads as None here (or as the kinds it names); start-up validation
+            // then stops the host with the reason before any call is served.
             return builder;
         }
 
