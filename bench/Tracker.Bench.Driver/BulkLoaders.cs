@@ -51,7 +51,7 @@ internal static class BulkLoaders
 
     public static async Task<LoadResult> LoadPostgresAsync(string connectionString, int count, int seed)
     {
-        await using var dataSource = PostgresDataSourceFactory.Create(connectionString);
+        await using var dataSource = PostgresConnectionFactory.Create(connectionString);
         var store = new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
         await store.MigrateAsync(CancellationToken.None);
 

@@ -18,7 +18,7 @@ internal static class Generate
             return;
         }
 
-        await using var dataSource = PostgresDataSourceFactory.Create(store.ConnectionString);
+        await using var dataSource = PostgresConnectionFactory.Create(store.ConnectionString);
         await new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance).MigrateAsync(CancellationToken.None);
     }
 

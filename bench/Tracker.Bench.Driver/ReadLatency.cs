@@ -276,7 +276,7 @@ internal sealed class StoreClass : IAsyncDisposable
             return new StoreClass(new SqliteEventStore(target.ConnectionString), null);
         }
 
-        var dataSource = PostgresDataSourceFactory.Create(target.ConnectionString);
+        var dataSource = PostgresConnectionFactory.Create(target.ConnectionString);
         return new StoreClass(new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance), dataSource);
     }
 
@@ -457,7 +457,7 @@ internal abstract class DirectSql : IAsyncDisposable
 
     private sealed class PostgresDirect(string connectionString) : DirectSql
     {
-        private readonly NpgsqlDataSource _dataSource = PostgresDataSourceFactory.Create(connectionString);
+        private readonly NpgsqlDataSource _dataSource = PostgresConnectionFactory.Create(connectionString);
 
         public override async Task<int> SearchAsync(EventQuery query)
         {

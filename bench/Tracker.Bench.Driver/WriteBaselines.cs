@@ -106,7 +106,7 @@ internal static class WriteBaselines
         }
         else
         {
-            var dataSource = PostgresDataSourceFactory.Create(target.ConnectionString);
+            var dataSource = PostgresConnectionFactory.Create(target.ConnectionString);
             owner = dataSource;
             store = new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
         }

@@ -1,4 +1,5 @@
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
 
 namespace Tracker.Events.Postgres;
 
@@ -8,20 +9,20 @@ namespace Tracker.Events.Postgres;
 /// concurrent creates costs a few WAL flushes instead of one each. A lone create is written at
 /// once; nothing waits for a batch to fill.
 /// </summary>
-internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate>, Task<IReadOnlySet<string>>> insertBatch)
+internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate<bool>>, Task<IReadOnlySet<string>>> insertBatch)
 {
     // Two batches in flight: one is being flushed by PostgreSQL while the next one fills.
     private const int MaxBatchesInFlight = 2;
     private const int MaxBatchSize = 512;
 
     private readonly Lock _gate = new();
-    private readonly Queue<PendingCreate> _queue = new();
+    private readonly Queue<PendingCreate<bool>> _queue = new();
     private int _batchesInFlight;
 
     /// <summary>True when the event was inserted; false when its request id or id was already taken.</summary>
     public Task<bool> InsertAsync(Event newEvent, string? requestId)
     {
-        var pending = new PendingCreate(newEvent, requestId);
+        var pending = new PendingCreate<bool>(newEvent, requestId);
         bool startWriter;
         lock (_gate)
         {
@@ -38,7 +39,7 @@ internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate>, T
             _ = Task.Run(WriteBatchesAsync);
         }
 
-        return pending.Inserted;
+        return pending.Outcome;
     }
 
     private async Task WriteBatchesAsync()
@@ -64,7 +65,7 @@ internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate>, T
     }
 
     /// <summary>The next batch, or null (and one writer fewer) when nothing is waiting.</summary>
-    private PendingCreate[]? TakeBatch()
+    private PendingCreate<bool>[]? TakeBatch()
     {
         lock (_gate)
         {
@@ -74,7 +75,7 @@ internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate>, T
                 return null;
             }
 
-            var batch = new PendingCreate[Math.Min(_queue.Count, MaxBatchSize)];
+            var batch = new PendingCreate<bool>[Math.Min(_queue.Count, MaxBatchSize)];
             for (var i = 0; i < batch.Length; i++)
             {
                 batch[i] = _queue.Dequeue();
@@ -83,20 +84,4 @@ internal sealed class PostgresCreateBatcher(Func<IReadOnlyList<PendingCreate>, T
             return batch;
         }
     }
-}
-
-/// <summary>One create waiting for its batch.</summary>
-internal sealed class PendingCreate(Event newEvent, string? requestId)
-{
-    private readonly TaskCompletionSource<bool> _inserted = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Event Event { get; } = newEvent;
-
-    public string? RequestId { get; } = requestId;
-
-    public Task<bool> Inserted => _inserted.Task;
-
-    public void Complete(bool inserted) => _inserted.TrySetResult(inserted);
-
-    public void Fail(Exception exception) => _inserted.TrySetException(exception);
 }

@@ -278,7 +278,7 @@ public sealed class PostgresEventStore : IEventStore
     }
 
     // Safe to retry: a repeat of a batch that landed conflicts, and each create then reads its row.
-    private Task<IReadOnlySet<string>> InsertBatchAsync(IReadOnlyList<PendingCreate> batch) =>
+    private Task<IReadOnlySet<string>> InsertBatchAsync(IReadOnlyList<PendingCreate<bool>> batch) =>
         RunAsync<IReadOnlySet<string>>("create", retryOnBrokenConnection: true, async ct =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);

@@ -23,14 +23,14 @@ internal sealed class PostgresMigrator(NpgsqlDataSource dataSource, ILogger logg
 
     private async Task ApplySchemaChangesAsync(CancellationToken cancellationToken)
     {
-        var schema = SearchPathSchema.First(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath);
+        var schema = PostgresSearchPath.First(new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock($1, hashtext(coalesce($2, current_schema(), '')))", cancellationToken, LockNamespace, schema);
         if (schema is not null)
         {
-            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {SearchPathSchema.Quote(schema)}", cancellationToken);
+            await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {PostgresSearchPath.Quote(schema)}", cancellationToken);
         }
 
         await ExecuteAsync(connection, transaction, """

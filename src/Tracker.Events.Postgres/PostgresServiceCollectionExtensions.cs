@@ -13,6 +13,32 @@ public static class PostgresServiceCollectionExtensions
     public const string ConnectionStringName = "Postgres";
 
     /// <summary>
+    /// Why <c>ConnectionStrings:Postgres</c> cannot be used, as a sentence naming it: unset, or not
+    /// a PostgreSQL connection string (the parser's message names the bad keyword and never echoes
+    /// a value such as a password). Null when it can.
+    /// </summary>
+    public static string? FindConnectionStringProblem(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return "ConnectionStrings:Postgres is not set. The PostgreSQL store needs it, e.g. " +
+                "ConnectionStrings__Postgres='Host=db;Port=5432;Username=tracker;Password=...;Database=tracker'.";
+        }
+
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return $"ConnectionStrings:Postgres is not a valid PostgreSQL connection string: {exception.Message}";
+        }
+    }
+
+    /// <summary>
     /// Registers the PostgreSQL store as the <see cref="IEventStore"/>, over one pooled
     /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>, and the
     /// listener that wakes this process's watchers on changes committed by any replica.
@@ -23,25 +49,13 @@ public static class PostgresServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (FindConnectionStringProblem(configuration) is { } problem)
         {
-            throw new InvalidOperationException(
-                "ConnectionStrings:Postgres is not set. The PostgreSQL store needs it, e.g. " +
-                "ConnectionStrings__Postgres='Host=db;Port=5432;Username=tracker;Password=...;Database=tracker'.");
+            throw new InvalidOperationException(problem);
         }
 
-        try
-        {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException exception)
-        {
-            // The parser's message names the bad keyword; it never echoes values such as passwords.
-            throw new InvalidOperationException($"ConnectionStrings:Postgres is not a valid PostgreSQL connection string: {exception.Message}", exception);
-        }
-
-        services.TryAddSingleton(provider => PostgresDataSourceFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
+        var connectionString = configuration.GetConnectionString(ConnectionStringName)!;
+        services.TryAddSingleton(provider => PostgresConnectionFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PostgresEventStore>();
         services.AddSingleton<IEventStore>(provider => provider.GetRequiredService<PostgresEventStore>());
 

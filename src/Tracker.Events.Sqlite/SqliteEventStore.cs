@@ -24,7 +24,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteWriteConnection _writer;
     private readonly SqliteStatistics _statistics;
-    private readonly Queue<PendingCreate> _waitingCreates = new();
+    private readonly Queue<PendingCreate<Event>> _waitingCreates = new();
 
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
     public SqliteEventStore(string connectionString)
@@ -51,7 +51,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await WriteAsync(
             async (connection, transaction) =>
             {
-                await SqliteMigrationRunner.RunAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await SqliteMigrator.ApplySchemaChangesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
@@ -66,10 +66,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
             await _statistics.RefreshIfStaleAsync(connection, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
             _writer.Drop();
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
         finally
         {
@@ -79,7 +79,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
 
     public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
     {
-        var pending = new PendingCreate(newEvent, requestId);
+        var pending = new PendingCreate<Event>(newEvent, requestId);
         lock (_waitingCreates)
         {
             _waitingCreates.Enqueue(pending);
@@ -89,7 +89,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         // in one transaction, one fsync for all. When this returns, ours was written, by us or
         // by the writer before us.
         await WriteWaitingCreatesAsync().ConfigureAwait(false);
-        return await pending.Stored.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await pending.Outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
@@ -210,7 +210,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await using var ping = Command(connection, null, "SELECT 1");
             return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e) || e is SqliteException)
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e) || e is SqliteException)
         {
             return false;
         }
@@ -229,9 +229,9 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await read(connection).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
     }
 
@@ -246,10 +246,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
         }
-        catch (Exception e) when (SqliteFailures.IsUnavailable(e))
+        catch (Exception e) when (SqliteFaults.IsUnavailable(e))
         {
             _writer.Drop();
-            throw SqliteFailures.Unavailable(e);
+            throw SqliteFaults.Unavailable(e);
         }
         finally
         {
@@ -260,7 +260,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private async Task WriteWaitingCreatesAsync()
     {
         await _writeGate.WaitAsync().ConfigureAwait(false);
-        PendingCreate[] batch;
+        PendingCreate<Event>[] batch;
         lock (_waitingCreates)
         {
             batch = [.. _waitingCreates];
@@ -302,7 +302,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         catch (Exception e)
         {
             _writer.Drop();
-            var failure = SqliteFailures.IsUnavailable(e) ? SqliteFailures.Unavailable(e) : e;
+            var failure = SqliteFaults.IsUnavailable(e) ? SqliteFaults.Unavailable(e) : e;
             foreach (var pending in batch)
             {
                 pending.Fail(failure);
@@ -330,7 +330,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     }
 
     /// <summary>Inserts a new event, or finds the first event of its request id (earlier in this batch too).</summary>
-    private static async Task<Event> InsertOrFindAsync(SqliteEventWriter writer, PendingCreate create)
+    private static async Task<Event> InsertOrFindAsync(SqliteEventWriter writer, PendingCreate<Event> create)
     {
         if (create.RequestId is not null
             && await writer.FindByRequestIdAsync(create.RequestId, CancellationToken.None).ConfigureAwait(false) is { } first)
@@ -354,21 +354,4 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] doc
             ? Event.Parser.ParseFrom(doc)
             : null;
-}
-
-/// <summary>One create waiting for the next write transaction.</summary>
-internal sealed class PendingCreate(Event newEvent, string? requestId)
-{
-    private readonly TaskCompletionSource<Event> _stored = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public Event Event { get; } = newEvent;
-
-    public string? RequestId { get; } = requestId;
-
-    /// <summary>The stored event: this one, or the first of its request id.</summary>
-    public Task<Event> Stored => _stored.Task;
-
-    public void Complete(Event stored) => _stored.TrySetResult(stored);
-
-    public void Fail(Exception exception) => _stored.TrySetException(exception);
 }

@@ -49,6 +49,8 @@ internal static class ConfigurationFailure
     {
         OptionsValidationException invalid => invalid.Failures,
         InvalidOperationException unreadable when unreadable.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => [unreadable.Message],
+        // Start-up validation throws one of these per section at fault when several are.
+        AggregateException several when several.InnerExceptions.Select(ReasonsOf).ToList() is var reasons && reasons.All(r => r is not null) => reasons.SelectMany(r => r!),
         _ => null,
     };
 }

@@ -43,11 +43,11 @@ public sealed class PostgresConfigurationTests
     [Fact]
     public async Task Create_TimeoutsNotGiven_UsesShortDefaults()
     {
-        await using var dataSource = PostgresDataSourceFactory.Create("Host=db.example;Username=tracker");
+        await using var dataSource = PostgresConnectionFactory.Create("Host=db.example;Username=tracker");
 
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
-        Assert.Equal(PostgresDataSourceFactory.DefaultConnectTimeoutSeconds, settings.Timeout);
-        Assert.Equal(PostgresDataSourceFactory.DefaultCommandTimeoutSeconds, settings.CommandTimeout);
+        Assert.Equal(PostgresConnectionFactory.DefaultConnectTimeoutSeconds, settings.Timeout);
+        Assert.Equal(PostgresConnectionFactory.DefaultCommandTimeoutSeconds, settings.CommandTimeout);
     }
 
     [Theory]
@@ -55,7 +55,7 @@ public sealed class PostgresConfigurationTests
     [InlineData("Host=db.example;timeout=9;CommandTimeout=40")]
     public async Task Create_TimeoutsGiven_KeepsThem(string connectionString)
     {
-        await using var dataSource = PostgresDataSourceFactory.Create(connectionString);
+        await using var dataSource = PostgresConnectionFactory.Create(connectionString);
 
         var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
         Assert.Equal(9, settings.Timeout);
@@ -72,7 +72,7 @@ public sealed class PostgresConfigurationTests
     [InlineData("$user, public", null)]
     public void First_SearchPath_ReturnsTheSchemaPostgresUses(string? searchPath, string? expected)
     {
-        Assert.Equal(expected, SearchPathSchema.First(searchPath));
+        Assert.Equal(expected, PostgresSearchPath.First(searchPath));
     }
 
     private static IConfiguration Configuration(params (string Key, string Value)[] values) =>

@@ -29,7 +29,7 @@ public sealed class PostgresDatabaseLocaleTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await TestPostgres.ExecuteAsync($"CREATE DATABASE {_database} LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C' TEMPLATE template0");
-        _dataSource = PostgresDataSourceFactory.Create(new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { Database = _database }.ConnectionString);
+        _dataSource = PostgresConnectionFactory.Create(new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { Database = _database }.ConnectionString);
         _store = new PostgresEventStore(_dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PostgresEventStore>.Instance);
         await _store.MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
         _events = SearchableEvents.Create();

@@ -10,7 +10,7 @@ namespace Tracker.Events.Postgres.Tests;
 public sealed class PostgresFaultTests : IAsyncDisposable
 {
     private readonly Npgsql.NpgsqlDataSource _dataSource =
-        PostgresDataSourceFactory.Create($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Database=postgres");
+        PostgresConnectionFactory.Create($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Database=postgres");
 
     private PostgresEventStore Store => new(_dataSource, NullLogger<PostgresEventStore>.Instance);
 

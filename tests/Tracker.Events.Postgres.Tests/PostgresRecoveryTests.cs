@@ -24,7 +24,7 @@ public sealed class PostgresRecoveryTests(RecoveryCluster cluster) : IClassFixtu
 
         // Each test its own schema, so the two tests share the server but not the data.
         var schema = "r_" + Guid.NewGuid().ToString("N")[..12];
-        _dataSource = PostgresDataSourceFactory.Create(TestPostgres.WithSearchPath(cluster.ConnectionString, schema));
+        _dataSource = PostgresConnectionFactory.Create(TestPostgres.WithSearchPath(cluster.ConnectionString, schema));
         _store = new PostgresEventStore(_dataSource, NullLogger<PostgresEventStore>.Instance);
         await _store.MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
     }

@@ -79,7 +79,7 @@ internal sealed class TestSchema(string name, string connectionString) : IAsyncD
     /// <summary>A store with its own pool, as a separate Tracker replica would have.</summary>
     public PostgresEventStore CreateStore(ILogger<PostgresEventStore>? logger = null)
     {
-        var dataSource = PostgresDataSourceFactory.Create(ConnectionString);
+        var dataSource = PostgresConnectionFactory.Create(ConnectionString);
         lock (_dataSources)
         {
             _dataSources.Add(dataSource);

@@ -208,7 +208,7 @@ public sealed class SqliteSearchBackfillTests : IDisposable
         await using var connection = new SqliteConnection(_database.ConnectionString + ";Pooling=False");
         await connection.OpenAsync();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await SqliteMigrationRunner.RunAsync(connection, transaction, CancellationToken.None);
+        await SqliteMigrator.ApplySchemaChangesAsync(connection, transaction, CancellationToken.None);
         await transaction.CommitAsync();
     }
 

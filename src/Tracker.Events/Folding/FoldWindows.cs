@@ -7,7 +7,10 @@ namespace Tracker.Events.Folding;
 internal static class FoldWindows
 {
     /// <summary>The longest window: folding is for floods of repeats, not for merging a week's history.</summary>
-    public static readonly TimeSpan Longest = TimeSpan.FromDays(7);
+    public static readonly TimeSpan Longest = TimeSpan.Parse(LongestText, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="Longest"/> as TimeSpan text, for the bounds of Tracker:FoldWindow.</summary>
+    public const string LongestText = "7.00:00:00";
 
     /// <summary>The window of a create, or null with a violation on fold_window.</summary>
     public static TimeSpan? Of(Duration? requested, TimeSpan configured, Violations violations)

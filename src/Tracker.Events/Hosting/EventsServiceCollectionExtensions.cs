@@ -25,27 +25,18 @@ public static class EventsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TrackerOptions>()
-            .Bind(configuration.GetSection(TrackerOptions.SectionName))
-            .Validate(o => TimeZoneResolver.Find(o.TimeZone) is not null, "Tracker:TimeZone must be an IANA time zone id, e.g. UTC or Europe/Paris.")
-            .Validate(o => o.FoldWindow >= TimeSpan.Zero && o.FoldWindow <= FoldWindows.Longest, "Tracker:FoldWindow must be a duration from 00:00:00 (no folding) to 7.00:00:00.")
-            .ValidateOnStart();
-        services.AddOptions<WatchOptions>()
-            .Bind(configuration.GetSection(WatchOptions.SectionName))
-            .Validate(o => o.BufferSize is >= 1 and <= 100_000, "Tracker:Watch:BufferSize must be between 1 and 100000.")
-            .Validate(o => o.ChangeRetention > TimeSpan.Zero, "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")
-            .Validate(o => o.PollInterval > TimeSpan.Zero, "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")
-            .ValidateOnStart();
-        services.AddOptions<RetentionOptions>()
-            .Bind(configuration.GetSection(RetentionOptions.SectionName))
-            .ValidateOnStart();
+        // Each section's bounds are attributes on its options class, checked by a generated
+        // validator ([OptionsValidator]); rules across entries get an IValidateOptions of their own.
+        services.AddOptions<TrackerOptions>().Bind(configuration.GetSection(TrackerOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrackerOptions>, TrackerOptionsValidator>());
+        services.AddOptions<WatchOptions>().Bind(configuration.GetSection(WatchOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WatchOptions>, WatchOptionsValidator>());
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionTypesValidator>());
         services.TryAddSingleton<RetentionMetrics>();
-        services.AddOptions<EventAttributeOptions>()
-            .Bind(configuration.GetSection(EventAttributeOptions.SectionName))
-            .Validate(o => o.Services.Count <= EventAttributeOptions.MaxValues && o.Reasons.Count <= EventAttributeOptions.MaxValues, $"Telemetry:EventAttributes:Services and :Reasons may list at most {EventAttributeOptions.MaxValues} values each.")
-            .Validate(o => !o.Services.Concat(o.Reasons).Any(string.IsNullOrEmpty), "Telemetry:EventAttributes:Services and :Reasons may not list an empty value.")
-            .ValidateOnStart();
+        services.AddOptions<EventAttributeOptions>().Bind(configuration.GetSection(EventAttributeOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventAttributeOptions>, EventAttributeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<EventMetrics>();

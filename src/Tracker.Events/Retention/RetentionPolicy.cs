@@ -39,7 +39,7 @@ internal sealed class RetentionPolicy
     /// <summary>Whether no type has a retention: nothing is ever deleted.</summary>
     public bool IsOff => _retentions.Count == 0;
 
-    /// <summary>The policy of <paramref name="options"/>, which <see cref="RetentionOptionsValidator"/> accepted.</summary>
+    /// <summary>The policy of <paramref name="options"/>, as start-up validation accepted them.</summary>
     public static RetentionPolicy From(RetentionOptions options)
     {
         var overrides = new Dictionary<Type, TimeSpan>();

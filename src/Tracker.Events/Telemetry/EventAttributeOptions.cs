@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Tracker.Events.Hosting;
+
 namespace Tracker.Events.Telemetry;
 
 /// <summary>
@@ -14,8 +17,14 @@ public sealed class EventAttributeOptions
     public const int MaxValues = 100;
 
     /// <summary>Services reported as <c>tracker.event.service</c>, e.g. ["payments", "checkout"].</summary>
+    [SettingList(MaxValues, ErrorMessage = "Telemetry:EventAttributes:Services may list at most 100 values, and no empty one.")]
     public List<string> Services { get; set; } = [];
 
     /// <summary>Reasons reported as <c>tracker.event.reason</c>, e.g. ["BackOff", "OOMKilled"].</summary>
+    [SettingList(MaxValues, ErrorMessage = "Telemetry:EventAttributes:Reasons may list at most 100 values, and no empty one.")]
     public List<string> Reasons { get; set; } = [];
 }
+
+/// <summary>Checks <see cref="EventAttributeOptions"/>' attributes at start-up (generated).</summary>
+[OptionsValidator]
+internal sealed partial class EventAttributeOptionsValidator : IValidateOptions<EventAttributeOptions>;

@@ -1,15 +1,15 @@
 namespace Tracker.Server.Auth;
 
 /// <summary>
-/// The "Auth" configuration section (issue 13). Authentication is off by default, so the README's
+/// The "Auth" configuration section. Authentication is off by default, so the README's
 /// run command and the guide's curl examples work on a laptop; start-up warns while it is.
 /// </summary>
 public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
-    /// <summary>"None" (the default), "ApiKey", "Jwt" or "ApiKey,Jwt".</summary>
-    public string Mode { get; set; } = "None";
+    /// <summary>None (the default), ApiKey, Jwt or ApiKey,Jwt.</summary>
+    public AuthMode Mode { get; set; } = AuthMode.None;
 
     /// <summary>API keys by name (Auth:ApiKeys:&lt;name&gt;:Hash, :Scopes, :Services).</summary>
     public Dictionary<string, ApiKeyOptions> ApiKeys { get; set; } = new(StringComparer.Ordinal);
@@ -17,11 +17,11 @@ public sealed class AuthOptions
     /// <summary>The OpenID Connect issuer whose tokens are accepted (Auth:Jwt:Authority, :Audience, ...).</summary>
     public JwtOptions Jwt { get; set; } = new();
 
-    /// <summary>"Open" (the default): server reflection answers anyone; "Authenticated": only callers with valid credentials.</summary>
-    public string Reflection { get; set; } = "Open";
+    /// <summary>Open (the default): server reflection answers anyone; Authenticated: only callers with valid credentials.</summary>
+    public ReflectionAccess Reflection { get; set; } = ReflectionAccess.Open;
 
     /// <summary>Whether reflection needs credentials.</summary>
-    public bool ReflectionNeedsCredentials => string.Equals(Reflection, "Authenticated", StringComparison.OrdinalIgnoreCase);
+    public bool ReflectionNeedsCredentials => Reflection == ReflectionAccess.Authenticated;
 }
 
 /// <summary>One API key: only its hash is configured, never the key.</summary>

@@ -5,7 +5,12 @@ using Tracker.Events.Access;
 
 namespace Tracker.Server.Auth;
 
-/// <summary>Checks the Auth section at start-up, naming the key at fault, so a typo never leaves the API open or shut.</summary>
+/// <summary>
+/// Checks the Auth section at start-up, naming the key at fault, so a typo never leaves the API
+/// open or shut: the rules that span settings (a mode and what it needs, keys that share a hash)
+/// or name a key of Auth:ApiKeys. Auth:Mode and Auth:Reflection are enums, whose names
+/// <see cref="EnumSettings"/> checks before they are bound.
+/// </summary>
 internal sealed partial class AuthOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
@@ -30,13 +35,7 @@ internal sealed partial class AuthOptionsValidator(IConfiguration configuration)
             failures.Add($"Auth:ApiKeys: {string.Join(" and ", shared.Select(k => k.Key))} have the same Hash; each key must be its own.");
         }
 
-        var modes = AuthModes.Parse(options.Mode);
-        if (modes is null)
-        {
-            failures.Add($"Auth:Mode must be None, ApiKey, Jwt or ApiKey,Jwt, not '{options.Mode}'.");
-        }
-
-        if (modes is { ApiKeys: true } && options.ApiKeys.Count == 0)
+        if (options.Mode.AcceptsApiKeys() && options.ApiKeys.Count == 0)
         {
             failures.Add("Auth:Mode accepts API keys but Auth:ApiKeys names none; create one with: dotnet run --project src/Tracker.Server -- new-api-key <name>.");
         }
@@ -69,7 +68,7 @@ internal sealed partial class AuthOptionsValidator(IConfiguration configuration)
             }
         }
 
-        if (modes is { Jwt: true })
+        if (options.Mode.AcceptsJwts())
         {
             if (!Uri.TryCreate(options.Jwt.Authority, UriKind.Absolute, out _))
             {
@@ -80,11 +79,6 @@ internal sealed partial class AuthOptionsValidator(IConfiguration configuration)
             {
                 failures.Add("Auth:Jwt:Audience must name the audience tokens are issued for when Auth:Mode accepts JWTs.");
             }
-        }
-
-        if (!options.Reflection.Equals("Open", StringComparison.OrdinalIgnoreCase) && !options.ReflectionNeedsCredentials)
-        {
-            failures.Add($"Auth:Reflection must be Open or Authenticated, not '{options.Reflection}'.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,7 +6,7 @@ using Tracker.Events.Access;
 namespace Tracker.Server.Auth;
 
 /// <summary>
-/// Authentication (issue 13): off unless Auth:Mode says otherwise; API keys
+/// Authentication: off unless Auth:Mode says otherwise; API keys
 /// (<see cref="ApiKeyAuthenticationHandler"/>), JWTs from an OpenID Connect issuer (ASP.NET
 /// Core's JwtBearer), or both, told apart per request by the credential's shape. Authorization
 /// (scopes, services) runs in the EventService for every transport; only reflection, when
@@ -17,29 +17,29 @@ internal static class TrackerAuth
     public static WebApplicationBuilder AddTrackerAuth(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfigurationCheckingEnums(AuthOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
 
-        var settings = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        var modes = AuthModes.Parse(settings.Mode);
+        var mode = Unvalidated(builder.Configuration).Mode;
         services.AddAuthorization();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
-        if (modes is not { Enabled: true })
+        if (!mode.IsEnabled())
         {
-            // Also when Mode is invalid: start-up validation then stops the host with the reason.
+            // An invalid Mode reads as None here (or as the kinds it names); start-up validation
+            // then stops the host with the reason before any call is served.
             return builder;
         }
 
         services.AddSingleton<ApiKeyRing>();
         services.AddSingleton<CallerClaims>();
         services.AddSingleton<ICallerIdentity, BearerCallerIdentity>();
-        var authentication = services.AddAuthentication(modes.DefaultScheme);
-        if (modes.ApiKeys)
+        var authentication = services.AddAuthentication(mode.DefaultScheme());
+        if (mode.AcceptsApiKeys())
         {
             authentication.AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(AuthModes.ApiKeyScheme, null);
         }
 
-        if (modes.Jwt)
+        if (mode.AcceptsJwts())
         {
             authentication.AddJwtBearer(AuthModes.JwtScheme, _ => { });
             services.AddOptions<JwtBearerOptions>(AuthModes.JwtScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
@@ -56,7 +56,7 @@ internal static class TrackerAuth
             });
         }
 
-        if (modes is { ApiKeys: true, Jwt: true })
+        if (mode.AcceptsApiKeys() && mode.AcceptsJwts())
         {
             authentication.AddPolicyScheme(AuthModes.BearerScheme, "API key or JWT", policy =>
                 policy.ForwardDefaultSelector = context =>
@@ -75,11 +75,10 @@ internal static class TrackerAuth
     /// </summary>
     public static WebApplication UseTrackerAuth(this WebApplication app)
     {
-        var settings = Unvalidated(app);
-        var modes = AuthModes.Parse(settings.Mode) ?? new AuthModes(false, false);
-        if (modes.Enabled)
+        var settings = Unvalidated(app.Configuration);
+        if (settings.Mode.IsEnabled())
         {
-            AuthLog.AuthenticationOn(app.Logger, settings.Mode, settings.ApiKeys.Count, settings.ReflectionNeedsCredentials ? "for authenticated callers only" : "open");
+            AuthLog.AuthenticationOn(app.Logger, settings.Mode.ToString(), settings.ApiKeys.Count, settings.ReflectionNeedsCredentials ? "for authenticated callers only" : "open");
             app.UseMiddleware<BearerChallengeHeader>();
             app.UseAuthentication();
         }
@@ -95,8 +94,8 @@ internal static class TrackerAuth
     /// <summary>Guards server reflection when Auth:Reflection is Authenticated.</summary>
     public static IEndpointConventionBuilder ProtectedAsConfigured(this IEndpointConventionBuilder reflection, WebApplication app)
     {
-        var settings = Unvalidated(app);
-        if (AuthModes.Parse(settings.Mode) is { Enabled: true } && settings.ReflectionNeedsCredentials)
+        var settings = Unvalidated(app.Configuration);
+        if (settings.Mode.IsEnabled() && settings.ReflectionNeedsCredentials)
         {
             reflection.RequireAuthorization();
         }
@@ -104,6 +103,20 @@ internal static class TrackerAuth
         return reflection;
     }
 
-    private static AuthOptions Unvalidated(WebApplication app) =>
-        app.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+    /// <summary>
+    /// The Auth section as the binder reads it, for choosing what to register before the host
+    /// starts; the defaults (authentication off) when a value cannot be converted. A bad section
+    /// stops the host when it starts, with the reasons, before any call is served.
+    /// </summary>
+    private static AuthOptions Unvalidated(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            return new AuthOptions();
+        }
+    }
 }

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.Options;
+using Tracker.Events.Hosting;
+
 namespace Tracker.Server.Limits;
 
 /// <summary>
-/// The "Limits" configuration section (issue 13): global concurrency limits with short queues,
+/// The "Limits" configuration section: global concurrency limits with short queues,
 /// one for reads and one for writes, on by default, and a token bucket per caller, off until
 /// configured.
 /// </summary>
@@ -16,6 +19,7 @@ public sealed class LimitsOptions
     /// lengthened every call and grew memory under overload (bench scenario j). Watch streams do
     /// not count: they hold no worker while idle.
     /// </summary>
+    [SettingRange(1, int.MaxValue, ErrorMessage = "Limits:MaxConcurrentRequests must be at least 1.")]
     public int MaxConcurrentRequests { get; set; } = 16 * Environment.ProcessorCount;
 
     /// <summary>
@@ -25,6 +29,7 @@ public sealed class LimitsOptions
     /// slots make smaller groups (bench scenario i, 100 watchers: 152 creates/s with 32 slots,
     /// 726 with 128).
     /// </summary>
+    [SettingRange(1, int.MaxValue, ErrorMessage = "Limits:MaxConcurrentWrites must be at least 1.")]
     public int MaxConcurrentWrites { get; set; } = 64 * Environment.ProcessorCount;
 
     /// <summary>
@@ -35,6 +40,7 @@ public sealed class LimitsOptions
     /// once when every slot is taken. A longer queue lets bigger bursts through, at the cost of
     /// every queued call's latency.
     /// </summary>
+    [SettingRange(0, int.MaxValue, ErrorMessage = "Limits:QueueLength must be 0 or more.")]
     public int? QueueLength { get; set; }
 
     /// <summary>The reads' queue as used: <see cref="QueueLength"/>, or <see cref="MaxConcurrentRequests"/> when unset.</summary>
@@ -44,6 +50,7 @@ public sealed class LimitsOptions
     public int EffectiveWriteQueueLength => QueueLength ?? MaxConcurrentWrites;
 
     /// <summary>The token bucket each caller (API key or token subject; the client address when authentication is off) draws one token from per call.</summary>
+    [ValidateObjectMembers]
     public PerCallerLimits PerCaller { get; set; } = new();
 }
 
@@ -55,9 +62,11 @@ public sealed class PerCallerLimits
     /// every second; below 1, one token every 1/PermitsPerSecond seconds (0.0167 is one a
     /// minute). 0 (the default) turns the limit off.
     /// </summary>
+    [SettingRange(0.0001, 1_000_000, ZeroAllowed = true, ErrorMessage = "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")]
     public double PermitsPerSecond { get; set; }
 
     /// <summary>The bucket's size: how many calls a caller may make at once after being idle. Default 0 means twice PermitsPerSecond, at least 1.</summary>
+    [SettingRange(0, int.MaxValue, ErrorMessage = "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")]
     public int Burst { get; set; }
 
     /// <summary>The bucket's size as used.</summary>
@@ -69,3 +78,7 @@ public sealed class PerCallerLimits
     /// <summary>How often tokens are added: every second, or every 1/PermitsPerSecond seconds below one per second.</summary>
     public TimeSpan ReplenishmentPeriod => PermitsPerSecond >= 1 ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / PermitsPerSecond);
 }
+
+/// <summary>Checks <see cref="LimitsOptions"/>' attributes at start-up (generated).</summary>
+[OptionsValidator]
+internal sealed partial class LimitsOptionsValidator : IValidateOptions<LimitsOptions>;

@@ -1,11 +1,12 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Tracker.Server.Limits;
 
 /// <summary>
-/// Rate limits and overload protection (issue 13) with ASP.NET Core's rate limiter: every API call
+/// Rate limits and overload protection with ASP.NET Core's rate limiter: every API call
 /// (gRPC, gRPC-Web, REST) draws first from its caller's token bucket (Limits:PerCaller, when set),
 /// then takes one of Limits:MaxConcurrentRequests slots (a write: of Limits:MaxConcurrentWrites),
 /// waiting in a queue of Limits:QueueLength when all are taken; beyond that it is refused at once
@@ -16,14 +17,8 @@ internal static class TrackerLimits
 {
     public static IServiceCollection AddTrackerLimits(this IServiceCollection services)
     {
-        services.AddOptions<LimitsOptions>()
-            .BindConfiguration(LimitsOptions.SectionName)
-            .Validate(o => o.MaxConcurrentRequests >= 1, "Limits:MaxConcurrentRequests must be at least 1.")
-            .Validate(o => o.MaxConcurrentWrites >= 1, "Limits:MaxConcurrentWrites must be at least 1.")
-            .Validate(o => o.QueueLength is null or >= 0, "Limits:QueueLength must be 0 or more.")
-            .Validate(o => o.PerCaller.PermitsPerSecond == 0 || o.PerCaller.PermitsPerSecond is >= 0.0001 and <= 1_000_000, "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")
-            .Validate(o => o.PerCaller.Burst >= 0, "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")
-            .ValidateOnStart();
+        services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LimitsOptions>, LimitsOptionsValidator>());
         services.AddSingleton(provider => new RateLimitRejection(provider.GetRequiredService<IOptions<LimitsOptions>>().Value));
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LimitsOptions>, RateLimitRejection>((options, limits, rejection) =>

@@ -79,39 +79,13 @@ public sealed class RetentionServiceTests : IAsyncLifetime
     }
 
     /// <summary>A real store whose retention call fails as an unreachable database does while <see cref="Down"/>.</summary>
-    private sealed class OutageStore(IEventStore inner) : IEventStore
+    private sealed class OutageStore(IEventStore inner) : DelegatingEventStore(inner)
     {
         public bool Down { get; set; } = true;
 
-        public Task<IReadOnlyDictionary<Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
+        public override Task<IReadOnlyDictionary<Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
             Down
                 ? Task.FromException<IReadOnlyDictionary<Type, int>>(new StoreUnavailableException("The database is down."))
-                : inner.DeleteExpiredAsync(cutoffs, limit, cancellationToken);
-
-        public Task MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) => inner.CreateAsync(newEvent, requestId, cancellationToken);
-
-        public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
-            inner.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
-
-        public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken) => inner.ReplaceAsync(updated, expectedEtag, cancellationToken);
-
-        public Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken) => inner.DeleteAsync(id, expectedEtag, cancellationToken);
-
-        public Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-        public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => inner.FindSequenceAsync(id, cancellationToken);
-
-        public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
-            inner.ReadChangesAsync(afterSequence, limit, cancellationToken);
-
-        public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) => inner.GetChangeLogBoundsAsync(cancellationToken);
-
-        public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) => inner.PurgeChangesAsync(cutoff, limit, cancellationToken);
-
-        public Task<bool> IsReachableAsync(CancellationToken cancellationToken) => inner.IsReachableAsync(cancellationToken);
+                : base.DeleteExpiredAsync(cutoffs, limit, cancellationToken);
     }
 }

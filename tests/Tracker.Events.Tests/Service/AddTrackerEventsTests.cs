@@ -83,6 +83,36 @@ public sealed class AddTrackerEventsTests : IDisposable
         Assert.Equal(["BackOff"], options.Reasons);
     }
 
+    [Theory]
+    [InlineData("Tracker:TimeZone", "Mars/Olympus_Mons", "Tracker:TimeZone must be an IANA time zone id, e.g. UTC or Europe/Paris.")]
+    [InlineData("Tracker:FoldWindow", "-00:00:01", "Tracker:FoldWindow must be a duration from 00:00:00 (no folding) to 7.00:00:00.")]
+    [InlineData("Tracker:Watch:BufferSize", "100001", "Tracker:Watch:BufferSize must be between 1 and 100000.")]
+    [InlineData("Tracker:Watch:ChangeRetention", "00:00:00", "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")]
+    [InlineData("Tracker:Watch:PollInterval", "-00:00:01", "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")]
+    [InlineData("Telemetry:EventAttributes:Reasons:0", "", "Telemetry:EventAttributes:Reasons may list at most 100 values, and no empty one.")]
+    [InlineData("Retention:Interval", "2.00:00:00", "Retention:Interval must be a duration from 00:00:01 to 1.00:00:00; it is 2.00:00:00.")]
+    public async Task StartupValidation_SettingOutOfBounds_OneReasonNamingTheSettingAndItsRule(string key, string value, string reason)
+    {
+        await using var provider = Build(new Dictionary<string, string?> { [key] = value });
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        // The reason alone: no C# member name before it.
+        Assert.Equal([reason], e.Failures);
+    }
+
+    [Theory]
+    [InlineData("Tracker:FoldWindow", "00:00:00")]
+    [InlineData("Tracker:FoldWindow", "7.00:00:00")]
+    [InlineData("Tracker:Watch:BufferSize", "100000")]
+    [InlineData("Retention:Interval", "00:00:01")]
+    public async Task StartupValidation_SettingAtItsBound_Passes(string key, string value)
+    {
+        await using var provider = Build(new Dictionary<string, string?> { [key] = value });
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
+    }
+
     private ServiceProvider Build(Dictionary<string, string?> settings)
     {
         settings["ConnectionStrings:Sqlite"] = _database.ConnectionString;

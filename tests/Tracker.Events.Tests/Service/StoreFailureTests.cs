@@ -107,7 +107,11 @@ public sealed class StoreFailureTests
         };
     }
 
-    /// <summary>A store whose every call fails, after honouring cancellation as real stores do.</summary>
+    /// <summary>
+    /// A store whose every call fails, after honouring cancellation as real stores do. It wraps no
+    /// store, so it implements the port itself rather than derive from DelegatingEventStore: a
+    /// member the port gains must then be written here too, and cannot reach a real store unnoticed.
+    /// </summary>
     private sealed class FailingStore(Func<Exception> failure) : IEventStore
     {
         public CancellationToken LastToken { get; private set; }

@@ -34,40 +34,22 @@ public sealed class StoreGate
 
     public IEventStore Wrap(IEventStore store) => new GatedStore(store, this);
 
-    private sealed class GatedStore(IEventStore inner, StoreGate gate) : IEventStore
+    /// <summary>The real store, but for the calls the gate's switches change.</summary>
+    private sealed class GatedStore(IEventStore inner, StoreGate gate) : DelegatingEventStore(inner)
     {
-        public Task MigrateAsync(CancellationToken cancellationToken) => inner.MigrateAsync(cancellationToken);
-
-        public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
+        public override async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
         {
             await HoldCreateAsync(cancellationToken);
-            return await inner.CreateAsync(newEvent, requestId, cancellationToken);
+            return await base.CreateAsync(newEvent, requestId, cancellationToken);
         }
 
-        public async Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
+        public override async Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
         {
             await HoldCreateAsync(cancellationToken);
-            return await inner.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
+            return await base.CreateOrFoldAsync(newEvent, requestId, window, cancellationToken);
         }
 
-        private async Task HoldCreateAsync(CancellationToken cancellationToken)
-        {
-            if (gate.HoldCreates)
-            {
-                gate._createHeld.TrySetResult();
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-        }
-
-        public Task<Event?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
-
-        public Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken) =>
-            inner.ReplaceAsync(updated, expectedEtag, cancellationToken);
-
-        public Task<DeleteOutcome> DeleteAsync(string id, string? expectedEtag, CancellationToken cancellationToken) =>
-            inner.DeleteAsync(id, expectedEtag, cancellationToken);
-
-        public async Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
+        public override async Task<EventPage> QueryAsync(EventQuery query, CancellationToken cancellationToken)
         {
             if (gate.HoldQueries)
             {
@@ -83,23 +65,19 @@ public sealed class StoreGate
                 }
             }
 
-            return await inner.QueryAsync(query, cancellationToken);
+            return await base.QueryAsync(query, cancellationToken);
         }
 
-        public Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken) => inner.FindSequenceAsync(id, cancellationToken);
+        public override async Task<bool> IsReachableAsync(CancellationToken cancellationToken) =>
+            gate.Reachable && await base.IsReachableAsync(cancellationToken);
 
-        public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
-            inner.ReadChangesAsync(afterSequence, limit, cancellationToken);
-
-        public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) => inner.GetChangeLogBoundsAsync(cancellationToken);
-
-        public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
-            inner.PurgeChangesAsync(cutoff, limit, cancellationToken);
-
-        public Task<IReadOnlyDictionary<Tracker.Api.V1Alpha1.Type, int>> DeleteExpiredAsync(IReadOnlyList<ExpiryCutoff> cutoffs, int limit, CancellationToken cancellationToken) =>
-            inner.DeleteExpiredAsync(cutoffs, limit, cancellationToken);
-
-        public async Task<bool> IsReachableAsync(CancellationToken cancellationToken) =>
-            gate.Reachable && await inner.IsReachableAsync(cancellationToken);
+        private async Task HoldCreateAsync(CancellationToken cancellationToken)
+        {
+            if (gate.HoldCreates)
+            {
+                gate._createHeld.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        }
     }
 }

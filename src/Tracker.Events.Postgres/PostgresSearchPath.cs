@@ -3,7 +3,7 @@ namespace Tracker.Events.Postgres;
 /// <summary>
 /// The schema a connection string's Search Path puts first: where the store's tables live.
 /// </summary>
-internal static class SearchPathSchema
+internal static class PostgresSearchPath
 {
     /// <summary>The first schema named, as PostgreSQL resolves it; null when none is named.</summary>
     public static string? First(string? searchPath)

@@ -15,7 +15,7 @@ namespace Tracker.Events.Postgres;
 /// their own every second or two. Its diagnostics name is <see cref="DiagnosticsName"/>, so traces
 /// and metrics name the pool by that instead of quoting the connection string.
 /// </summary>
-public static class PostgresDataSourceFactory
+public static class PostgresConnectionFactory
 {
     public const int DefaultConnectTimeoutSeconds = 3;
     public const int DefaultCommandTimeoutSeconds = 15;

@@ -8,7 +8,7 @@ namespace Tracker.Events.Sqlite;
 /// rather than a bug: a busy or locked database, I/O errors, a full disk, a file that cannot
 /// be opened or is not a database.
 /// </summary>
-internal static class SqliteFailures
+internal static class SqliteFaults
 {
     private const int Busy = 5;
     private const int Locked = 6;

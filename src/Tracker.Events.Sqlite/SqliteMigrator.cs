@@ -7,9 +7,9 @@ namespace Tracker.Events.Sqlite;
 /// BEGIN IMMEDIATE transaction: two processes starting together apply each step once, and
 /// running it again changes nothing.
 /// </summary>
-internal static class SqliteMigrationRunner
+internal static class SqliteMigrator
 {
-    public static async Task RunAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    public static async Task ApplySchemaChangesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         await using (var create = connection.CreateCommand())
         {

@@ -10,7 +10,7 @@ namespace Tracker.Events.Postgres.Tests;
 /// every new column, computed from their documents exactly as an insert computes them, and a
 /// seq in (created_at, id) order, in batches that survive an interruption.
 /// </summary>
-public sealed class PostgresBackfillTests : IAsyncLifetime
+public sealed class PostgresSearchBackfillTests : IAsyncLifetime
 {
     private const int RowCount = 2_500;
 
