@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Server.Auth;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// EventService as gRPC (Grpc.AspNetCore), gRPC-Web and REST (JSON transcoding of the protos'
