@@ -150,5 +150,5 @@ public sealed class InstrumentedEventStoreTests : IAsyncLifetime, IDisposable
         new(MeterFactory, Options.Create(options ?? new EventAttributeOptions()));
 
     private EventRpcService Service(IEventStore store) =>
-        new(store, new OpenCallerIdentity(), TestWatches.For(store), _clock, Options.Create(new TrackerOptions()), NullLogger<EventRpcService>.Instance);
+        new(store, TestWatches.For(store), _clock, Options.Create(new TrackerOptions()), NullLogger<EventRpcService>.Instance);
 }
