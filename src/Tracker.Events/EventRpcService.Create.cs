@@ -10,7 +10,7 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>CreateEvent (AIP-133): a new event, or the one a request_id or a fold (aggregation_key) already made.</summary>
+    // CreateEvent (AIP-133): a new event, or the one a request_id or a fold (aggregation_key) already made.
     public override async Task<Event> CreateEvent(CreateEventRequest request, ServerCallContext context)
     {
         var caller = CallContextCaller.Of(context);

@@ -10,10 +10,8 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>
-    /// DeleteEvent (AIP-135): deletes the event, onto the given etag's version when one is sent
-    /// (AIP-154); a missing event is NOT_FOUND, or success with allow_missing.
-    /// </summary>
+    // DeleteEvent (AIP-135): deletes the event, onto the given etag's version when one is sent (AIP-154); a
+    // missing event is NOT_FOUND, or success with allow_missing.
     public override async Task<Empty> DeleteEvent(DeleteEventRequest request, ServerCallContext context)
     {
         var caller = CallContextCaller.Of(context);

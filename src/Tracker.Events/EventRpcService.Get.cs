@@ -5,7 +5,7 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>GetEvent (AIP-131): the event, or NOT_FOUND. Reads are not limited by service.</summary>
+    // GetEvent (AIP-131): the event, or NOT_FOUND. Reads are not limited by service.
     public override async Task<Event> GetEvent(GetEventRequest request, ServerCallContext context)
     {
         ThrowIfInvalidId(request.Id);

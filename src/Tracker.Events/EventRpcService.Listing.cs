@@ -10,7 +10,7 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>ListEvents (AIP-132): a page of events, filtered, searched and ordered as asked.</summary>
+    // ListEvents (AIP-132): a page of events, filtered, searched and ordered as asked.
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
         var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
@@ -19,7 +19,7 @@ public sealed partial class EventRpcService
         return ListingResponses.List(page, context);
     }
 
-    /// <summary>SearchEvents: ListEvents with the MWS search API's named filters (service, type, time range, ...).</summary>
+    // SearchEvents: ListEvents with the MWS search API's named filters (service, type, time range, ...).
     public override async Task<SearchEventsResponse> SearchEvents(SearchEventsRequest request, ServerCallContext context)
     {
         var violations = new Violations();
@@ -30,7 +30,7 @@ public sealed partial class EventRpcService
         return ListingResponses.Search(page, context);
     }
 
-    /// <summary>TodayEvents: the events of the current day in the request's time zone (Tracker:TimeZone when none).</summary>
+    // TodayEvents: the events of the current day in the request's time zone (Tracker:TimeZone when none).
     public override async Task<TodayEventsResponse> TodayEvents(TodayEventsRequest request, ServerCallContext context)
     {
         var violations = new Violations();

@@ -9,12 +9,10 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>
-    /// UpdateEvent (AIP-134): merges the request onto the stored event under the update mask. With
-    /// an etag (AIP-154) the write happens only onto that version (ABORTED otherwise); without one
-    /// it merges again onto a newer version when another writer came first. A caller limited to
-    /// some services is refused before anything about the stored event is checked or told.
-    /// </summary>
+    // UpdateEvent (AIP-134): merges the request onto the stored event under the update mask. With an etag
+    // (AIP-154) the write happens only onto that version (ABORTED otherwise); without one it merges again
+    // onto a newer version when another writer came first. A caller limited to some services is refused
+    // before anything about the stored event is checked or told.
     public override async Task<Event> UpdateEvent(UpdateEventRequest request, ServerCallContext context)
     {
         var caller = CallContextCaller.Of(context);

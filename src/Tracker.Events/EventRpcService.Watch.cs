@@ -5,7 +5,8 @@ namespace Tracker.Events;
 
 public sealed partial class EventRpcService
 {
-    /// <summary>WatchEvents, server-streaming: the changes after after_id, then each new one as it is committed (<see cref="Watching.EventWatches"/>).</summary>
+    // WatchEvents, server-streaming: the changes after after_id, then each new one as it is committed
+    // (EventWatches).
     public override Task WatchEvents(WatchEventsRequest request, IServerStreamWriter<WatchEventsResponse> responseStream, ServerCallContext context) =>
         _watches.WatchAsync(request, responseStream, context, context.CancellationToken);
 }

@@ -22,7 +22,9 @@ namespace Tracker.Events;
 /// caller, the method's scope, store outages, cancellation, deadlines and the write log line are
 /// the call pipeline's (<see cref="Pipeline.EventCallPipeline"/>), which hands each handler its
 /// caller. It is bound through <see cref="EventServiceBinding"/>, which answers undecodable
-/// request messages INTERNAL.
+/// request messages INTERNAL. The handlers carry plain comments, not doc comments: the OpenAPI
+/// document takes each operation's summary from the proto's comment, which a doc comment on the
+/// override would replace.
 /// </summary>
 [BindServiceMethod(typeof(EventServiceBinding), nameof(EventServiceBinding.BindService))]
 public sealed partial class EventRpcService : EventService.EventServiceBase

@@ -6,11 +6,11 @@ using Tracker.Events.Access;
 namespace Tracker.Server.Auth;
 
 /// <summary>
-/// Authentication (issue 13): off unless Auth:Mode says otherwise; API keys
+/// Authentication: off unless Auth:Mode says otherwise; API keys
 /// (<see cref="ApiKeyAuthenticationHandler"/>), JWTs from an OpenID Connect issuer (ASP.NET
 /// Core's JwtBearer), or both, told apart per request by the credential's shape. Authorization
-/// (scopes, services) runs in the EventService for every transport; only reflection, when
-/// Auth:Reflection is Authenticated, is guarded here.
+/// (scopes, services) runs in the call pipeline (EventCallPipeline, a gRPC interceptor) for every
+/// transport; only reflection, when Auth:Reflection is Authenticated, is guarded here.
 /// </summary>
 internal static class TrackerAuth
 {
