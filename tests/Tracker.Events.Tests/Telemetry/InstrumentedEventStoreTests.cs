@@ -1,4 +1,3 @@
-using Tracker.Events.Access;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
