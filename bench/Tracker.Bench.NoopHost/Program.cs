@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Tracker.Bench.NoopHost;
 
 // The no-op gRPC method of bench scenario c, on Grpc.AspNetCore, HTTP/2 only on --urls, with
-// Tracker.Server's gRPC settings (src/Tracker.Server/TrackerApi.cs). GET /calls tells how many
+// Tracker.Server's gRPC settings (src/Tracker.Server/Transport/TrackerApi.cs). GET /calls tells how many
 // calls the method answered (the bench's own count of successes).
 const int MaxMessageBytes = 4 * 1024 * 1024;
 

@@ -114,11 +114,28 @@ internal static class EventErrors
         $"{method} needs the scope \"{scope}\" (or \"admin\"), which the caller's credentials do not grant.",
         new ErrorInfo { Reason = "SCOPE_MISSING", Domain = Domain, Metadata = { ["required_scope"] = scope, ["method"] = method } });
 
-    /// <summary>PERMISSION_DENIED (HTTP 403) for a write to an event of a service outside the caller's list; the ErrorInfo names both.</summary>
-    public static RpcException ServiceNotAllowed(string service, Access.ServicePatterns allowed) => Build(
+    /// <summary>
+    /// PERMISSION_DENIED (HTTP 403) for a write the caller's services do not allow: an event of
+    /// another service, one the write would move to another service, or (for a caller that may not
+    /// read events) one that does not exist. One refusal for all, in AIP-211's words, naming
+    /// neither the event's service nor anything else about it; the ErrorInfo gives the scope
+    /// and the caller's own services. <paramref name="eventId"/> is the event as the client named
+    /// it, null for a new event.
+    /// </summary>
+    public static RpcException ServiceNotAllowed(string scope, string? eventId, Access.ServicePatterns allowed) => Build(
         Code.PermissionDenied,
-        $"The caller may write only events of the services {allowed.Describe()}, not of \"{Echo(service)}\".",
-        new ErrorInfo { Reason = "SERVICE_NOT_ALLOWED", Domain = Domain, Metadata = { ["service"] = service, ["allowed_services"] = string.Join(",", allowed.Patterns) } });
+        (eventId is null ? $"Permission \"{scope}\" denied on the new event" : $"Permission \"{scope}\" denied on event '{Echo(eventId)}' (or it might not exist)")
+            + $": the caller may write only events of the services {allowed.Describe()}.",
+        new ErrorInfo { Reason = "SERVICE_NOT_ALLOWED", Domain = Domain, Metadata = { ["required_scope"] = scope, ["allowed_services"] = string.Join(",", allowed.Patterns) } });
+
+    /// <summary>
+    /// PERMISSION_DENIED for a method the call pipeline has no entry for in
+    /// <see cref="Access.RpcRegistry"/>: a method nobody said how to guard is refused, never run.
+    /// </summary>
+    public static RpcException MethodNotRegistered(string method) => Build(
+        Code.PermissionDenied,
+        $"{Echo(method)} has no access rule on this server, so every call to it is refused.",
+        new ErrorInfo { Reason = "METHOD_NOT_REGISTERED", Domain = Domain, Metadata = { ["method"] = method } });
 
     /// <summary>UNAVAILABLE while the token issuer's keys cannot be fetched to check a token; the cause is logged.</summary>
     public static RpcException IssuerUnavailable() => Build(

@@ -31,7 +31,12 @@ public static class EventServiceBinding
     public static void BindService(ServiceBinderBase binder, EventService.EventServiceBase? service) =>
         EventService.BindService(new CheckedRequestBinder(binder), service);
 
-    /// <summary>Passes every method on with its request marshaller checked; EventService's methods are all unary.</summary>
+    /// <summary>
+    /// Passes every method on with its request marshaller checked, whatever its kind: EventService
+    /// has seven unary methods and one server-streaming (WatchEvents), whose one request message is
+    /// decoded through the same checked marshaller; the client- and duplex-streaming overloads are
+    /// here for completeness, since ServiceBinderBase has one per kind.
+    /// </summary>
     private sealed class CheckedRequestBinder(ServiceBinderBase inner) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler) =>

@@ -2,6 +2,7 @@ using Tracker.Events.Hosting;
 using Tracker.Server;
 using Tracker.Server.Auth;
 using Tracker.Server.Limits;
+using Tracker.Server.Transport;
 
 // `-- new-api-key <name>` prints a new API key and the settings that accept it, and exits.
 if (NewApiKeyCommand.Matches(args))

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Tracker.Events.Telemetry;
+using Tracker.Server.Transport;
 
 namespace Tracker.Server;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Tracker.Events.Access;
 using Tracker.Events.Folding;
+using Tracker.Events.Pipeline;
 using Tracker.Events.Querying;
 using Tracker.Events.Retention;
 using Tracker.Events.Telemetry;
@@ -15,7 +16,8 @@ namespace Tracker.Events.Hosting;
 public static class EventsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the EventService implementation, its options (sections "Tracker",
+    /// Registers the EventService implementation, its call pipeline
+    /// (<see cref="EventCallPipeline"/>, which the host adds to its gRPC interceptors), its options (sections "Tracker",
     /// "Tracker:Watch", "Retention" and "Telemetry:EventAttributes"), the start-up schema
     /// migration, the watch machinery (the change feed and the change log's hourly purge),
     /// retention (<see cref="RetentionService"/>) and Tracker's own instruments
@@ -47,6 +49,8 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<EventWatches>();
         services.TryAddSingleton<ICallerIdentity, OpenCallerIdentity>();
         services.TryAddSingleton<EventRpcService>();
+        // Added to the gRPC options by the host (GrpcServiceOptions.Interceptors); one for all calls.
+        services.TryAddSingleton<EventCallPipeline>();
 
         // Hosted services start in turn: the schema is migrated before the feed and the purge read it.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EventStoreMigrationService>());

@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Tracker.Server.Transport;
 
 namespace Tracker.Server.Auth;
 

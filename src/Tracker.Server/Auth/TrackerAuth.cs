@@ -9,8 +9,8 @@ namespace Tracker.Server.Auth;
 /// Authentication: off unless Auth:Mode says otherwise; API keys
 /// (<see cref="ApiKeyAuthenticationHandler"/>), JWTs from an OpenID Connect issuer (ASP.NET
 /// Core's JwtBearer), or both, told apart per request by the credential's shape. Authorization
-/// (scopes, services) runs in the EventService for every transport; only reflection, when
-/// Auth:Reflection is Authenticated, is guarded here.
+/// (scopes, services) runs in the call pipeline (EventCallPipeline, a gRPC interceptor) for every
+/// transport; only reflection, when Auth:Reflection is Authenticated, is guarded here.
 /// </summary>
 internal static class TrackerAuth
 {

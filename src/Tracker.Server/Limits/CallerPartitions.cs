@@ -1,11 +1,10 @@
 using System.Net;
 using Grpc.AspNetCore.Server;
-using Grpc.Core;
-using Tracker.Events;
+using Tracker.Events.Access;
 
 namespace Tracker.Server.Limits;
 
-/// <summary>How the limiter tells calls apart: by caller, and whether a call is a write or a watch stream.</summary>
+/// <summary>How the limiter tells calls apart: by caller, and by the method's class in <see cref="RpcRegistry"/> (read, write, watch, unlimited).</summary>
 internal static class CallerPartitions
 {
     /// <summary>
@@ -19,33 +18,27 @@ internal static class CallerPartitions
             : "address:" + (context.Connection.RemoteIpAddress ?? IPAddress.None);
 
     /// <summary>
-    /// The EventService method a request was routed to (gRPC, gRPC-Web or transcoded REST), from
-    /// its endpoint's metadata, so that no spelling of the path escapes the limits; null for
-    /// anything else.
+    /// The limiter class (<see cref="RpcRegistry"/>) of the gRPC method a request was routed to
+    /// (gRPC, gRPC-Web or transcoded REST), from its endpoint's metadata, so that no spelling of
+    /// the path escapes the limits. A mapped method without a registration, which the call
+    /// pipeline refuses, counts as a read; a request routed to no gRPC method is null.
     /// </summary>
-    public static IMethod? EventServiceMethodOf(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc && grpc.ServiceType == typeof(EventRpcService)
-            ? grpc.Method
+    public static RpcLimitClass? LimitOf(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
+            ? RpcRegistry.Find(grpc.Method.FullName)?.Limit ?? RpcLimitClass.Read
             : null;
 
-    /// <summary>Whether the request is limited: an EventService call, or a path under /api/ that names no method.</summary>
+    /// <summary>Whether the request is limited: a method not marked unlimited, or a path under /api/ that names no method.</summary>
     public static bool IsApiCall(HttpContext context) =>
-        EventServiceMethodOf(context) is not null
+        LimitOf(context) is { } limit && limit != RpcLimitClass.Unlimited
         || (context.GetEndpoint() is null && context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Whether the call changes events (CreateEvent, UpdateEvent, DeleteEvent), which have slots of their own.</summary>
-    public static bool IsWrite(HttpContext context) => EventServiceMethodOf(context)?.Name is { } name && WriteMethods.Contains(name);
-
-    private static readonly HashSet<string> WriteMethods =
-    [
-        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.CreateEvent),
-        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.UpdateEvent),
-        nameof(Tracker.Api.V1Alpha1.EventService.EventServiceBase.DeleteEvent),
-    ];
+    public static bool IsWrite(HttpContext context) => LimitOf(context) == RpcLimitClass.Write;
 
     /// <summary>
     /// Whether the call is a watch stream (WatchEvents over gRPC, gRPC-Web or REST), which lives
     /// as long as its client and so is kept out of the concurrency limit.
     /// </summary>
-    public static bool IsWatch(HttpContext context) => EventServiceMethodOf(context)?.Type == MethodType.ServerStreaming;
+    public static bool IsWatch(HttpContext context) => LimitOf(context) == RpcLimitClass.Watch;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Tracker.Server.Transport;
 
 namespace Tracker.Server.Limits;
 

@@ -1,4 +1,3 @@
-using Tracker.Events.Access;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -22,7 +21,7 @@ internal sealed class ServiceHarness : IDisposable
         _database = database;
         Store = store;
         Clock = clock;
-        Service = new EventRpcService(store, new OpenCallerIdentity(), TestWatches.For(store), clock, Options.Create(new TrackerOptions { TimeZone = timeZone }), NullLogger<EventRpcService>.Instance);
+        Service = new EventRpcService(store, TestWatches.For(store), clock, Options.Create(new TrackerOptions { TimeZone = timeZone }), NullLogger<EventRpcService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Hosting;
+using Tracker.Events.Pipeline;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
 using Grpc.Core;
@@ -12,7 +13,10 @@ using static Tracker.Events.Tests.Service.ServiceHarness;
 
 namespace Tracker.Events.Tests.Service;
 
-/// <summary>How the handlers answer when the store fails or the call is cancelled.</summary>
+/// <summary>
+/// How calls answer when the store fails or the call is cancelled: each handler run through the
+/// call pipeline (<see cref="EventCallPipeline"/>) as the host runs it, with the caller open.
+/// </summary>
 public sealed class StoreFailureTests
 {
     public static TheoryData<string> EveryRpc => new()
@@ -87,25 +91,31 @@ public sealed class StoreFailureTests
         Assert.Equal(source.Token, store.LastToken);
     }
 
-    private static EventRpcService Service(IEventStore store, ILogger<EventRpcService> logger) =>
-        new(store, new OpenCallerIdentity(), TestWatches.For(store), new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger);
+    private static Rpc Service(IEventStore store, ILogger<EventRpcService> logger) =>
+        new(
+            new EventRpcService(store, TestWatches.For(store), new FakeTimeProvider(Start), Options.Create(new TrackerOptions()), logger),
+            new EventCallPipeline(new OpenCallerIdentity(), new FakeTimeProvider(Start), logger));
 
-    private static Task Call(EventRpcService service, string rpc, CancellationToken cancellationToken)
+    private static Task Call(Rpc rpc, string method, CancellationToken cancellationToken)
     {
-        var context = Context(cancellationToken);
+        var context = new TestCallContext(cancellationToken, RpcRegistry.All.Single(r => r.Name == method).FullName);
         const string id = "01890a5d-ac96-774b-bcce-b302099a8057";
-        return rpc switch
+        var (service, pipeline) = rpc;
+        return method switch
         {
-            nameof(EventRpcService.CreateEvent) => service.CreateEvent(ValidRequest(), context),
-            nameof(EventRpcService.GetEvent) => service.GetEvent(new GetEventRequest { Id = id }, context),
-            nameof(EventRpcService.UpdateEvent) => service.UpdateEvent(new UpdateEventRequest { Id = id, Title = "t" }, context),
-            nameof(EventRpcService.DeleteEvent) => service.DeleteEvent(new DeleteEventRequest { Id = id }, context),
-            nameof(EventRpcService.ListEvents) => service.ListEvents(new ListEventsRequest(), context),
-            nameof(EventRpcService.SearchEvents) => service.SearchEvents(new SearchEventsRequest { Service = "s" }, context),
-            nameof(EventRpcService.TodayEvents) => service.TodayEvents(new TodayEventsRequest(), context),
-            _ => throw new ArgumentOutOfRangeException(nameof(rpc)),
+            nameof(EventRpcService.CreateEvent) => pipeline.UnaryServerHandler(ValidRequest(), context, service.CreateEvent),
+            nameof(EventRpcService.GetEvent) => pipeline.UnaryServerHandler(new GetEventRequest { Id = id }, context, service.GetEvent),
+            nameof(EventRpcService.UpdateEvent) => pipeline.UnaryServerHandler(new UpdateEventRequest { Id = id, Title = "t" }, context, service.UpdateEvent),
+            nameof(EventRpcService.DeleteEvent) => pipeline.UnaryServerHandler(new DeleteEventRequest { Id = id }, context, service.DeleteEvent),
+            nameof(EventRpcService.ListEvents) => pipeline.UnaryServerHandler(new ListEventsRequest(), context, service.ListEvents),
+            nameof(EventRpcService.SearchEvents) => pipeline.UnaryServerHandler(new SearchEventsRequest { Service = "s" }, context, service.SearchEvents),
+            nameof(EventRpcService.TodayEvents) => pipeline.UnaryServerHandler(new TodayEventsRequest(), context, service.TodayEvents),
+            _ => throw new ArgumentOutOfRangeException(nameof(method)),
         };
     }
+
+    /// <summary>A service and the pipeline its calls pass through.</summary>
+    private sealed record Rpc(EventRpcService Service, EventCallPipeline Pipeline);
 
     /// <summary>
     /// A store whose every call fails, after honouring cancellation as real stores do. It wraps no

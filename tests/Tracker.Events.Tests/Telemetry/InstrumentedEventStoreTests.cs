@@ -1,4 +1,3 @@
-using Tracker.Events.Access;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -150,5 +149,5 @@ public sealed class InstrumentedEventStoreTests : IAsyncLifetime, IDisposable
         new(MeterFactory, Options.Create(options ?? new EventAttributeOptions()));
 
     private EventRpcService Service(IEventStore store) =>
-        new(store, new OpenCallerIdentity(), TestWatches.For(store), _clock, Options.Create(new TrackerOptions()), NullLogger<EventRpcService>.Instance);
+        new(store, TestWatches.For(store), _clock, Options.Create(new TrackerOptions()), NullLogger<EventRpcService>.Instance);
 }

@@ -4,13 +4,15 @@ using System.Text;
 using Grpc.Core;
 using Grpc.Net.Client.Web;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Access;
 using EventType = Tracker.Api.V1Alpha1.Type;
 using Tracker.Server.Tests.Support;
 
 namespace Tracker.Server.Tests.Auth;
 
 /// <summary>
-/// Issue 13's matrix: every RPC over REST, gRPC and gRPC-Web, with no credentials, an unknown
+/// The auth matrix: every RPC the call pipeline guards (<see cref="RpcRegistry"/>, all but the
+/// public health and reflection methods) over REST, gRPC and gRPC-Web, with no credentials, an unknown
 /// key, an expired JWT, a credential without the method's scope, one limited to another service,
 /// and the right API key and JWT, each with its exact code (and HTTP status for REST).
 /// </summary>
@@ -38,7 +40,8 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
         RightJwt,
     }
 
-    public static readonly string[] Rpcs = ["CreateEvent", "GetEvent", "UpdateEvent", "DeleteEvent", "ListEvents", "SearchEvents", "TodayEvents", "WatchEvents"];
+    /// <summary>The guarded methods, from the pipeline's own table: a new RPC joins the matrix by its registration.</summary>
+    public static readonly string[] Rpcs = RpcRegistry.All.Where(r => !r.IsPublic).Select(r => r.Name).ToArray();
 
     public static TheoryData<string, Transport, Credential> Matrix()
     {
@@ -83,7 +86,9 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
 
         if (expected == StatusCode.PermissionDenied)
         {
-            Assert.Contains(credential == Credential.WrongService ? "checkout" : "scope", outcome.Detail, StringComparison.Ordinal);
+            // A refusal for another service's event names the caller's services, never the event's.
+            Assert.Contains(credential == Credential.WrongService ? "may write only events of the services" : "scope", outcome.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain("checkout", outcome.Detail, StringComparison.Ordinal);
         }
     }
 
@@ -92,7 +97,7 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
         Credential.None or Credential.UnknownKey or Credential.ExpiredJwt => StatusCode.Unauthenticated,
         Credential.WrongScope => StatusCode.PermissionDenied,
         // Reads are not limited by service; writes are.
-        Credential.WrongService when rpc is "CreateEvent" or "UpdateEvent" or "DeleteEvent" => StatusCode.PermissionDenied,
+        Credential.WrongService when IsWrite(rpc) => StatusCode.PermissionDenied,
         _ => StatusCode.OK,
     };
 
@@ -106,11 +111,13 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
             Credential.UnknownKey => "Bearer trk_not-a-configured-key",
             Credential.ExpiredJwt => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*", expires: DateTime.UtcNow.AddHours(-1)),
             // Reads need events:read, which the deleter lacks; writes and deletes need scopes the reader lacks.
-            Credential.WrongScope => "Bearer " + (rpc is "CreateEvent" or "UpdateEvent" or "DeleteEvent" ? SecuredTracker.ReaderKey : SecuredTracker.DeleterKey),
+            Credential.WrongScope => "Bearer " + (IsWrite(rpc) ? SecuredTracker.ReaderKey : SecuredTracker.DeleterKey),
             Credential.WrongService or Credential.RightKey => "Bearer " + SecuredTracker.PaymentsKey,
             _ => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*"),
         };
     }
+
+    private static bool IsWrite(string rpc) => RpcRegistry.All.Single(r => r.Name == rpc).Scope != EventScopes.Read;
 
     private static HttpStatusCode HttpStatusOf(StatusCode code) => code switch
     {
@@ -131,7 +138,8 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
             "ListEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/list?per_page=1"),
             "SearchEvents" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/events/search?service={service}"),
             "TodayEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/today"),
-            _ => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events:watch?afterId=0"),
+            "WatchEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events:watch?afterId=0"),
+            _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "A registered RPC this matrix does not call yet: add its REST call."),
         };
         if (authorization is not null)
         {
@@ -192,13 +200,15 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
                 case "TodayEvents":
                     await client.TodayEventsAsync(new TodayEventsRequest(), options);
                     break;
-                default:
+                case "WatchEvents":
                     using (var watch = client.WatchEvents(new WatchEventsRequest { AfterId = "0" }, options))
                     {
                         Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).Bounded());
                     }
 
                     break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "A registered RPC this matrix does not call yet: add its gRPC call.");
             }
 
             return new Outcome(StatusCode.OK, string.Empty, null, null);

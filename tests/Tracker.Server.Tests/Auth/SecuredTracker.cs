@@ -5,8 +5,8 @@ using Tracker.Server.Tests.Support;
 namespace Tracker.Server.Tests.Auth;
 
 /// <summary>
-/// Tracker with Auth:Mode "ApiKey,Jwt": four API keys (reader, deleter, payments limited to
-/// "payments-*", admin) and the local <see cref="TestIssuer"/>'s tokens.
+/// Tracker with Auth:Mode "ApiKey,Jwt": five API keys (reader, deleter, payments limited to
+/// "payments-*", payments-writer limited to "payments-*" and without events:read, admin) and the local <see cref="TestIssuer"/>'s tokens.
 /// </summary>
 public sealed class SecuredTracker : IAsyncDisposable
 {
@@ -14,6 +14,7 @@ public sealed class SecuredTracker : IAsyncDisposable
     public const string DeleterKey = "trk_test-deleter";
     public const string PaymentsKey = "trk_test-payments";
     public const string AdminKey = "trk_test-admin";
+    public const string PaymentsWriterKey = "trk_test-payments-writer";
 
     public SecuredTracker(IDictionary<string, string?>? extraSettings = null)
     {
@@ -29,6 +30,10 @@ public sealed class SecuredTracker : IAsyncDisposable
             ["Auth:ApiKeys:payments:Scopes:1"] = "events:write",
             ["Auth:ApiKeys:payments:Scopes:2"] = "events:delete",
             ["Auth:ApiKeys:payments:Services:0"] = "payments-*",
+            ["Auth:ApiKeys:payments-writer:Hash"] = HashOf(PaymentsWriterKey),
+            ["Auth:ApiKeys:payments-writer:Scopes:0"] = "events:write",
+            ["Auth:ApiKeys:payments-writer:Scopes:1"] = "events:delete",
+            ["Auth:ApiKeys:payments-writer:Services:0"] = "payments-*",
             ["Auth:ApiKeys:admin:Hash"] = HashOf(AdminKey),
             ["Auth:ApiKeys:admin:Scopes:0"] = "admin",
         };

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using HttpResponse = Microsoft.AspNetCore.Http.HttpResponse;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Answers a gRPC or gRPC-Web call with a google.rpc.Status and no message, for the refusals

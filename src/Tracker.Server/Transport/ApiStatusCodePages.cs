@@ -1,7 +1,7 @@
 using Google.Rpc;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Gives the REST surface's routing answers a google.rpc.Status body, like every other REST error:

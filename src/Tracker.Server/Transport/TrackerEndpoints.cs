@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>Kestrel's endpoints, from the Kestrel configuration section.</summary>
 internal static class TrackerEndpoints

@@ -1,4 +1,4 @@
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>A forward-only stream to read from; everything else is unsupported.</summary>
 internal abstract class ReadOnlyStream : Stream

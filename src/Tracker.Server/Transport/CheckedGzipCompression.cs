@@ -3,7 +3,7 @@ using System.IO.Compression;
 using Grpc.Core;
 using Grpc.Net.Compression;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// gzip for gRPC messages (grpc-encoding: gzip), where a request message that is not one whole,

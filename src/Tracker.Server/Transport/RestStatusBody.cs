@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Google.Rpc;
 using HttpResponse = Microsoft.AspNetCore.Http.HttpResponse;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Writes a google.rpc.Status as a REST error body (<c>{"code": 5, "message": "...", "details": []}</c>),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Tags a gRPC or gRPC-Web call's <c>http.server.request.duration</c> with

@@ -2,7 +2,7 @@ using Google.Rpc;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Checks what JSON transcoding cannot refuse by itself before it reads a REST request, and answers

@@ -4,9 +4,10 @@ using Google.Rpc;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
+using Tracker.Events.Pipeline;
 using Tracker.Server.Auth;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// EventService as gRPC (Grpc.AspNetCore), gRPC-Web and REST (JSON transcoding of the protos'
@@ -28,6 +29,10 @@ internal static class TrackerApi
                 options.ResponseCompressionLevel = CompressionLevel.Fastest;
                 // gzip only, with corrupt or truncated request messages answered INTERNAL.
                 options.CompressionProviders = [new CheckedGzipCompression(CompressionLevel.Fastest)];
+                // Caller, scope, store outages, cancellation and the write log for every method of
+                // every service, as RpcRegistry lists them. JSON transcoding and gRPC-Web run the
+                // same method invokers, so REST and browser calls pass through it too.
+                options.Interceptors.Add<EventCallPipeline>();
             })
             .AddJsonTranscoding(options =>
             {

@@ -1,7 +1,7 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Options;
 
-namespace Tracker.Server;
+namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Advertises on every gRPC and gRPC-Web response the message encodings the server accepts
