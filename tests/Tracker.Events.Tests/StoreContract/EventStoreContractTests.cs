@@ -868,7 +868,7 @@ public abstract class EventStoreContractTests
 
     private static IEnumerable<Event> Expected(IEnumerable<Event> events, EventOrder order)
     {
-        var sorted = events.OrderBy(e => EventKeys.SortValue(new StoredEvent([], 0), e, order.Keys[0].Field).Number).ThenBy(e => e.Id, StringComparer.Ordinal);
+        var sorted = events.OrderBy(e => order.Keys[0].Field.SortValue(new StoredEvent([], 0), e).Number).ThenBy(e => e.Id, StringComparer.Ordinal);
         return order.Keys[0].Descending ? sorted.Reverse() : sorted;
     }
 

@@ -394,7 +394,7 @@ public abstract class EventStoreQueryContractTests
 
             var last = page.Stored[^1];
             var decoded = last.Decode();
-            after = new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, decoded, k.Field)).ToArray(), decoded.Id);
+            after = new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, decoded)).ToArray(), decoded.Id);
         }
 
         Assert.Equal(expected, walked);
@@ -408,7 +408,7 @@ public abstract class EventStoreQueryContractTests
         var order = ParseOrder("-environment,title");
         var first = await store.QueryAsync(new EventQuery(new EventCriteria(Has(EventField.Labels), []), order, Limit: 4), CancellationToken.None).Bounded();
         var last = first.Stored[^1];
-        var after = new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, last.Decode(), k.Field)).ToArray(), last.Decode().Id);
+        var after = new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, last.Decode())).ToArray(), last.Decode().Id);
 
         var second = await store.QueryAsync(new EventQuery(new EventCriteria(Has(EventField.Labels), []), order, Limit: 4, After: after), CancellationToken.None).Bounded();
 
@@ -502,7 +502,7 @@ public abstract class EventStoreQueryContractTests
         {
             var descending = key.StartsWith('-');
             var name = descending ? key[1..] : key;
-            var field = name == "sequence" ? EventField.Sequence : EventFields.Find(name)?.Field ?? throw new ArgumentException(name);
+            var field = name == "sequence" ? EventField.Sequence : EventFields.Find(name) ?? throw new ArgumentException(name);
             return new SortKey(field, descending);
         }).ToArray());
 
@@ -513,7 +513,7 @@ public abstract class EventStoreQueryContractTests
         foreach (var e in fixture.Events)
         {
             var stored = new StoredEvent([], await store.FindSequenceAsync(e.Id, CancellationToken.None).Bounded() ?? 0);
-            rows.Add((order.Keys.Select(k => EventKeys.SortValue(stored, e, k.Field)).ToArray(), e.Id));
+            rows.Add((order.Keys.Select(k => k.Field.SortValue(stored, e)).ToArray(), e.Id));
         }
 
         rows.Sort((x, y) =>
