@@ -167,23 +167,25 @@ public static class QueryGenerators
         });
 
     /// <summary>The attributes' scalars that <see cref="Scalars"/> and <see cref="Enums"/> draw from vocabularies of their own.</summary>
-    private static readonly HashSet<string> TunedScalars =
+    private static HashSet<string> TunedScalars =>
         ["service", "message", "source", "owner", "reason", "related_id", "type", "priority", "status", "environment", "impact", "severity", "code", "notification"];
 
     /// <summary>Every other scalar of the attributes that the catalog declares in a column (none today; a new field lands here).</summary>
-    private static readonly FieldDescriptor[] UntunedScalars =
+    private static FieldDescriptor[] UntunedScalars =>
         [.. EventFields.All.Where(f => f.Storage is ColumnStorage && !TunedScalars.Contains(f.Name))
             .Select(f => EventAttributes.Descriptor.FindFieldByName(f.Name)).Where(d => d is not null)];
 
     /// <summary>A value for each of <see cref="UntunedScalars"/> by its proto type, a quarter of them left unset.</summary>
-    private static Gen<Action<EventAttributes>> OtherScalars =>
-        Gen.Int[0, 1023].Array[UntunedScalars.Length].Select(draws => new Action<EventAttributes>(a =>
+    private static Gen<Action<EventAttributes>> OtherScalars => OtherScalarsOf(UntunedScalars);
+
+    private static Gen<Action<EventAttributes>> OtherScalarsOf(FieldDescriptor[] scalars) =>
+        Gen.Int[0, 1023].Array[scalars.Length].Select(draws => new Action<EventAttributes>(a =>
         {
-            for (var i = 0; i < UntunedScalars.Length; i++)
+            for (var i = 0; i < scalars.Length; i++)
             {
                 if (draws[i] % 4 != 0)
                 {
-                    UntunedScalars[i].Accessor.SetValue(a, ScalarValue(UntunedScalars[i], draws[i] / 4));
+                    scalars[i].Accessor.SetValue(a, ScalarValue(scalars[i], draws[i] / 4));
                 }
             }
         }));
@@ -306,19 +308,21 @@ public static class QueryGenerators
             }));
 
     /// <summary>Every repeated string field the catalog declares, as the proto names it.</summary>
-    private static readonly FieldDescriptor[] RepeatedTextFields =
+    private static FieldDescriptor[] RepeatedTextFields =>
         [.. EventFields.All.Select(f => f.Storage).OfType<RepeatedTextStorage>().Select(r => EventAttributes.Descriptor.FindFieldByName(r.Name))];
 
-    private static Gen<Action<EventAttributes>> Lists =>
+    private static Gen<Action<EventAttributes>> Lists => ListsOf(RepeatedTextFields);
+
+    private static Gen<Action<EventAttributes>> ListsOf(FieldDescriptor[] repeatedTextFields) =>
         Gen.Select(
-            Gen.OneOf(People).Array[0, 3].Array[RepeatedTextFields.Length],
+            Gen.OneOf(People).Array[0, 3].Array[repeatedTextFields.Length],
             Resource.Array[0, 3],
             Gen.Select(Gen.OneOf(LabelKeys), Gen.OneOf(LabelValues)).Array[0, 3],
             (repeated, resources, labels) => new Action<EventAttributes>(a =>
             {
-                for (var i = 0; i < RepeatedTextFields.Length; i++)
+                for (var i = 0; i < repeatedTextFields.Length; i++)
                 {
-                    var list = (RepeatedField<string>)RepeatedTextFields[i].Accessor.GetValue(a);
+                    var list = (RepeatedField<string>)repeatedTextFields[i].Accessor.GetValue(a);
                     list.Add(repeated[i]);
                 }
 
