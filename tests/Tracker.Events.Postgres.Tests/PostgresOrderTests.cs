@@ -7,7 +7,7 @@ namespace Tracker.Events.Postgres.Tests;
 
 /// <summary>
 /// Orders of several keys in mixed directions over <see cref="SearchableEvents"/>, whole and
-/// page by page (keyset and offset), against the order <see cref="EventKeys.SortValue"/> defines.
+/// page by page (keyset and offset), against the order <see cref="EventField.SortValue"/> defines.
 /// </summary>
 public sealed class PostgresOrderTests(SearchableStoreFixture fixture) : IClassFixture<SearchableStoreFixture>
 {

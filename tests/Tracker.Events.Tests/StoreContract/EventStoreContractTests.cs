@@ -596,7 +596,7 @@ public abstract class EventStoreContractTests
     // ---- helpers ---------------------------------------------------------------------------------
 
     /// <summary>A valid event as the domain would hand it to a store: id, timestamps and etag set.</summary>
-    // ---- the change log and folding (issue 12) ----------------------------------------------
+    // ---- the change log and folding ------------------------------------------------------------
 
     [Fact]
     public async Task ReadChangesAsync_CreateUpdateDelete_OneChangeEachAtIncreasingPositions()

@@ -10,7 +10,7 @@ using static Tracker.Events.Tests.StoreContract.QueryFixture;
 namespace Tracker.Events.Tests.StoreContract;
 
 /// <summary>
-/// The query semantics of issue 11 that every IEventStore must give (the shared spec): the
+/// The query semantics that every IEventStore must give (README, "Searching"): the
 /// expression tree over every field, full-text words, the commit position (seq), multi-key orders
 /// and their keyset positions. Derive once per store, as for <see cref="EventStoreContractTests"/>.
 /// The expected results are worked out by hand from <see cref="QueryFixture"/>; values hold SQL
