@@ -1,6 +1,7 @@
 using Npgsql;
 using Tracker.Events.Storage;
 using Tracker.Events.Storage.Sql;
+using Tracker.Events.Tests.Support;
 using Xunit;
 
 namespace Tracker.Events.Postgres.Tests;

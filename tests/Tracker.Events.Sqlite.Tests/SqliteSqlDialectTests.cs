@@ -1,5 +1,6 @@
 using Tracker.Events.Storage;
 using Tracker.Events.Storage.Sql;
+using Tracker.Events.Tests.Support;
 using Xunit;
 
 namespace Tracker.Events.Sqlite.Tests;

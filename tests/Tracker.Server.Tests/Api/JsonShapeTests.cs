@@ -60,7 +60,7 @@ public sealed class JsonShapeTests(TrackerFactory factory) : IClassFixture<Track
 
         var attributes = json.GetProperty("attributes");
         Assert.Equal(
-            """{"type":"TYPE_DRIFT","service":"api","stakeHolders":[],"notifications":[],"resources":[],"labels":{}}""",
+            """{"type":"TYPE_DRIFT","service":"api","stakeHolders":[],"notifications":[],"resources":[],"labels":{},"arguments":[]}""",
             attributes.GetRawText());
         Assert.False(json.TryGetProperty("links", out _));
         Assert.False(json.TryGetProperty("duration", out _));

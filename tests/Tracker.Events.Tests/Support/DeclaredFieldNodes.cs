@@ -1,9 +1,9 @@
 using Tracker.Events.Storage;
 
-namespace Tracker.Events.Postgres.Tests;
+namespace Tracker.Events.Tests.Support;
 
 /// <summary>The nodes that exercise one declared field: a comparison with every comparator its kind takes, and its presence.</summary>
-internal static class DeclaredFieldNodes
+public static class DeclaredFieldNodes
 {
     public static IEnumerable<FilterNode> Of(EventField field)
     {
@@ -19,5 +19,5 @@ internal static class DeclaredFieldNodes
         yield return new Presence(field, key);
     }
 
-    public static FilterValue ValueOf(EventField field) => field.Kind == FieldKind.Text ? FilterValue.Of("v") : FilterValue.Of(1);
+    public static FilterValue ValueOf(EventField field) => field.Kind == FieldKind.Text ? FilterValue.Of("core") : FilterValue.Of(1);
 }
