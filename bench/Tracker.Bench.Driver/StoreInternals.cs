@@ -61,9 +61,9 @@ internal static class StoreInternals
     public static Action<NpgsqlParameterCollection, Event> PostgresAddValues { get; } =
         Delegate<Action<NpgsqlParameterCollection, Event>>(PostgresType("EventRow"), "AddValues");
 
-    /// <summary>EventQuerySql.Build(query): the one statement of a query.</summary>
+    /// <summary>PostgresPageQuery.Build(query): the one statement of a query.</summary>
     public static Func<EventQuery, NpgsqlCommand> PostgresBuildQuery { get; } =
-        Delegate<Func<EventQuery, NpgsqlCommand>>(PostgresType("EventQuerySql"), "Build");
+        Delegate<Func<EventQuery, NpgsqlCommand>>(PostgresType("PostgresPageQuery"), "Build");
 
     /// <summary>EventIdentity.NewId(now): a UUIDv7 as the domain mints it.</summary>
     public static Func<DateTimeOffset, string> NewId { get; } =

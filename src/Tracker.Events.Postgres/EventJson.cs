@@ -8,9 +8,9 @@ namespace Tracker.Events.Postgres;
 
 /// <summary>
 /// The jsonb values of an event's many-valued fields, in the shapes the GIN indexes and
-/// <see cref="PostgresFilterCompiler"/> expect: labels as one object, resources as an array of
+/// <see cref="PostgresSqlDialect"/> expect: labels as one object, resources as an array of
 /// objects that always carry all four fields (so that kind = "" finds a resource without a
-/// kind), stake_holders and notifications as arrays of strings.
+/// kind), each repeated string field as an array of strings.
 /// </summary>
 internal static class EventJson
 {
@@ -47,7 +47,7 @@ internal static class EventJson
         json.WriteEndArray();
     });
 
-    public static string Strings(RepeatedField<string> values) => Write(json =>
+    public static string Strings(IEnumerable<string> values) => Write(json =>
     {
         json.WriteStartArray();
         foreach (var value in values)

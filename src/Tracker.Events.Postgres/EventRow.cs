@@ -8,47 +8,22 @@ namespace Tracker.Events.Postgres;
 
 /// <summary>
 /// An event as a row of the events table: the whole message as protobuf bytes, plus the
-/// columns that filters and orders read, each computed as <see cref="EventKeys"/> defines it.
+/// columns that filters and orders read, each computed as its field's declaration reads it.
 /// The id, request_id and seq are not among them: the caller and the commit counter give those.
 /// </summary>
 internal static class EventRow
 {
-    /// <summary>Every column computed from an event, in the order of <see cref="ValueColumns"/>.</summary>
+    /// <summary>
+    /// Every column computed from an event, in the order of <see cref="ValueColumns"/>: the
+    /// columns of each declared field's storage shape (the id aside), then the etag, the document
+    /// and the full-text words.
+    /// </summary>
     public static IReadOnlyList<EventColumn> Columns { get; } =
     [
-        Int64Column("created_at_us", (e, _) => EventKeys.CreatedAtMicros(e)),
-        Int64Column("event_time_us", (e, _) => EventKeys.EventTimeMicros(e)),
-        Int32Column("priority", (_, a) => (int)a.Priority),
-        Int32Column("type", (_, a) => (int)a.Type),
-        Int32Column("status", (_, a) => (int)a.Status),
-        Int32Column("environment", (_, a) => (int)a.Environment),
-        Int32Column("impact", (_, a) => (int)a.Impact),
-        TextColumn("service", (_, a) => a.Service),
-        TextColumn("source", (_, a) => a.Source),
-        TextColumn("owner", (_, a) => a.Owner),
+        .. EventFields.All.Where(f => f != EventField.Id).SelectMany(ColumnsOf).DistinctBy(c => c.Name),
         TextColumn("etag", (e, _) => e.Etag),
         new EventColumn<byte[]>("document", "bytea", NpgsqlDbType.Bytea, (e, _) => e.ToByteArray()),
-
-        // Issue 11 (migration 3): every other field a filter or an order reads.
-        Int64Column("updated_at_us", (e, _) => EventKeys.ToMicros(e.UpdatedAt)),
-        TextColumn("title", (e, _) => e.Title),
-        TextColumn("message", (_, a) => a.Message),
-        TextColumn("related_id", (_, a) => a.RelatedId),
-        TextColumn("reason", (_, a) => a.Reason),
-        Int32Column("severity", (_, a) => (int)a.Severity),
-        Int32Column("code", (_, a) => a.Code),
-        Int32Column("notification", (_, a) => a.Notification ? 1 : 0),
-        OptionalInt64Column("start_date_us", (_, a) => a.StartDate is { } start ? EventKeys.ToMicros(start) : null),
-        OptionalInt64Column("end_date_us", (_, a) => a.EndDate is { } end ? EventKeys.ToMicros(end) : null),
-        JsonColumn("stake_holders", (_, a) => EventJson.Strings(a.StakeHolders)),
-        JsonColumn("notifications", (_, a) => EventJson.Strings(a.Notifications)),
-        JsonColumn("resources", (_, a) => EventJson.Resources(a.Resources)),
-        JsonColumn("labels", (_, a) => EventJson.Labels(a.Labels)),
         new EventColumn<string>("search_words", "text", NpgsqlDbType.Text, (e, a) => SearchWords.Of(e.Title, a.Message)),
-
-        // Issue 12 (migration 4): the key an occurrence folds by.
-        TextColumn("aggregation_key", (e, _) => e.AggregationKey),
-        Int32Column("seen_count", (e, _) => e.Count),
     ];
 
     /// <summary>The names of <see cref="Columns"/>, in order (the bench's COPY reads them too).</summary>
@@ -84,6 +59,30 @@ internal static class EventRow
 
     public static Event Read(NpgsqlDataReader reader, int ordinal) =>
         Event.Parser.ParseFrom(reader.GetFieldValue<byte[]>(ordinal));
+
+    // The columns of each storage shape; the resource fields share one.
+    private static IEnumerable<EventColumn> ColumnsOf(EventField field) => field.Storage switch
+    {
+        ColumnStorage column => [ScalarColumn(column.Column, field)],
+        OptionalTimeColumnStorage optional => [OptionalInt64Column(optional.Column, (e, _) => field.IsSetIn(e) ? field.ValuesIn(e).Single().Number : null)],
+        EventTimeStorage time =>
+        [
+            Int64Column(time.Column, (e, _) => field.ValuesIn(e).Single().Number),
+            OptionalInt64Column(time.SetColumn, (_, a) => a.StartDate is { } start ? EventKeys.ToMicros(start) : null),
+        ],
+        RepeatedTextStorage repeated => [JsonColumn(repeated.Name, (e, _) => EventJson.Strings(field.ValuesIn(e).Select(v => v.Text!)))],
+        ResourceMemberStorage => [JsonColumn(PostgresSqlDialect.ResourcesColumn, (_, a) => EventJson.Resources(a.Resources))],
+        LabelMapStorage => [JsonColumn(PostgresSqlDialect.LabelsColumn, (_, a) => EventJson.Labels(a.Labels))],
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field.Storage, "Unknown storage shape."),
+    };
+
+    // Text as text; timestamps as bigint microseconds; enums, integers and flags as integer.
+    private static EventColumn ScalarColumn(string name, EventField field) => field.Kind switch
+    {
+        FieldKind.Text => TextColumn(name, (e, _) => field.ValuesIn(e).Single().Text!),
+        FieldKind.Timestamp => Int64Column(name, (e, _) => field.ValuesIn(e).Single().Number),
+        _ => Int32Column(name, (e, _) => checked((int)field.ValuesIn(e).Single().Number)),
+    };
 
     private static EventColumn<long> Int64Column(string name, Func<Event, EventAttributes, long> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
 

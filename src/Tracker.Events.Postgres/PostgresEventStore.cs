@@ -15,7 +15,7 @@ namespace Tracker.Events.Postgres;
 /// statement on a pooled connection (a second one only to read back the first event of a
 /// repeated request id, and for retention, whose read of the expired ids comes first; see
 /// <see cref="PostgresDeletion"/>); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
-/// a query is one statement too (<see cref="EventQuerySql"/>). Failures that mean PostgreSQL cannot
+/// a query is one statement too (<see cref="PostgresPageQuery"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
 /// connections so that the calls after PostgreSQL comes back open fresh ones.
 /// </summary>
@@ -197,7 +197,7 @@ public sealed class PostgresEventStore : IEventStore
         return RunAsync("query", retryOnBrokenConnection: true, async ct =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var select = EventQuerySql.Build(query);
+            await using var select = PostgresPageQuery.Build(query);
             select.Connection = connection;
             await using var reader = await select.ExecuteReaderAsync(ct);
             var events = new List<StoredEvent>();

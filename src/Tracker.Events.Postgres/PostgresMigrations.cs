@@ -148,5 +148,11 @@ internal static class PostgresMigrations
             -- hold updated_at_us 0 until then, and are left out.
             CREATE INDEX events_expiry_type_updated_at ON events (type, updated_at_us) WHERE seq IS NOT NULL;
             """),
+        new(6, "attributes.arguments, the MWS events API's list of strings, filterable", """
+            -- As stake_holders: an array of strings ('[]' in the rows written before, when no
+            -- server took arguments), and @> served by a GIN index.
+            ALTER TABLE events ADD COLUMN arguments jsonb NOT NULL DEFAULT '[]';
+            CREATE INDEX events_arguments ON events USING gin (arguments jsonb_path_ops);
+            """),
     ];
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Tracker.Events.Storage;
+using Tracker.Events.Storage.Sql;
 
 namespace Tracker.Events.Sqlite;
 
@@ -13,21 +14,23 @@ internal static class SqlitePageQuery
     public static void Build(EventQuery query, SqliteCommand count, SqliteCommand page)
     {
         var parameters = new SqliteQueryParameters();
-        var conditions = new List<string>(new SqliteFilterCompiler(parameters).Compile(query.Criteria));
+        var dialect = new SqliteSqlDialect(parameters);
+        var conditions = new List<string>(new SqlFilterCompiler(dialect).Compile(query.Criteria));
         count.CommandText = "SELECT COUNT(*) FROM events" + Where(conditions);
         parameters.AddTo(count);
 
+        var order = new SqlOrder(query.Order, dialect);
         if (query.After is { } after)
         {
-            conditions.Add(new SqliteOrderCompiler(parameters).After(query.Order, after));
+            conditions.Add(order.After(after));
         }
 
         // The page is chosen on its keys alone, which an index can give without the rows, and
         // only its documents are read: sorting whole rows would read every match's document.
-        var order = "ORDER BY " + SqliteOrderCompiler.OrderBy(query.Order);
+        var orderBy = "ORDER BY " + order.OrderBy();
         var limit = parameters.Add(query.Limit);
         var offset = parameters.Add(query.Offset);
-        page.CommandText = $"SELECT doc, seq FROM events WHERE rowid IN (SELECT rowid FROM events{Where(conditions)} {order} LIMIT {limit} OFFSET {offset}) {order}";
+        page.CommandText = $"SELECT doc, seq FROM events WHERE rowid IN (SELECT rowid FROM events{Where(conditions)} {orderBy} LIMIT {limit} OFFSET {offset}) {orderBy}";
         parameters.AddTo(page);
     }
 

@@ -1,22 +1,21 @@
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
 
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
 /// Writes the rows that index an event for search, keyed by its seq, within one write
 /// transaction: its full text (title and message in events_fts) and the side rows of the fields
-/// with many values (labels, resources, stake_holders, notifications). Its statements are
-/// prepared once and reused for every event of the transaction. Deleting an event removes them
-/// by trigger (migration 3).
+/// with many values (labels, resources, and every repeated string field <see cref="EventFields"/>
+/// declares). Its statements are prepared once and reused for every event of the transaction.
+/// Deleting an event removes them by trigger (migration 3).
 /// </summary>
 internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
 {
-    /// <summary>event_repeated_values.field of stake_holders (the proto field name).</summary>
-    public const string StakeHolders = "stake_holders";
-
-    /// <summary>event_repeated_values.field of notifications (the proto field name).</summary>
-    public const string Notifications = "notifications";
+    // Every repeated string field, each of whose values is a row of event_repeated_values under its name.
+    private static readonly IReadOnlyList<(string Name, EventField Field)> RepeatedFields =
+        [.. EventFields.All.Select(f => (f.Storage as RepeatedTextStorage, f)).Where(p => p.Item1 is not null).Select(p => (p.Item1!.Name, p.f))];
 
     private SqliteCommand? _insertText;
     private SqliteCommand? _deleteText;
@@ -29,7 +28,7 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
     public async Task InsertAsync(long seq, Event e, CancellationToken cancellationToken)
     {
         await InsertTextAsync(seq, e.Title, e.Attributes?.Message ?? string.Empty, cancellationToken).ConfigureAwait(false);
-        await InsertSideRowsAsync(seq, e.Attributes, cancellationToken).ConfigureAwait(false);
+        await InsertSideRowsAsync(seq, e, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -76,9 +75,9 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task InsertSideRowsAsync(long seq, EventAttributes? attributes, CancellationToken cancellationToken)
+    private async Task InsertSideRowsAsync(long seq, Event e, CancellationToken cancellationToken)
     {
-        if (attributes is null)
+        if (e.Attributes is not { } attributes)
         {
             return;
         }
@@ -107,8 +106,10 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await InsertRepeatedAsync(seq, StakeHolders, attributes.StakeHolders, cancellationToken).ConfigureAwait(false);
-        await InsertRepeatedAsync(seq, Notifications, attributes.Notifications, cancellationToken).ConfigureAwait(false);
+        foreach (var (name, field) in RepeatedFields)
+        {
+            await InsertRepeatedAsync(seq, name, [.. field.ValuesIn(e).Select(v => v.Text!)], cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task InsertRepeatedAsync(long seq, string field, IReadOnlyList<string> values, CancellationToken cancellationToken)

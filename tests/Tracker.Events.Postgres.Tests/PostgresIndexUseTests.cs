@@ -88,7 +88,7 @@ public sealed class PostgresIndexUseTests(PostgresIndexUseTests.Data data, ITest
         {
             await using var dataSource = NpgsqlDataSource.Create(_schema.ConnectionString);
             await using var connection = await dataSource.OpenConnectionAsync();
-            await using var explain = EventQuerySql.Build(query);
+            await using var explain = PostgresPageQuery.Build(query);
             explain.CommandText = "EXPLAIN (COSTS OFF) " + explain.CommandText;
             explain.Connection = connection;
             var plan = new StringBuilder();

@@ -26,15 +26,15 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrateAsync_NewSchema_IsAtVersionFiveWithTheSearchIndexesTheChangeLogAndTheExpiryIndex()
+    public async Task MigrateAsync_NewSchema_IsAtVersionSixWithTheSearchIndexesTheChangeLogAndTheExpiryIndex()
     {
         await _schema.CreateStore().MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
 
-        Assert.Equal(5, PostgresMigrations.All.Max(m => m.Version));
-        Assert.Equal(15L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
+        Assert.Equal(6, PostgresMigrations.All.Max(m => m.Version));
+        Assert.Equal(21L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
         Assert.Equal(2L, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema.Name}' AND tablename IN ('event_changes', 'folded_requests')"));
-        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at"];
+        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_arguments", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at"];
         Assert.Equal(searchIndexes.Length, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema.Name}' AND indexname IN ({string.Join(", ", searchIndexes.Select(i => $"'{i}'"))})"));
     }

@@ -7,7 +7,7 @@ namespace Tracker.Events.Postgres.Tests;
 
 /// <summary>
 /// Orders of several keys in mixed directions over <see cref="SearchableEvents"/>, whole and
-/// page by page (keyset and offset), against the order <see cref="EventKeys.SortValue"/> defines.
+/// page by page (keyset and offset), against the order <see cref="EventField.SortValue"/> defines.
 /// </summary>
 public sealed class PostgresOrderTests(SearchableStoreFixture fixture) : IClassFixture<SearchableStoreFixture>
 {
@@ -66,7 +66,7 @@ public sealed class PostgresOrderTests(SearchableStoreFixture fixture) : IClassF
             }
 
             var last = page.Stored[^1];
-            after = new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, last.Decode(), k.Field)).ToArray(), last.Decode().Id);
+            after = new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, last.Decode())).ToArray(), last.Decode().Id);
         }
 
         Assert.Equal(await ExpectedAsync(order), walked);
@@ -93,7 +93,7 @@ public sealed class PostgresOrderTests(SearchableStoreFixture fixture) : IClassF
         var last = first.Stored[^1];
 
         var second = await fixture.Store.QueryAsync(
-            new EventQuery(criteria, order, Limit: 10, After: new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, last.Decode(), k.Field)).ToArray(), last.Decode().Id)),
+            new EventQuery(criteria, order, Limit: 10, After: new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, last.Decode())).ToArray(), last.Decode().Id)),
             CancellationToken.None).WaitAsync(TestPostgres.Timeout);
 
         // Production events, end_date descending (unset last), then title: e7, e1, then the unset ones by title: e2, e11, e10, e8.
@@ -124,7 +124,7 @@ public sealed class PostgresOrderTests(SearchableStoreFixture fixture) : IClassF
         {
             foreach (var key in order.Keys)
             {
-                var compared = Compare(EventKeys.SortValue(a.Stored, a.Event, key.Field), EventKeys.SortValue(b.Stored, b.Event, key.Field));
+                var compared = Compare(key.Field.SortValue(a.Stored, a.Event), key.Field.SortValue(b.Stored, b.Event));
                 if (compared != 0)
                 {
                     return key.Descending ? -compared : compared;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Tracker.Events.Storage;
+using Tracker.Events.Storage.Sql;
 
 namespace Tracker.Events.Sqlite.Tests;
 
@@ -63,12 +64,12 @@ public sealed class SqliteQueryCompilerTests
         var parameters = new SqliteQueryParameters();
         var order = new EventOrder([new SortKey(EventField.Service, false), new SortKey(EventField.EndDate, true)]);
 
-        var sql = new SqliteOrderCompiler(parameters).After(order, new EventCursor([FilterValue.Of("s"), FilterValue.Of(7)], "id"));
+        var sql = Order(order, parameters).After(new EventCursor([FilterValue.Of("s"), FilterValue.Of(7)], "id"));
 
         Assert.Equal(
             "(service > $p0 OR (service = $p0 AND (COALESCE(end_date_us, -9223372036854775807 - 1) < $p1 OR (COALESCE(end_date_us, -9223372036854775807 - 1) = $p1 AND id > $p2))))",
             sql);
-        Assert.Equal("service ASC, COALESCE(end_date_us, -9223372036854775807 - 1) DESC, id ASC", SqliteOrderCompiler.OrderBy(order));
+        Assert.Equal("service ASC, COALESCE(end_date_us, -9223372036854775807 - 1) DESC, id ASC", Order(order).OrderBy());
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public sealed class SqliteQueryCompilerTests
     {
         var order = new EventOrder([new SortKey(EventField.Severity, true), new SortKey(EventField.Sequence, false), new SortKey(EventField.Title, true)]);
 
-        Assert.Equal("severity DESC, seq ASC", SqliteOrderCompiler.OrderBy(order));
+        Assert.Equal("severity DESC, seq ASC", Order(order).OrderBy());
     }
 
     [Theory]
@@ -86,13 +87,13 @@ public sealed class SqliteQueryCompilerTests
     [InlineData(new[] { "", "x" }, "\"x\"*")]
     public void FullTextQuery_Words_EachAQuotedPrefixPhraseAllRequired(string[] words, string expected)
     {
-        Assert.Equal(expected, SqliteFilterCompiler.FullTextQuery(words));
+        Assert.Equal(expected, SqliteSqlDialect.FullTextQuery(words));
     }
 
     [Fact]
     public void FullTextQuery_NoWords_IsNull()
     {
-        Assert.Null(SqliteFilterCompiler.FullTextQuery([]));
+        Assert.Null(SqliteSqlDialect.FullTextQuery([]));
     }
 
     public static TheoryData<string> InvalidNodes => new(Invalid.Keys);
@@ -112,7 +113,7 @@ public sealed class SqliteQueryCompilerTests
     [MemberData(nameof(InvalidNodes))]
     public void Compile_InvalidNode_Throws(string name)
     {
-        var compiler = new SqliteFilterCompiler(new SqliteQueryParameters());
+        var compiler = new SqlFilterCompiler(new SqliteSqlDialect(new SqliteQueryParameters()));
 
         Assert.ThrowsAny<ArgumentException>(() => compiler.Compile(new EventCriteria(Invalid[name], [])));
     }
@@ -120,7 +121,7 @@ public sealed class SqliteQueryCompilerTests
     [Fact]
     public void OrderBy_FieldWithManyValues_Throws()
     {
-        Assert.Throws<ArgumentException>(() => SqliteOrderCompiler.OrderBy(new EventOrder([new SortKey(EventField.Labels, false)])));
+        Assert.Throws<ArgumentException>(() => Order(new EventOrder([new SortKey(EventField.Labels, false)])).OrderBy());
     }
 
     [Fact]
@@ -128,8 +129,11 @@ public sealed class SqliteQueryCompilerTests
     {
         var order = new EventOrder([new SortKey(EventField.Service, false), new SortKey(EventField.Priority, false)]);
 
-        Assert.Throws<ArgumentException>(() => new SqliteOrderCompiler(new SqliteQueryParameters()).After(order, new EventCursor([FilterValue.Of("s")], "id")));
+        Assert.Throws<ArgumentException>(() => Order(order).After(new EventCursor([FilterValue.Of("s")], "id")));
     }
+
+    private static SqlOrder Order(EventOrder order, SqliteQueryParameters? parameters = null) =>
+        new(order, new SqliteSqlDialect(parameters ?? new SqliteQueryParameters()));
 
     private static (SqliteCommand Count, SqliteCommand Page) Build(EventQuery query)
     {

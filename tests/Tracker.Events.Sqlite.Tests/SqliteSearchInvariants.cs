@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
 
 namespace Tracker.Events.Sqlite.Tests;
@@ -24,9 +25,10 @@ internal static class SqliteSearchInvariants
 
         var expectedLabels = documents.SelectMany(d => d.Event.Attributes.Labels.Select(l => $"{d.Seq}|{l.Key}|{l.Value}"));
         var expectedResources = documents.SelectMany(d => d.Event.Attributes.Resources.Select((r, i) => $"{d.Seq}|{i}|{r.Kind}|{r.Id}|{r.Name}|{r.Namespace}"));
-        var expectedValues = documents.SelectMany(d =>
-            d.Event.Attributes.StakeHolders.Select((v, i) => $"{d.Seq}|stake_holders|{i}|{v}")
-                .Concat(d.Event.Attributes.Notifications.Select((v, i) => $"{d.Seq}|notifications|{i}|{v}")));
+        // Each declared repeated string field, read from the document by its proto name.
+        var repeated = EventFields.All.Select(f => f.Storage).OfType<RepeatedTextStorage>().Select(r => EventAttributes.Descriptor.FindFieldByName(r.Name)).ToArray();
+        var expectedValues = documents.SelectMany(d => repeated.SelectMany(field =>
+            ((IEnumerable<string>)field.Accessor.GetValue(d.Event.Attributes)).Select((v, i) => $"{d.Seq}|{field.Name}|{i}|{v}")));
 
         Assert.Equal(Sorted(expectedLabels), Sorted(await ReadAsync(connection, "SELECT seq, key, value FROM event_labels", Joined)));
         Assert.Equal(Sorted(expectedResources), Sorted(await ReadAsync(connection, "SELECT seq, position, kind, id, name, namespace FROM event_resources", Joined)));

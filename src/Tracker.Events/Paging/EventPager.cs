@@ -57,7 +57,7 @@ internal sealed class EventPager(IEventStore store)
     private static string NextPageToken(StoredEvent last, EventOrder order, ulong fingerprint)
     {
         var decoded = last.Decode();
-        var keys = order.Keys.Select(key => EventKeys.SortValue(last, decoded, key.Field)).ToArray();
+        var keys = order.Keys.Select(key => key.Field.SortValue(last, decoded)).ToArray();
         return PageTokenCodec.Encode(new EventCursor(keys, decoded.Id), fingerprint);
     }
 
@@ -66,8 +66,7 @@ internal sealed class EventPager(IEventStore store)
         cursor.Keys.Count == order.Keys.Count
         && cursor.Keys.Zip(order.Keys).All(pair => pair.First.IsText == IsText(pair.Second.Field));
 
-    private static bool IsText(EventField field) =>
-        field != EventField.Sequence && EventFields.Info(field).Kind == FieldKind.Text;
+    private static bool IsText(EventField field) => field.Kind == FieldKind.Text;
 }
 
 /// <summary>One page as the listing responses carry it, its events as stored.</summary>

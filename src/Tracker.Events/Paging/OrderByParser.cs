@@ -64,7 +64,7 @@ internal static class OrderByParser
                 return null;
             }
 
-            keys.Add(new SortKey(field.Value, descending.Value));
+            keys.Add(new SortKey(field, descending.Value));
         }
 
         return new EventOrder(keys);
@@ -72,18 +72,11 @@ internal static class OrderByParser
 
     private static string SortableNames { get; } = string.Join(", ", EventFields.All.Where(f => f.Sortable).Select(f => f.Name));
 
-    private static EventField? Field(string name)
-    {
-        // The spellings order_by accepted before it took every field.
-        var lower = name.ToLowerInvariant();
-        lower = lower switch
-        {
-            "createdat" => "created_at",
-            "startdate" => "start_date",
-            _ => lower,
-        };
-        return EventFields.Find(lower) is { Sortable: true } info ? info.Field : null;
-    }
+    private static EventField? Field(string name) =>
+        EventFields.All.FirstOrDefault(f => f.Sortable
+            && (string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(EventFields.AttributesPrefix + f.Name, name, StringComparison.OrdinalIgnoreCase)
+                || f.OrderAliases.Any(alias => string.Equals(alias, name, StringComparison.OrdinalIgnoreCase))));
 
     private static string Clip(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -9,7 +9,7 @@ namespace Tracker.Events.Paging;
 /// <summary>
 /// A 64-bit hash of what a query asks for (method, the whole expression, full-text words,
 /// after_id's position, order), carried in its page tokens so a token cannot be replayed against
-/// another query (issue 11, item 5). The page size is left out: AIP-158 lets a client change it
+/// another query (AIP-158: a token belongs to the request that made it). The page size is left out: AIP-158 lets a client change it
 /// between pages. Two spellings of one expression (a filter and the same query) share tokens.
 /// </summary>
 internal static class QueryFingerprint
@@ -27,7 +27,7 @@ internal static class QueryFingerprint
         text.Append('|').Append(criteria.AfterSequence?.ToString(CultureInfo.InvariantCulture) ?? "-").Append('|');
         foreach (var key in order.Keys)
         {
-            text.Append(key.Field).Append(key.Descending ? " desc," : " asc,");
+            text.Append(key.Field.StableName).Append(key.Descending ? " desc," : " asc,");
         }
 
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
@@ -51,7 +51,7 @@ internal static class QueryFingerprint
                 text.Append(')');
                 break;
             case Comparison c:
-                text.Append(c.Field).Append(' ').Append(c.Comparator).Append(' ');
+                text.Append(c.Field.StableName).Append(' ').Append(c.Comparator).Append(' ');
                 Text(text, c.LabelKey);
                 if (c.Value.Text is { } value)
                 {
@@ -64,7 +64,7 @@ internal static class QueryFingerprint
 
                 break;
             case Presence p:
-                text.Append(p.Field).Append(" set ");
+                text.Append(p.Field.StableName).Append(" set ");
                 Text(text, p.LabelKey);
                 break;
             default:

@@ -40,8 +40,7 @@ internal sealed class FilterSyntaxException(string where, string message, string
 
 /// <summary>
 /// Binds one restriction (a field path, an operator, a literal) of either dialect to a
-/// <see cref="FilterNode"/>, so <c>filter</c> and <c>query</c> mean exactly the same (issue 11,
-/// item 2). It finds the field in <see cref="EventFields"/>, checks that the operator applies
+/// <see cref="FilterNode"/>, so <c>filter</c> and <c>query</c> mean exactly the same. It finds the field in <see cref="EventFields"/>, checks that the operator applies
 /// (ordered enums by rank, AIP-160 §"Comparison"), converts the literal to the field's kind,
 /// expands text wildcards ("pay*", "*pay", "*pay*"; "\*" is a star, "\\" a backslash) and bare dates (a whole UTC
 /// day), and counts terms against <see cref="MaxTerms"/>.
@@ -86,7 +85,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         }
 
         var field = EventFields.Find(path);
-        if (field is null || field.Field == EventField.Labels)
+        if (field is null || field == EventField.Labels)
         {
             if (field is not null && op == FilterOperator.Has && literal.Kind is LiteralKind.Text or LiteralKind.Word && literal.Text != "*")
             {
@@ -101,12 +100,12 @@ internal sealed class FilterBinder(bool countsTerms = true)
 
         if (op == FilterOperator.Has && IsStar(literal))
         {
-            return new Presence(field.Field);
+            return new Presence(field);
         }
 
         return field.Kind switch
         {
-            FieldKind.Text => Text(field.Field, null, field.Name, op, literal, valueWhere),
+            FieldKind.Text => Text(field, null, field.Name, op, literal, valueWhere),
             FieldKind.Enum => Ordered(field, op, EnumNumber(field, literal, valueWhere), valueWhere),
             FieldKind.Integer => Ordered(field, op, Integer(field, literal, valueWhere), valueWhere),
             FieldKind.Boolean => Ordered(field, op, Boolean(field, literal, valueWhere), valueWhere),
@@ -124,9 +123,9 @@ internal sealed class FilterBinder(bool countsTerms = true)
         {
             presence = new Presence(EventField.Labels, CheckLabelKey(key, fieldWhere));
         }
-        else if (EventFields.Find(path) is { Field: not EventField.Labels } field)
+        else if (EventFields.Find(path) is { } field && field != EventField.Labels)
         {
-            presence = new Presence(field.Field);
+            presence = new Presence(field);
         }
         else
         {
@@ -210,14 +209,14 @@ internal sealed class FilterBinder(bool countsTerms = true)
 
     private static string Unescape(string text) => TextValue.Read(text, wildcards: false).Text;
 
-    private static FilterNode Ordered(EventFieldInfo field, FilterOperator op, long value, string where)
+    private static FilterNode Ordered(EventField field, FilterOperator op, long value, string where)
     {
         switch (op)
         {
             case FilterOperator.Equal or FilterOperator.Has:
-                return new Comparison(field.Field, Comparator.Equal, FilterValue.Of(value));
+                return new Comparison(field, Comparator.Equal, FilterValue.Of(value));
             case FilterOperator.NotEqual:
-                return new Negation(new Comparison(field.Field, Comparator.Equal, FilterValue.Of(value)));
+                return new Negation(new Comparison(field, Comparator.Equal, FilterValue.Of(value)));
         }
 
         if (!field.Ordered)
@@ -225,7 +224,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
             throw new FilterSyntaxException(where, $"{field.Name} has no order; use = or != (or {(field.Kind == FieldKind.Enum ? "several values with OR or $in" : "true or false")})");
         }
 
-        var comparison = new Comparison(field.Field, Ordering(op), FilterValue.Of(value));
+        var comparison = new Comparison(field, Ordering(op), FilterValue.Of(value));
         if (field.Kind != FieldKind.Enum)
         {
             return comparison;
@@ -238,7 +237,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         }
 
         return op is FilterOperator.Less or FilterOperator.LessOrEqual
-            ? new AllOf([comparison, new Comparison(field.Field, Comparator.GreaterOrEqual, FilterValue.Of(1))])
+            ? new AllOf([comparison, new Comparison(field, Comparator.GreaterOrEqual, FilterValue.Of(1))])
             : comparison;
     }
 
@@ -251,7 +250,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         _ => Comparator.Equal,
     };
 
-    private static long EnumNumber(EventFieldInfo field, Literal literal, string where)
+    private static long EnumNumber(EventField field, Literal literal, string where)
     {
         var values = field.Enum!.Values;
         if (literal.Kind == LiteralKind.Boolean)
@@ -277,12 +276,12 @@ internal sealed class FilterBinder(bool countsTerms = true)
 
     private static string Names(IEnumerable<EnumValueDescriptor> values) => string.Join(", ", values.Select(v => v.Name));
 
-    private static long Integer(EventFieldInfo field, Literal literal, string where) =>
+    private static long Integer(EventField field, Literal literal, string where) =>
         literal.Kind != LiteralKind.Boolean && long.TryParse(literal.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new FilterSyntaxException(where, $"{field.Name} is a whole number; expected an integer, got {Quote(literal)}");
 
-    private static long Boolean(EventFieldInfo field, Literal literal, string where) =>
+    private static long Boolean(EventField field, Literal literal, string where) =>
         literal.Text switch
         {
             "true" => 1,
@@ -290,7 +289,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
             _ => throw new FilterSyntaxException(where, $"{field.Name} is a boolean; expected true or false, got {Quote(literal)}"),
         };
 
-    private static FilterNode Time(EventFieldInfo field, FilterOperator op, Literal literal, string where)
+    private static FilterNode Time(EventField field, FilterOperator op, Literal literal, string where)
     {
         // MWS writes "2025-01-27 12:08:00 UTC".
         var text = literal.Text.EndsWith(" UTC", StringComparison.Ordinal) ? literal.Text[..^4] + "Z" : literal.Text;
@@ -308,17 +307,17 @@ internal sealed class FilterBinder(bool countsTerms = true)
         // A date is its whole UTC day: = is within it, < before it, > after it.
         var end = start + (TimeSpan.TicksPerDay / TimeSpan.TicksPerMicrosecond) - 1;
         var within = new AllOf([
-            new Comparison(field.Field, Comparator.GreaterOrEqual, FilterValue.Of(start)),
-            new Comparison(field.Field, Comparator.LessOrEqual, FilterValue.Of(end)),
+            new Comparison(field, Comparator.GreaterOrEqual, FilterValue.Of(start)),
+            new Comparison(field, Comparator.LessOrEqual, FilterValue.Of(end)),
         ]);
         return op switch
         {
             FilterOperator.Equal or FilterOperator.Has => within,
             FilterOperator.NotEqual => new Negation(within),
-            FilterOperator.Less => new Comparison(field.Field, Comparator.Less, FilterValue.Of(start)),
-            FilterOperator.LessOrEqual => new Comparison(field.Field, Comparator.LessOrEqual, FilterValue.Of(end)),
-            FilterOperator.Greater => new Comparison(field.Field, Comparator.Greater, FilterValue.Of(end)),
-            _ => new Comparison(field.Field, Comparator.GreaterOrEqual, FilterValue.Of(start)),
+            FilterOperator.Less => new Comparison(field, Comparator.Less, FilterValue.Of(start)),
+            FilterOperator.LessOrEqual => new Comparison(field, Comparator.LessOrEqual, FilterValue.Of(end)),
+            FilterOperator.Greater => new Comparison(field, Comparator.Greater, FilterValue.Of(end)),
+            _ => new Comparison(field, Comparator.GreaterOrEqual, FilterValue.Of(start)),
         };
     }
 

@@ -93,6 +93,7 @@ internal sealed class EventValidator
         MaxChars(a.Owner, EventLimits.ShortTextChars, "attributes.owner", violations);
         TextList(a.StakeHolders, "attributes.stake_holders", violations);
         TextList(a.Notifications, "attributes.notifications", violations);
+        TextList(a.Arguments, "attributes.arguments", violations);
         MaxChars(a.Reason, EventLimits.ShortTextChars, "attributes.reason", violations);
         ValidateResources(a.Resources, violations);
         ValidateLabels(a.Labels, violations);

@@ -12,7 +12,8 @@ namespace Tracker.Events.Watching;
 /// is ordered by its UTF-8 bytes (SQLite BINARY, PostgreSQL COLLATE "C"); start_date compares
 /// the event time; a word matches the start of a word of the title or message. WatchEvents uses
 /// it for live changes, which are not in a table to query; the differential property test holds
-/// it against both stores on random events and expressions.
+/// it against both stores on random events and expressions. Each field says how its values
+/// are read (<see cref="EventField.ValuesIn"/>), so no field is known here by name.
 /// </summary>
 public static class EventMatcher
 {
@@ -26,8 +27,8 @@ public static class EventMatcher
         AllOf all => all.Terms.All(t => Holds(t, e)),
         AnyOf any => any.Terms.Any(t => Holds(t, e)),
         Negation not => !Holds(not.Term, e),
-        Comparison c => Compares(c, e),
-        Presence p => IsPresent(p, e),
+        Comparison c when c.Field.Filterable => Compares(c, e),
+        Presence p when p.Field.Filterable => IsPresent(p, e),
         _ => throw new ArgumentOutOfRangeException(nameof(node), node, "Unknown node."),
     };
 
@@ -58,27 +59,9 @@ public static class EventMatcher
         }
     }
 
-    private static bool Compares(Comparison c, Event e)
-    {
-        if (c.Field == EventField.Labels)
-        {
-            var key = c.LabelKey ?? throw new ArgumentException("A labels comparison needs a key.");
-            return e.Attributes is { } a && a.Labels.TryGetValue(key, out var value) && ComparesText(value, c.Comparator, c.Value);
-        }
-
-        if (TextElements(c.Field, e) is { } elements)
-        {
-            return elements.Any(v => ComparesText(v, c.Comparator, c.Value));
-        }
-
-        if (Text(c.Field, e) is { } text)
-        {
-            return ComparesText(text, c.Comparator, c.Value);
-        }
-
-        // end_date when unset: no value, so every comparison is false.
-        return Number(c.Field, e) is { } number && ComparesNumber(number, c.Comparator, c.Value);
-    }
+    // Any value: a repeated or resource field when one element does, a scalar when its one value does.
+    private static bool Compares(Comparison c, Event e) =>
+        c.Field.ValuesIn(e, c.LabelKey).Any(v => c.Field.Kind == FieldKind.Text ? ComparesText(v.Text ?? string.Empty, c.Comparator, c.Value) : ComparesNumber(v.Number, c.Comparator, c.Value));
 
     private static bool ComparesText(string value, Comparator comparator, FilterValue operand)
     {
@@ -121,81 +104,5 @@ public static class EventMatcher
         };
     }
 
-    private static bool IsPresent(Presence p, Event e)
-    {
-        var a = e.Attributes ?? new EventAttributes();
-        return p.Field switch
-        {
-            EventField.Labels => a.Labels.ContainsKey(p.LabelKey ?? throw new ArgumentException("A labels presence needs a key.")),
-            EventField.CreatedAt or EventField.UpdatedAt => true,
-
-            // Presence is the attribute being set, though comparisons use the event time.
-            EventField.StartDate => a.StartDate is not null,
-            EventField.EndDate => a.EndDate is not null,
-            EventField.StakeHolders or EventField.Notifications => TextElements(p.Field, e)!.Count > 0,
-            _ when TextElements(p.Field, e) is { } resourceValues => resourceValues.Any(v => v.Length > 0),
-            _ when Text(p.Field, e) is { } text => text.Length > 0,
-            _ => Number(p.Field, e) is { } number && number != 0,
-        };
-    }
-
-    /// <summary>A text scalar's value ('' when unset), or null for fields of other kinds.</summary>
-    private static string? Text(EventField field, Event e)
-    {
-        var a = e.Attributes ?? new EventAttributes();
-        return field switch
-        {
-            EventField.Title => e.Title,
-            EventField.Id => e.Id,
-            EventField.Message => a.Message,
-            EventField.Source => a.Source,
-            EventField.RelatedId => a.RelatedId,
-            EventField.Service => a.Service,
-            EventField.Owner => a.Owner,
-            EventField.Reason => a.Reason,
-            EventField.AggregationKey => e.AggregationKey,
-            _ => null,
-        };
-    }
-
-    /// <summary>A number's value (0 when unset; null for an unset end_date), or null for fields of other kinds.</summary>
-    private static long? Number(EventField field, Event e)
-    {
-        var a = e.Attributes ?? new EventAttributes();
-        return field switch
-        {
-            EventField.Type => (long)a.Type,
-            EventField.Priority => (long)a.Priority,
-            EventField.Status => (long)a.Status,
-            EventField.Environment => (long)a.Environment,
-            EventField.Impact => (long)a.Impact,
-            EventField.Severity => (long)a.Severity,
-            EventField.Code => a.Code,
-            EventField.Notification => a.Notification ? 1 : 0,
-            EventField.CreatedAt => EventKeys.ToMicros(e.CreatedAt),
-            EventField.UpdatedAt => EventKeys.ToMicros(e.UpdatedAt),
-
-            // Comparisons on start_date use the event time: start_date, else created_at.
-            EventField.StartDate => EventKeys.EventTimeMicros(e),
-            EventField.EndDate => a.EndDate is null ? null : EventKeys.ToMicros(a.EndDate),
-            EventField.Count => e.Count,
-            _ => null,
-        };
-    }
-
-    /// <summary>The elements of a repeated field or a resource field, or null for other fields.</summary>
-    private static IReadOnlyList<string>? TextElements(EventField field, Event e)
-    {
-        var a = e.Attributes ?? new EventAttributes();
-        return field switch
-        {
-            EventField.StakeHolders => a.StakeHolders,
-            EventField.Notifications => a.Notifications,
-            EventField.ResourceKind => a.Resources.Select(r => r.Kind).ToList(),
-            EventField.ResourceId => a.Resources.Select(r => r.Id).ToList(),
-            EventField.ResourceName => a.Resources.Select(r => r.Name).ToList(),
-            EventField.ResourceNamespace => a.Resources.Select(r => r.Namespace).ToList(),
-            _ => null,
-        };
-    }
+    private static bool IsPresent(Presence p, Event e) => p.Field.IsSetIn(e, p.LabelKey);
 }

@@ -8,20 +8,21 @@ namespace Tracker.Events.Tests.Paging;
 public sealed class OrderByParserTests
 {
     [Theory]
-    [InlineData("", EventField.CreatedAt, true)]
-    [InlineData("   ", EventField.CreatedAt, true)]
-    [InlineData("created_at", EventField.CreatedAt, false)]
-    [InlineData("created_at desc", EventField.CreatedAt, true)]
-    [InlineData("created_at asc", EventField.CreatedAt, false)]
-    [InlineData("start_date", EventField.StartDate, false)]
-    [InlineData("start_date desc", EventField.StartDate, true)]
-    [InlineData("priority asc", EventField.Priority, false)]
-    [InlineData("priority desc", EventField.Priority, true)]
-    [InlineData("  PRIORITY   DESC ", EventField.Priority, true)]
-    [InlineData("startDate desc", EventField.StartDate, true)]
-    [InlineData("createdAt", EventField.CreatedAt, false)]
-    public void Parse_ValidOrder_ReturnsFieldAndDirection(string orderBy, EventField field, bool descending)
+    [InlineData("", "created_at", true)]
+    [InlineData("   ", "created_at", true)]
+    [InlineData("created_at", "created_at", false)]
+    [InlineData("created_at desc", "created_at", true)]
+    [InlineData("created_at asc", "created_at", false)]
+    [InlineData("start_date", "start_date", false)]
+    [InlineData("start_date desc", "start_date", true)]
+    [InlineData("priority asc", "priority", false)]
+    [InlineData("priority desc", "priority", true)]
+    [InlineData("  PRIORITY   DESC ", "priority", true)]
+    [InlineData("startDate desc", "start_date", true)]
+    [InlineData("createdAt", "created_at", false)]
+    public void Parse_ValidOrder_ReturnsFieldAndDirection(string orderBy, string fieldName, bool descending)
     {
+        var field = EventFields.Find(fieldName)!;
         var violations = new Violations();
 
         var order = OrderByParser.Parse(orderBy, violations);

@@ -70,7 +70,7 @@ public sealed class FilterParserTests
 
     public static TheoryData<string, string> Invalid => new()
     {
-        { "a.b=1", "at column 1: unknown field \"a.b\"; fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key, stake_holders, notifications, resources.kind, resources.id, resources.name, resources.namespace, labels.<key>" },
+        { "a.b=1", "at column 1: unknown field \"a.b\"; fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key, stake_holders, notifications, arguments, resources.kind, resources.id, resources.name, resources.namespace, labels.<key>" },
         { "service", "at column 8: expected an operator (= != < <= > >= :) after \"service\", found the end of the filter; for full-text search use q" },
         { "deploy OR rollback", "at column 8: expected an operator (= != < <= > >= :) after \"deploy\", found \"OR\"; for full-text search use q" },
         { "\"just text\"", "at column 1: expected a field name, found a string; for full-text search use q" },

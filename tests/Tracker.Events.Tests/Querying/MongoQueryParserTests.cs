@@ -40,7 +40,7 @@ public sealed class MongoQueryParserTests
     {
         { "{\"service\":", "at line 1, byte 12: is not valid JSON; expected an object such as {\"service\":\"payments\"}" },
         { "[1]", "at $: expected an object of conditions, found an array" },
-        { "{\"foo\":1}", "at $.foo: unknown field \"foo\"; fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key, stake_holders, notifications, resources.kind, resources.id, resources.name, resources.namespace, labels.<key>" },
+        { "{\"foo\":1}", "at $.foo: unknown field \"foo\"; fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key, stake_holders, notifications, arguments, resources.kind, resources.id, resources.name, resources.namespace, labels.<key>" },
         { "{\"$where\":\"1\"}", "at $.$where: unknown operator \"$where\"; at the top: $and, $or, $nor, $not, or a field name" },
         { "{\"severity\":{\"$regex\":\"x\"}}", "at $.severity.$regex: unknown operator \"$regex\"; expected one of $eq $ne $gt $gte $lt $lte $in $nin $exists $not" },
         { "{\"resources\":{\"name\":\"x\"}}", "at $.resources: expected a value or an object of operators ($eq $ne $gt $gte $lt $lte $in $nin $exists $not); to reach into a field, use a dotted path such as \"resources.name\" or \"labels.team\"" },

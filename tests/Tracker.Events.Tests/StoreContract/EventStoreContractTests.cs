@@ -596,7 +596,7 @@ public abstract class EventStoreContractTests
     // ---- helpers ---------------------------------------------------------------------------------
 
     /// <summary>A valid event as the domain would hand it to a store: id, timestamps and etag set.</summary>
-    // ---- the change log and folding (issue 12) ----------------------------------------------
+    // ---- the change log and folding ------------------------------------------------------------
 
     [Fact]
     public async Task ReadChangesAsync_CreateUpdateDelete_OneChangeEachAtIncreasingPositions()
@@ -868,7 +868,7 @@ public abstract class EventStoreContractTests
 
     private static IEnumerable<Event> Expected(IEnumerable<Event> events, EventOrder order)
     {
-        var sorted = events.OrderBy(e => EventKeys.SortValue(new StoredEvent([], 0), e, order.Keys[0].Field).Number).ThenBy(e => e.Id, StringComparer.Ordinal);
+        var sorted = events.OrderBy(e => order.Keys[0].Field.SortValue(new StoredEvent([], 0), e).Number).ThenBy(e => e.Id, StringComparer.Ordinal);
         return order.Keys[0].Descending ? sorted.Reverse() : sorted;
     }
 

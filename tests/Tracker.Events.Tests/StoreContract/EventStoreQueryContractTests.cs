@@ -3,13 +3,14 @@ using Google.Protobuf.WellKnownTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
+using Tracker.Events.Watching;
 using Xunit;
 using static Tracker.Events.Tests.StoreContract.QueryFixture;
 
 namespace Tracker.Events.Tests.StoreContract;
 
 /// <summary>
-/// The query semantics of issue 11 that every IEventStore must give (the shared spec): the
+/// The query semantics that every IEventStore must give (README, "Searching"): the
 /// expression tree over every field, full-text words, the commit position (seq), multi-key orders
 /// and their keyset positions. Derive once per store, as for <see cref="EventStoreContractTests"/>.
 /// The expected results are worked out by hand from <see cref="QueryFixture"/>; values hold SQL
@@ -131,6 +132,11 @@ public abstract class EventStoreQueryContractTests
         ["notifications any element"] = (Is(EventField.Notifications, "slack"), ["cjk", "deploy"]),
         ["notifications second element"] = (Is(EventField.Notifications, "email"), ["cjk"]),
         ["notifications absent"] = (Not(Has(EventField.Notifications)), AllBut("cjk", "deploy")),
+        ["arguments any element"] = (Is(EventField.Arguments, "vm1"), ["rpa"]),
+        ["arguments second element"] = (Is(EventField.Arguments, "vm2"), ["rpa"]),
+        ["arguments negated includes empty"] = (Not(Is(EventField.Arguments, "vm1")), AllBut("rpa")),
+        ["arguments prefix"] = (Cmp(EventField.Arguments, Comparator.Prefix, "vm1"), ["incident", "rpa"]),
+        ["arguments present"] = (Has(EventField.Arguments), ["incident", "rpa"]),
 
         ["resources.kind any resource"] = (Is(EventField.ResourceKind, "Deployment"), ["decoy", "deploy"]),
         ["resources.kind with quote"] = (Cmp(EventField.ResourceKind, Comparator.Suffix, "'"), ["meta"]),
@@ -181,6 +187,64 @@ public abstract class EventStoreQueryContractTests
         var page = await QueryAsync(store, new EventCriteria(Is(EventField.Id, fixture["drift"].Id), []));
 
         Assert.Equal(["drift"], fixture.NamesOf(page.Events));
+    }
+
+    // ---- the field catalog --------------------------------------------------------------------------
+
+    public static TheoryData<string> FieldNames => new(EventFields.All.Select(f => f.Name));
+
+    /// <summary>
+    /// Every declared field reaches this store: a comparison with every comparator its kind takes,
+    /// its presence, its negation and, when it sorts, an order and a keyset page, each run as SQL
+    /// here, so that a field whose shape the store lacks fails this test, never a call.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FieldNames))]
+    public async Task QueryAsync_EveryDeclaredField_RunsEveryComparatorPresenceAndOrder(string name)
+    {
+        var field = EventFields.Find(name)!;
+        var store = await CreateStoreAsync().Bounded();
+        var fixture = await QueryFixture.CreateAsync(store).Bounded();
+        foreach (var node in DeclaredFieldNodes.Of(field))
+        {
+            var expected = fixture.Events.Where(e => EventMatcher.Holds(node, e)).ToArray();
+            Assert.Equal(fixture.NamesOf(expected), await NamesAsync(store, fixture, node));
+            Assert.Equal(fixture.NamesOf(fixture.Events.Except(expected)), await NamesAsync(store, fixture, Not(node)));
+        }
+
+        if (field.Sortable)
+        {
+            var order = new EventOrder([new SortKey(field, Descending: true)]);
+            var first = await store.QueryAsync(new EventQuery(EventCriteria.All, order, Limit: 3), CancellationToken.None).Bounded();
+            var last = first.Stored[^1];
+            var cursor = new EventCursor([field.SortValue(last, last.Decode())], last.Decode().Id);
+            var rest = await store.QueryAsync(new EventQuery(EventCriteria.All, order, Limit: 100, After: cursor), CancellationToken.None).Bounded();
+            Assert.Equal(fixture.Events.Count, first.Events.Count + rest.Events.Count);
+            Assert.Empty(first.Events.Select(e => e.Id).Intersect(rest.Events.Select(e => e.Id)));
+        }
+    }
+
+    /// <summary>The MWS events API's arguments (its seed: "arguments": ["vm1"]), as a filter, a query and a watch see them.</summary>
+    [Theory]
+    [InlineData("arguments:\"vm1\"", "rpa")]
+    [InlineData("attributes.arguments = \"vm2\"", "rpa")]
+    [InlineData("arguments:vm1*", "incident rpa")]
+    [InlineData("arguments:*", "incident rpa")]
+    [InlineData("{\"arguments\":\"vm1\"}", "rpa")]
+    [InlineData("{\"arguments\":{\"$in\":[\"vm2\",\"vm10\"]}}", "incident rpa")]
+    [InlineData("{\"arguments\":{\"$exists\":true}}", "incident rpa")]
+    [InlineData("{\"arguments\":{\"$exists\":false}}", "alert bare cjk close decoy deploy drift meta planned twin")]
+    public async Task QueryAsync_ArgumentsFilterOrQuery_FindsWhatTheWatchMatcherMatches(string text, string expected)
+    {
+        var parsed = text.StartsWith('{') ? Tracker.Events.Querying.MongoQueryParser.Parse(text) : Tracker.Events.Querying.FilterParser.Parse(text);
+        var where = parsed.Node ?? throw new InvalidOperationException(parsed.Error!.ToString());
+        var store = await CreateStoreAsync().Bounded();
+        var fixture = await QueryFixture.CreateAsync(store).Bounded();
+
+        var found = await NamesAsync(store, fixture, where);
+
+        Assert.Equal(expected.Split(' '), found);
+        Assert.Equal(found, fixture.NamesOf(fixture.Events.Where(e => EventMatcher.Holds(where, e))));
     }
 
     // ---- full text ----------------------------------------------------------------------------------
@@ -394,7 +458,7 @@ public abstract class EventStoreQueryContractTests
 
             var last = page.Stored[^1];
             var decoded = last.Decode();
-            after = new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, decoded, k.Field)).ToArray(), decoded.Id);
+            after = new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, decoded)).ToArray(), decoded.Id);
         }
 
         Assert.Equal(expected, walked);
@@ -408,7 +472,7 @@ public abstract class EventStoreQueryContractTests
         var order = ParseOrder("-environment,title");
         var first = await store.QueryAsync(new EventQuery(new EventCriteria(Has(EventField.Labels), []), order, Limit: 4), CancellationToken.None).Bounded();
         var last = first.Stored[^1];
-        var after = new EventCursor(order.Keys.Select(k => EventKeys.SortValue(last, last.Decode(), k.Field)).ToArray(), last.Decode().Id);
+        var after = new EventCursor(order.Keys.Select(k => k.Field.SortValue(last, last.Decode())).ToArray(), last.Decode().Id);
 
         var second = await store.QueryAsync(new EventQuery(new EventCriteria(Has(EventField.Labels), []), order, Limit: 4, After: after), CancellationToken.None).Bounded();
 
@@ -502,7 +566,7 @@ public abstract class EventStoreQueryContractTests
         {
             var descending = key.StartsWith('-');
             var name = descending ? key[1..] : key;
-            var field = name == "sequence" ? EventField.Sequence : EventFields.Find(name)?.Field ?? throw new ArgumentException(name);
+            var field = name == "sequence" ? EventField.Sequence : EventFields.Find(name) ?? throw new ArgumentException(name);
             return new SortKey(field, descending);
         }).ToArray());
 
@@ -513,7 +577,7 @@ public abstract class EventStoreQueryContractTests
         foreach (var e in fixture.Events)
         {
             var stored = new StoredEvent([], await store.FindSequenceAsync(e.Id, CancellationToken.None).Bounded() ?? 0);
-            rows.Add((order.Keys.Select(k => EventKeys.SortValue(stored, e, k.Field)).ToArray(), e.Id));
+            rows.Add((order.Keys.Select(k => k.Field.SortValue(stored, e)).ToArray(), e.Id));
         }
 
         rows.Sort((x, y) =>

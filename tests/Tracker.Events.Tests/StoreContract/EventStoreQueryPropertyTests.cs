@@ -14,9 +14,9 @@ namespace Tracker.Events.Tests.StoreContract;
 /// A differential property of every IEventStore, run against each implementation by deriving
 /// from this class (SQLite, PostgreSQL): for random events and random queries (expressions of
 /// every node kind over every field, words, after_id positions, multi-key orders), QueryAsync
-/// returns what <see cref="ReferenceEvaluator"/> computes from the issue 11 spec: the same ids in
+/// returns what <see cref="ReferenceEvaluator"/> computes from the README's Searching rules: the same ids in
 /// the same order and the same TotalCount, in one page, in a keyset walk whose cursors are built
-/// from the last row's <see cref="EventKeys.SortValue"/>, and in one more page at an offset or
+/// from the last row's <see cref="EventField.SortValue"/>, and in one more page at an offset or
 /// after an arbitrary cursor. Each event set goes into a fresh store (created one by one, then
 /// some events replaced by new versions and some deleted, so indexes and side tables must follow)
 /// and serves many queries.
@@ -142,7 +142,7 @@ public abstract class EventStoreQueryPropertyTests(ITestOutputHelper output)
     private static EventCursor Cursor(StoredEvent stored, EventOrder order, int nudge)
     {
         var e = stored.Decode();
-        var keys = order.Keys.Select(k => EventKeys.SortValue(stored, e, k.Field)).ToArray();
+        var keys = order.Keys.Select(k => k.Field.SortValue(stored, e)).ToArray();
         keys[0] = (nudge, keys[0]) switch
         {
             (0, var v) => v,
@@ -256,7 +256,7 @@ public abstract class EventStoreQueryPropertyTests(ITestOutputHelper output)
             -1 => $"sequence {rows.Min(r => r.Sequence) - 1} (before every event)",
             { } i => $"sequence {rows[i].Sequence} (of {rows[i].Id})",
         };
-        var order = string.Join(", ", c.Order.Keys.Select(k => $"{(k.Field == EventField.Sequence ? "sequence" : EventFields.Info(k.Field).Name)} {(k.Descending ? "desc" : "asc")}"));
+        var order = string.Join(", ", c.Order.Keys.Select(k => $"{(k.Field == EventField.Sequence ? "sequence" : k.Field.Name)} {(k.Descending ? "desc" : "asc")}"));
         return $"  where: {FilterText.Print(c.Where)}\n" +
             $"  words: [{string.Join(", ", c.Words)}]\n" +
             $"  after sequence: {after}\n" +

@@ -97,6 +97,7 @@ public sealed class QueryFixture
             a.StakeHolders.Add("ops");
             a.Severity = Severity.Error;
             a.Code = 500;
+            a.Arguments.Add("vm10");
             a.Resources.Add(new ResourceRef { Kind = "Pod", Name = "payments_api" });
             a.Labels.Add(new Dictionary<string, string> { ["team"] = "", ["region"] = "eu" });
         }),
@@ -181,6 +182,7 @@ public sealed class QueryFixture
             a.Status = Status.InProgress;
             a.Environment = Api.V1Alpha1.Environment.Recette;
             a.Code = 7;
+            a.Arguments.Add(["vm1", "vm2"]);
         }),
         New(10, "Planned maintenance", a =>
         {

@@ -1,5 +1,7 @@
 using System.Text;
 using CsCheck;
+using Google.Protobuf.Collections;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Querying;
@@ -88,10 +90,10 @@ public static class QueryGenerators
     public static readonly long[] Codes = [1, 42, 404, -1, int.MaxValue, int.MinValue];
 
     /// <summary>Every field an expression can name.</summary>
-    public static readonly EventField[] FilterFields = EventFields.All.Select(f => f.Field).ToArray();
+    public static readonly EventField[] FilterFields = [.. EventFields.All];
 
     /// <summary>Every field an order can name: the sortable ones, and the commit position.</summary>
-    public static readonly EventField[] SortFields = [.. EventFields.All.Where(f => f.Sortable).Select(f => f.Field), EventField.Sequence];
+    public static readonly EventField[] SortFields = [.. EventFields.All.Where(f => f.Sortable), EventField.Sequence];
 
     private static readonly int[] StatusNumbers = [0, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
@@ -123,7 +125,7 @@ public static class QueryGenerators
         return next;
     }
 
-    /// <summary>Folding's fields (issue 12): mostly seen once with no key, as most events are.</summary>
+    /// <summary>Folding's fields (count and aggregation_key): mostly seen once with no key, as most events are.</summary>
     public static readonly string[] AggregationKeys = ["", "", "", "disk/db-1", "Disk/db-1", "k"];
 
     public static readonly Gen<Event> Event =
@@ -153,15 +155,49 @@ public static class QueryGenerators
             (title, id, created, updatedAfter, etag) => (title, id.ToString(), created, created.AddTicks(updatedAfter * 10), etag.ToString("N")));
 
     private static Gen<EventAttributes> Attributes =>
-        Gen.Select(Scalars, Enums, Dates, Lists, (scalars, enums, dates, lists) =>
+        Gen.Select(Scalars, Enums, Dates, Lists, OtherScalars, (scalars, enums, dates, lists, others) =>
         {
             var a = new EventAttributes();
             scalars(a);
             enums(a);
             dates(a);
             lists(a);
+            others(a);
             return a;
         });
+
+    /// <summary>The attributes' scalars that <see cref="Scalars"/> and <see cref="Enums"/> draw from vocabularies of their own.</summary>
+    private static HashSet<string> TunedScalars =>
+        ["service", "message", "source", "owner", "reason", "related_id", "type", "priority", "status", "environment", "impact", "severity", "code", "notification"];
+
+    /// <summary>Every other scalar of the attributes that the catalog declares in a column (none today; a new field lands here).</summary>
+    private static FieldDescriptor[] UntunedScalars =>
+        [.. EventFields.All.Where(f => f.Storage is ColumnStorage && !TunedScalars.Contains(f.Name))
+            .Select(f => EventAttributes.Descriptor.FindFieldByName(f.Name)).Where(d => d is not null)];
+
+    /// <summary>A value for each of <see cref="UntunedScalars"/> by its proto type, a quarter of them left unset.</summary>
+    private static Gen<Action<EventAttributes>> OtherScalars => OtherScalarsOf(UntunedScalars);
+
+    private static Gen<Action<EventAttributes>> OtherScalarsOf(FieldDescriptor[] scalars) =>
+        Gen.Int[0, 1023].Array[scalars.Length].Select(draws => new Action<EventAttributes>(a =>
+        {
+            for (var i = 0; i < scalars.Length; i++)
+            {
+                if (draws[i] % 4 != 0)
+                {
+                    scalars[i].Accessor.SetValue(a, ScalarValue(scalars[i], draws[i] / 4));
+                }
+            }
+        }));
+
+    private static object ScalarValue(FieldDescriptor field, int draw) => field.FieldType switch
+    {
+        FieldType.String => AwkwardText.Concat(TextWords).ElementAt(draw % (AwkwardText.Length + TextWords.Length)),
+        FieldType.Enum => System.Enum.ToObject(field.EnumType.ClrType, field.EnumType.Values[draw % field.EnumType.Values.Count].Number),
+        FieldType.Bool => draw % 2 == 1,
+        FieldType.Int64 or FieldType.SInt64 => Codes[draw % Codes.Length],
+        _ => (int)Codes[draw % Codes.Length],
+    };
 
     private static Gen<Action<EventAttributes>> Scalars =>
         Gen.Select(
@@ -271,16 +307,25 @@ public static class QueryGenerators
                 }
             }));
 
-    private static Gen<Action<EventAttributes>> Lists =>
+    /// <summary>Every repeated string field the catalog declares, as the proto names it.</summary>
+    private static FieldDescriptor[] RepeatedTextFields =>
+        [.. EventFields.All.Select(f => f.Storage).OfType<RepeatedTextStorage>().Select(r => EventAttributes.Descriptor.FindFieldByName(r.Name))];
+
+    private static Gen<Action<EventAttributes>> Lists => ListsOf(RepeatedTextFields);
+
+    private static Gen<Action<EventAttributes>> ListsOf(FieldDescriptor[] repeatedTextFields) =>
         Gen.Select(
-            Gen.OneOf(People).Array[0, 3],
-            Gen.OneOf(People).Array[0, 2],
+            Gen.OneOf(People).Array[0, 3].Array[repeatedTextFields.Length],
             Resource.Array[0, 3],
             Gen.Select(Gen.OneOf(LabelKeys), Gen.OneOf(LabelValues)).Array[0, 3],
-            (stakeHolders, notifications, resources, labels) => new Action<EventAttributes>(a =>
+            (repeated, resources, labels) => new Action<EventAttributes>(a =>
             {
-                a.StakeHolders.Add(stakeHolders);
-                a.Notifications.Add(notifications);
+                for (var i = 0; i < repeatedTextFields.Length; i++)
+                {
+                    var list = (RepeatedField<string>)repeatedTextFields[i].Accessor.GetValue(a);
+                    list.Add(repeated[i]);
+                }
+
                 a.Resources.Add(resources);
                 foreach (var (key, value) in labels)
                 {
@@ -349,7 +394,7 @@ public static class QueryGenerators
     }
 
     private static Gen<FilterNode> Presence(EventField field) =>
-        field == EventField.Labels
+        field.Storage is LabelMapStorage
             ? Gen.OneOf(QueryLabelKeys).Select(key => (FilterNode)new Presence(field, key))
             : Gen.Const<FilterNode>(new Presence(field));
 
@@ -357,11 +402,11 @@ public static class QueryGenerators
 
     private static Gen<FilterNode> Comparison(IReadOnlyList<Event> events, EventField field)
     {
-        var info = EventFields.Info(field);
+        var info = field;
         if (info.Kind == FieldKind.Text)
         {
             var comparators = Gen.OneOf(System.Enum.GetValues<Comparator>());
-            if (field == EventField.Labels)
+            if (field.Storage is LabelMapStorage)
             {
                 return Gen.OneOf(QueryLabelKeys).SelectMany<string, FilterNode>(key =>
                     Gen.Select(comparators, TextOperand(TextValues(events, field, key), LabelValues))
@@ -426,9 +471,9 @@ public static class QueryGenerators
                 });
         });
 
-    private static Gen<long> NumberOperand(IReadOnlyList<Event> events, EventFieldInfo info)
+    private static Gen<long> NumberOperand(IReadOnlyList<Event> events, EventField info)
     {
-        var held = events.Select(e => ReferenceEvaluator.SortValue(new ReferenceRow(e, 0), info.Field).Number).Distinct().ToArray();
+        var held = events.Select(e => ReferenceEvaluator.SortValue(new ReferenceRow(e, 0), info).Number).Distinct().ToArray();
         long[] constants = info.Kind switch
         {
             FieldKind.Enum => Enumerable.Range(0, info.Enum!.Values.Max(v => v.Number) + 2).Select(n => (long)n).ToArray(),
@@ -445,47 +490,36 @@ public static class QueryGenerators
     public static string[] TextValues(IReadOnlyList<Event> events, EventField field, string? labelKey) =>
         events.SelectMany(e => TextValues(e, field, labelKey)).Distinct(StringComparer.Ordinal).ToArray();
 
-    private static IEnumerable<string> TextValues(Event e, EventField field, string? labelKey)
-    {
-        var a = e.Attributes;
-        return field switch
-        {
-            EventField.Title => [e.Title],
-            EventField.Id => [e.Id],
-            EventField.Message => [a.Message],
-            EventField.Source => [a.Source],
-            EventField.RelatedId => [a.RelatedId],
-            EventField.Service => [a.Service],
-            EventField.Owner => [a.Owner],
-            EventField.Reason => [a.Reason],
-            EventField.AggregationKey => [e.AggregationKey],
-            EventField.StakeHolders => a.StakeHolders,
-            EventField.Notifications => a.Notifications,
-            EventField.ResourceKind => a.Resources.Select(r => r.Kind),
-            EventField.ResourceId => a.Resources.Select(r => r.Id),
-            EventField.ResourceName => a.Resources.Select(r => r.Name),
-            EventField.ResourceNamespace => a.Resources.Select(r => r.Namespace),
-            EventField.Labels => a.Labels.TryGetValue(labelKey!, out var v) ? [v] : [],
-            _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Not a text field."),
-        };
-    }
+    private static IEnumerable<string> TextValues(Event e, EventField field, string? labelKey) =>
+        field.ValuesIn(e, labelKey).Select(v => v.Text ?? throw new ArgumentOutOfRangeException(nameof(field), field, "Not a text field."));
 
-    private static string[] Vocabulary(EventField field) => field switch
+    /// <summary>
+    /// The vocabularies drawn from besides the values the events hold, chosen for the fields whose
+    /// values the events draw from them; any other field (a new one included) takes the common one.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Vocabularies = new(StringComparer.Ordinal)
     {
-        EventField.Title or EventField.Message => TextWords,
-        EventField.Id or EventField.RelatedId => RelatedIds,
-        EventField.Source => Sources,
-        EventField.Service => Services,
-        EventField.Owner => Owners,
-        EventField.Reason => Reasons,
-        EventField.AggregationKey => AggregationKeys,
-        EventField.StakeHolders or EventField.Notifications => People,
-        EventField.ResourceKind => ResourceKinds,
-        EventField.ResourceId => ResourceIds,
-        EventField.ResourceName => ResourceNames,
-        EventField.ResourceNamespace => ResourceNamespaces,
-        _ => LabelValues,
+        ["title"] = TextWords,
+        ["message"] = TextWords,
+        ["id"] = RelatedIds,
+        ["related_id"] = RelatedIds,
+        ["source"] = Sources,
+        ["service"] = Services,
+        ["owner"] = Owners,
+        ["reason"] = Reasons,
+        ["aggregation_key"] = AggregationKeys,
+        ["resources.kind"] = ResourceKinds,
+        ["resources.id"] = ResourceIds,
+        ["resources.name"] = ResourceNames,
+        ["resources.namespace"] = ResourceNamespaces,
+        ["labels"] = LabelValues,
     };
+
+    // Repeated strings hold People (see Lists); anything else, the awkward strings and the words.
+    private static string[] Vocabulary(EventField field) =>
+        Vocabularies.TryGetValue(field.Name, out var vocabulary) ? vocabulary
+        : field.Storage is RepeatedTextStorage ? People
+        : [.. AwkwardText, .. TextWords];
 
     // ---- words, orders, pages -------------------------------------------------------------------
 

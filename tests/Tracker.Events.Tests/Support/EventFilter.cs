@@ -69,5 +69,5 @@ public static class Orders
 
     /// <summary>The keyset position after <paramref name="e"/> in a single-key order.</summary>
     public static EventCursor After(Event e, EventOrder order) =>
-        new([EventKeys.SortValue(new StoredEvent([], 0), e, order.Keys[0].Field)], e.Id);
+        new([order.Keys[0].Field.SortValue(new StoredEvent([], 0), e)], e.Id);
 }

@@ -17,7 +17,7 @@ public static class FilterText
     };
 
     private static string Name(EventField field, string? key) =>
-        field == EventField.Labels ? $"labels.{key}" : EventFields.Info(field).Name;
+        field == EventField.Labels ? $"labels.{key}" : field.Name;
 
     private static string Value(FilterValue value) =>
         value.Text is { } text ? $"\"{text}\"" : value.Number.ToString(CultureInfo.InvariantCulture);

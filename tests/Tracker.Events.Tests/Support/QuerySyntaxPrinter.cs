@@ -30,7 +30,7 @@ public static partial class QuerySyntaxPrinter
             return leaf is Presence;
         }
 
-        var info = EventFields.Info(c.Field);
+        var info = c.Field;
         return info.Kind switch
         {
             FieldKind.Text => c.Value.IsText,
@@ -100,7 +100,7 @@ public static partial class QuerySyntaxPrinter
     private static (string Text, Level Level) AipComparison(Comparison c, Random random)
     {
         var name = Name(c.Field, c.LabelKey, random);
-        var info = EventFields.Info(c.Field);
+        var info = c.Field;
         if (IsWildcardText(c))
         {
             // "field:*" (the value a lone star, quoted or not) asks for presence, so a lone star takes "=".
@@ -170,7 +170,7 @@ public static partial class QuerySyntaxPrinter
             $$"""{"$nor":[{{string.Join(",", any.Terms.Select(t => Mongo(t, random)))}}]}""",
         Negation { Term: Presence p } when random.Next(2) == 0 =>
             Object(MongoName(p.Field, p.LabelKey, random), random.Next(2) == 0 ? """{"$exists":false}""" : "null"),
-        Negation { Term: Comparison c } when random.Next(2) == 0 && !RanksUnspecified(EventFields.Info(c.Field), c) =>
+        Negation { Term: Comparison c } when random.Next(2) == 0 && !RanksUnspecified(c.Field, c) =>
             Object(MongoName(c.Field, c.LabelKey, random), c.Comparator == Comparator.Equal || IsWildcardText(c) ? $$"""{"$ne":{{MongoValue(c, random)}}}""" : "{\"$not\":{" + MongoOperator(c) + ":" + MongoValue(c, random) + "}}"),
         Negation not => $$"""{"$not":{{Mongo(not.Term, random)}}}""",
         Presence p => Object(MongoName(p.Field, p.LabelKey, random), random.Next(2) == 0 ? """{"$exists":true}""" : """{"$ne":null}"""),
@@ -184,7 +184,7 @@ public static partial class QuerySyntaxPrinter
         var condition = c.Comparator == Comparator.Equal || IsWildcardText(c)
             ? random.Next(2) == 0 ? MongoValue(c, random) : $$"""{"$eq":{{MongoValue(c, random)}}}"""
             : $$"""{{{MongoOperator(c)}}:{{MongoValue(c, random)}}}""";
-        var info = EventFields.Info(c.Field);
+        var info = c.Field;
         return RanksUnspecified(info, c)
             ? $$"""{"$or":[{{Object(name, condition)}},{{Object(name, "0")}}]}"""
             : Object(name, condition);
@@ -232,7 +232,7 @@ public static partial class QuerySyntaxPrinter
 
     private static string MongoValue(Comparison c, Random random)
     {
-        var info = EventFields.Info(c.Field);
+        var info = c.Field;
         return info.Kind switch
         {
             FieldKind.Text => JsonSerializer.Serialize(IsWildcardText(c) ? WildcardText(c) : EscapeStars(c.Value.Text!)),
@@ -260,7 +260,7 @@ public static partial class QuerySyntaxPrinter
 
     /// <summary>The binder reads = and : on text as equality or a wildcard: a star at either end, "\*" for a star.</summary>
     private static bool IsWildcardText(Comparison c) =>
-        EventFields.Info(c.Field).Kind == FieldKind.Text && c.Comparator is Comparator.Equal or Comparator.Prefix or Comparator.Suffix or Comparator.Contains;
+        c.Field.Kind == FieldKind.Text && c.Comparator is Comparator.Equal or Comparator.Prefix or Comparator.Suffix or Comparator.Contains;
 
     /// <summary>The binder's wildcard text: stars at the ends, "\*" for a star of the value.</summary>
     private static string WildcardText(Comparison c)
@@ -282,16 +282,16 @@ public static partial class QuerySyntaxPrinter
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("*", "\\*", StringComparison.Ordinal);
 
     /// <summary>A raw &lt; or &lt;= on an ordered enum also holds for 0, which the binder's rank excludes.</summary>
-    private static bool RanksUnspecified(EventFieldInfo info, Comparison c) =>
+    private static bool RanksUnspecified(EventField info, Comparison c) =>
         info.Kind == FieldKind.Enum && c.Comparator is Comparator.Less or Comparator.LessOrEqual;
 
     private static string Name(EventField field, string? key, Random random)
     {
-        var name = field == EventField.Labels ? "labels." + key : EventFields.Info(field).Name;
+        var name = field == EventField.Labels ? "labels." + key : field.Name;
         return random.Next(4) == 0 ? EventFields.AttributesPrefix + name : name;
     }
 
-    private static string EnumName(EventFieldInfo info, long number, Random random)
+    private static string EnumName(EventField info, long number, Random random)
     {
         var full = info.Enum!.FindValueByNumber((int)number).Name;
         return random.Next(4) switch

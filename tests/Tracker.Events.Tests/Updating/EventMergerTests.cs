@@ -168,6 +168,39 @@ public sealed class EventMergerTests
     }
 
     [Fact]
+    public void Merge_MaskArguments_ReplacesTheListAndLeavesTheRest()
+    {
+        var current = Stored();
+        current.Attributes.Arguments.Add(["vm1", "vm2"]);
+        var request = new UpdateEventRequest
+        {
+            Id = current.Id,
+            Attributes = new EventAttributes { Arguments = { "vm3" }, Owner = "ignored" },
+            UpdateMask = Mask("attributes.arguments"),
+        };
+
+        var merged = _merger.Merge(current, request);
+
+        var expected = current.Clone();
+        expected.Attributes.Arguments.Clear();
+        expected.Attributes.Arguments.Add("vm3");
+        Assert.Equal(expected, merged);
+        Assert.Empty(_merger.Merge(current, new UpdateEventRequest { Id = current.Id, UpdateMask = Mask("attributes.arguments") }).Attributes.Arguments);
+    }
+
+    [Fact]
+    public void Merge_NoMaskWithArguments_ReplacesTheList()
+    {
+        var current = Stored();
+        current.Attributes.Arguments.Add("vm1");
+
+        var merged = _merger.Merge(current, new UpdateEventRequest { Id = current.Id, Attributes = new EventAttributes { Arguments = { "vm2", "vm3" } } });
+
+        Assert.Equal(["vm2", "vm3"], merged.Attributes.Arguments);
+        Assert.Equal(current.Attributes.Owner, merged.Attributes.Owner);
+    }
+
+    [Fact]
     public void Merge_MaskTitle_ReplacesTitleEvenWhenEmpty()
     {
         var current = Stored();

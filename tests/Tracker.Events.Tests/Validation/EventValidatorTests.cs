@@ -183,6 +183,7 @@ public sealed class EventValidatorTests
     [Theory]
     [InlineData("stake_holders")]
     [InlineData("notifications")]
+    [InlineData("arguments")]
     public void Validate_TextListRules_ViolateListOrItemPath(string name)
     {
         Assert.Empty(Violated(Valid(a => List(a, name).Add(Enumerable.Repeat(new string('x', 128), 64)))));
@@ -359,7 +360,12 @@ public sealed class EventValidatorTests
     }
 
     private static Google.Protobuf.Collections.RepeatedField<string> List(EventAttributes a, string name) =>
-        name == "stake_holders" ? a.StakeHolders : a.Notifications;
+        name switch
+        {
+            "stake_holders" => a.StakeHolders,
+            "arguments" => a.Arguments,
+            _ => a.Notifications,
+        };
 
     private static Event Valid(Action<EventAttributes>? configure = null)
     {

@@ -8,7 +8,7 @@ namespace Tracker.Events.Postgres;
 /// The numbered parameters ($1, $2, ...) of one statement as it is being written: each value
 /// added is sent typed, and its placeholder is what goes into the SQL text.
 /// </summary>
-internal sealed class PositionalParameters(NpgsqlParameterCollection parameters)
+internal sealed class PostgresQueryParameters(NpgsqlParameterCollection parameters)
 {
     /// <summary>Adds a value; returns its placeholder.</summary>
     public string Add(NpgsqlParameter parameter)
