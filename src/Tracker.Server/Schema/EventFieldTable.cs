@@ -13,7 +13,7 @@ namespace Tracker.Server.Schema;
 internal static class EventFieldTable
 {
     /// <summary>Every row ends with a line feed; the header comes first.</summary>
-    public static string Markdown(IEnumerable<EventFieldInfo> fields)
+    public static string Markdown(IEnumerable<EventField> fields)
     {
         var table = new StringBuilder()
             .Append("| field | kind | `order_by` |\n")
@@ -29,7 +29,7 @@ internal static class EventFieldTable
     }
 
     /// <summary>"text", "boolean, unordered", "enum, ordered by rank: `A`, `B`", "text, any element".</summary>
-    private static string KindText(EventFieldInfo field)
+    private static string KindText(EventField field)
     {
         var kind = field.Kind switch
         {

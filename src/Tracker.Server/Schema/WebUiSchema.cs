@@ -42,7 +42,7 @@ internal static class WebUiSchema
     };
 
     /// <summary>The module's text (UTF-8 JavaScript).</summary>
-    public static string Module(IReadOnlyList<EventFieldInfo> fields)
+    public static string Module(IReadOnlyList<EventField> fields)
     {
         var enums = fields.Select(f => f.Enum).OfType<EnumDescriptor>().DistinctBy(e => e.FullName).ToArray();
         var fieldList = fields.Select(Entry).ToArray();
@@ -62,7 +62,7 @@ internal static class WebUiSchema
             .ToString();
     }
 
-    private static FieldEntry Entry(EventFieldInfo field)
+    private static FieldEntry Entry(EventField field)
     {
         // "resources.kind": the first segment is the field of Event or EventAttributes that holds it.
         var onEvent = Event.Descriptor.FindFieldByName(field.Name.Split('.')[0]) is not null;
