@@ -5,6 +5,7 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Server.Auth;
+using Tracker.Server.Transport;
 
 namespace Tracker.Server;
 
@@ -49,7 +50,8 @@ internal static class TrackerApi
     /// google.rpc.Status bodies for REST routing errors (<see cref="ApiStatusCodePages"/>), the
     /// checks of REST requests before transcoding (<see cref="RestRequestGuard"/>: UTF-8, 4 MiB),
     /// grpc-accept-encoding on gRPC responses (<see cref="GrpcAcceptEncodingHeader"/>), routing,
-    /// then gRPC-Web for every gRPC service, so browsers can call them.
+    /// then gRPC-Web for every gRPC service, so browsers can call them, and the check of gRPC
+    /// framing (<see cref="Transport.GrpcFramingGuard"/>).
     /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
@@ -57,7 +59,7 @@ internal static class TrackerApi
         app.UseMiddleware<RestRequestGuard>();
         app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
-        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseGrpcWebWithFramingGuard(new GrpcWebOptions { DefaultEnabled = true });
         return app;
     }
 
