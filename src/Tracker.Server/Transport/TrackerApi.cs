@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
