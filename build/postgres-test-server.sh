@@ -11,7 +11,12 @@
 # Environment:
 #   TRACKER_PG_TEST_DIR   where the cluster lives (default /tmp/tracker-postgres-test); one
 #                         directory is one server, so tests can run their own beside the shared one
-#   TRACKER_PG_TEST_PORT  first port to try (default 55432); the next free one is used if taken
+#   TRACKER_PG_TEST_PORT  first port to try (default 55432); the next free one is used if taken,
+#                         also when the bind fails because an outgoing connection holds the port
+#                         (55432 lies in Linux's ephemeral range, 32768-60999)
+#   TRACKER_PG_TEST_SOCKET=1  listen on a Unix socket in TRACKER_PG_TEST_DIR instead of TCP: no port
+#                         that anything else could take, so a halted server starts again at the
+#                         same address (the throwaway servers of the outage and recovery tests)
 #   TRACKER_PG_BIN        PostgreSQL's bin directory (default /usr/lib/postgresql/15/bin)
 #
 # Quiet on success (only the export line on stdout); on failure says why on stderr, with the
@@ -20,6 +25,9 @@ set -euo pipefail
 
 dir="${TRACKER_PG_TEST_DIR:-/tmp/tracker-postgres-test}"
 first_port="${TRACKER_PG_TEST_PORT:-55432}"
+use_socket="${TRACKER_PG_TEST_SOCKET:-0}"
+# The Unix socket's file name carries a port number; nothing listens on it over TCP.
+socket_port=5432
 data="$dir/data"
 log="$dir/server.log"
 port_file="$dir/port"
@@ -92,7 +100,11 @@ is_running() {
 }
 
 print_env() {
-  echo "export TRACKER_TEST_POSTGRES='Host=127.0.0.1;Port=$(cat "$port_file");Username=postgres;Database=postgres'"
+  if [[ "$use_socket" == 1 ]]; then
+    echo "export TRACKER_TEST_POSTGRES='Host=$dir;Port=$socket_port;Username=postgres;Database=postgres'"
+  else
+    echo "export TRACKER_TEST_POSTGRES='Host=127.0.0.1;Port=$(cat "$port_file");Username=postgres;Database=postgres'"
+  fi
 }
 
 init_cluster() {
@@ -101,11 +113,15 @@ init_cluster() {
   give_to_owner -R "$dir"
   as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
     || fail "initdb failed: $(tail -n 5 "$dir/initdb.log")"
-  # A test server: loopback only, no unix socket, durability traded for speed (the tests kill
-  # Tracker, never this server), room for the pools of many concurrent test stores.
+  # A test server: loopback only (TCP or a Unix socket in its own directory), durability traded
+  # for speed (the tests kill Tracker, never this server), room for the pools of many concurrent
+  # test stores.
+  if [[ "$use_socket" == 1 ]]; then
+    printf "listen_addresses = ''\nunix_socket_directories = '%s'\n" "$dir" >>"$data/postgresql.conf"
+  else
+    printf "listen_addresses = '127.0.0.1'\nunix_socket_directories = ''\n" >>"$data/postgresql.conf"
+  fi
   cat >>"$data/postgresql.conf" <<'EOF'
-listen_addresses = '127.0.0.1'
-unix_socket_directories = ''
 max_connections = 300
 fsync = off
 synchronous_commit = off
@@ -121,28 +137,52 @@ start() {
     return
   fi
   [[ -f "$data/PG_VERSION" ]] || init_cluster
+  if [[ "$use_socket" == 1 ]]; then
+    launch "$socket_port" || fail "pg_ctl start failed"
+    wait_ready -h "$dir" -p "$socket_port"
+    return
+  fi
   # Keep the port across halt/start so existing connection strings work again; move if taken.
-  local port
+  # A port held by an outgoing connection looks free to port_in_use (nothing listens on it) and
+  # only the bind tells: then try the next one.
+  local port attempt
   if [[ -f "$port_file" ]] && ! port_in_use "$(cat "$port_file")"; then
     port="$(cat "$port_file")"
   else
     port="$(pick_port)"
   fi
-  echo "$port" >"$port_file"
+  for ((attempt = 0; attempt < 10; attempt++)); do
+    if launch "$port"; then
+      echo "$port" >"$port_file"
+      give_to_owner "$port_file"
+      wait_ready -h 127.0.0.1 -p "$port"
+      return
+    fi
+    grep -q "Address already in use" "$log" || fail "pg_ctl start failed"
+    first_port=$((port + 1))
+    port="$(pick_port)"
+  done
+  fail "pg_ctl start failed: every port tried was in use"
+}
+
+# Starts the server on the port (a TCP port, or the socket file's number); fails if it exits.
+launch() {
   : >"$log"
-  give_to_owner "$log" "$port_file"
+  give_to_owner "$log"
   # 9>&-: the server must not inherit (and so hold forever) our lock.
-  as_owner "$bin/pg_ctl" -D "$data" -l "$log" -o "-p $port" -w -t 60 start >/dev/null 2>&1 9>&- \
-    || fail "pg_ctl start failed"
+  as_owner "$bin/pg_ctl" -D "$data" -l "$log" -o "-p $1" -w -t 60 start >/dev/null 2>&1 9>&-
+}
+
+wait_ready() {
   local i
   for ((i = 0; i < 60; i++)); do
-    if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -t 2; then
+    if "$bin/pg_isready" -q "$@" -U postgres -d postgres -t 2; then
       print_env
       return
     fi
     sleep 0.5
   done
-  fail "server on port $port is not ready after 30 s"
+  fail "server ($*) is not ready after 30 s"
 }
 
 halt() {

@@ -64,9 +64,10 @@ internal static class TrackerOpenApi
             document.SerializeAsV3(new OpenApiJsonWriter(text));
             return Results.Text(text.ToString(), "application/json");
         }).ExcludeFromDescription();
+        app.UseMiddleware<Transport.DocsSecurityHeaders>();
         app.UseSwaggerUI(options =>
         {
-            options.RoutePrefix = "docs";
+            options.RoutePrefix = Transport.DocsSecurityHeaders.Prefix.TrimStart('/');
             options.DocumentTitle = "Tracker API";
             options.SwaggerEndpoint(DocumentPath, "Tracker API v1alpha1");
         });

@@ -2,5 +2,5 @@ using Tracker.Testing;
 
 namespace Tracker.Events.Postgres.Tests;
 
-/// <summary>The recovery tests' own PostgreSQL server, on ports from 55600.</summary>
-public sealed class RecoveryCluster() : ThrowawayCluster(55600);
+/// <summary>The recovery tests' own PostgreSQL server, which they stop and start.</summary>
+public sealed class RecoveryCluster : ThrowawayCluster;

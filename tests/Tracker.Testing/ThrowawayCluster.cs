@@ -5,9 +5,12 @@ namespace Tracker.Testing;
 
 /// <summary>
 /// A PostgreSQL server of the test's own, made with build/postgres-test-server.sh in a fresh
-/// directory, so that the test can stop and start it without disturbing other tests.
+/// directory, so that the test can stop and start it without disturbing other tests. It listens on
+/// a Unix socket in that directory, not on a TCP port: a port can be taken by another process (an
+/// outgoing connection holds ports of the kernel's ephemeral range) while the server is halted,
+/// a socket path of the test's own cannot, so the server always starts again at the same address.
 /// </summary>
-public class ThrowawayCluster(int firstPort) : IAsyncLifetime
+public class ThrowawayCluster : IAsyncLifetime
 {
     private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(120);
 
@@ -19,7 +22,7 @@ public class ThrowawayCluster(int firstPort) : IAsyncLifetime
 
     public async Task DisposeAsync() => await RunScriptAsync("stop");
 
-    /// <summary>Starts the server (again), on the same port as before; returns its connection string.</summary>
+    /// <summary>Starts the server (again), at the same socket as before; returns its connection string.</summary>
     public async Task<string> StartAsync()
     {
         const string Prefix = "export TRACKER_TEST_POSTGRES='";
@@ -44,8 +47,7 @@ public class ThrowawayCluster(int firstPort) : IAsyncLifetime
             RedirectStandardError = true,
         };
         start.Environment["TRACKER_PG_TEST_DIR"] = _directory;
-        // The script takes the next free port from here; each test project starts from its own.
-        start.Environment["TRACKER_PG_TEST_PORT"] = firstPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["TRACKER_PG_TEST_SOCKET"] = "1";
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
         var stdout = process.StandardOutput.ReadToEndAsync();

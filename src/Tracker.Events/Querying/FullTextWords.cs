@@ -18,7 +18,15 @@ public static class FullTextWords
     /// <summary>The most words q may hold.</summary>
     public const int MaxWords = 64;
 
-    /// <summary>The words of <paramref name="q"/>, distinct, in order; a problem (too long, too many words, none) is added to <paramref name="violations"/>.</summary>
+    /// <summary>
+    /// The longest word of q, in UTF-16 characters after lower-casing and composition. A word is
+    /// at most 1,500 bytes of UTF-8 then (3 per character, 4 per surrogate pair), under the 2,046
+    /// bytes a PostgreSQL tsquery word may have (its MAXSTRLEN, 2,047, less one), so every store
+    /// answers the same q the same way; SQLite's FTS5 has no such limit.
+    /// </summary>
+    public const int MaxWordChars = 500;
+
+    /// <summary>The words of <paramref name="q"/>, distinct, in order; a problem (too long, a word too long, too many words, none) is added to <paramref name="violations"/>.</summary>
     internal static IReadOnlyList<string> Split(string q, Violations violations)
     {
         if (q.Length == 0)
@@ -54,6 +62,10 @@ public static class FullTextWords
         else if (words.Count > MaxWords)
         {
             violations.Add("q", $"has {words.Count} words; at most {MaxWords} are allowed", ViolationReasons.TooMany);
+        }
+        else if (words.FirstOrDefault(w => w.Length > MaxWordChars) is { } longWord)
+        {
+            violations.Add("q", $"has a word of {longWord.Length} characters; a word is at most {MaxWordChars}", ViolationReasons.TooLong);
         }
 
         return words;

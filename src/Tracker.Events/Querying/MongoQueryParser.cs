@@ -43,6 +43,11 @@ internal sealed class MongoQueryParser
 
         using (document)
         {
+            if (LoneSurrogateAt(document.RootElement, "$") is { } invalid)
+            {
+                return FilterParseResult.Failed($"{invalid} is not valid Unicode; a \\u escape gives half of a surrogate pair (\\ud800 to \\udfff) without its other half", ViolationReasons.InvalidFormat);
+            }
+
             try
             {
                 return FilterParseResult.Of(new MongoQueryParser().Query(document.RootElement, "$", depth: 0));
@@ -51,6 +56,63 @@ internal sealed class MongoQueryParser
             {
                 return FilterParseResult.Failed(e.Description, e.Reason);
             }
+        }
+    }
+
+    /// <summary>
+    /// Where the first string or property name that is not valid Unicode is ("at $.title: the
+    /// string", "at $: a property name"), or null.
+    /// JSON's grammar lets a \u escape name a lone surrogate (RFC 8259, section 8.2), which no
+    /// UTF-8 text or store column can hold; System.Text.Json parses it and throws only when the
+    /// string is read, so every string is read once here, before the query is walked.
+    /// </summary>
+    private static string? LoneSurrogateAt(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Readable(() => property.Name))
+                    {
+                        return $"at {path}: a property name";
+                    }
+
+                    if (LoneSurrogateAt(property.Value, Child(path, property.Name)) is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (LoneSurrogateAt(item, $"{path}[{index++}]") is { } inner)
+                    {
+                        return inner;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.String:
+                return Readable(element.GetString) ? null : $"at {path}: the string";
+            default:
+                return null;
+        }
+    }
+
+    private static bool Readable(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
 using Tracker.Server.Auth;
+using Tracker.Server.Transport;
 
 namespace Tracker.Server.Transport;
 
@@ -50,18 +51,21 @@ internal static class TrackerApi
     }
 
     /// <summary>
-    /// google.rpc.Status bodies for REST routing errors (<see cref="ApiStatusCodePages"/>), the
+    /// A client that leaves in the middle of its request body as a cancelled call
+    /// (<see cref="AbandonedBodyGuard"/>), google.rpc.Status bodies for REST routing errors (<see cref="ApiStatusCodePages"/>), the
     /// checks of REST requests before transcoding (<see cref="RestRequestGuard"/>: UTF-8, 4 MiB),
     /// grpc-accept-encoding on gRPC responses (<see cref="GrpcAcceptEncodingHeader"/>), routing,
-    /// then gRPC-Web for every gRPC service, so browsers can call them.
+    /// then gRPC-Web for every gRPC service, so browsers can call them, and the check of gRPC
+    /// framing (<see cref="Transport.GrpcFramingGuard"/>).
     /// </summary>
     public static WebApplication UseTrackerApi(this WebApplication app)
     {
+        app.UseMiddleware<AbandonedBodyGuard>();
         app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
         app.UseMiddleware<RestRequestGuard>();
         app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
-        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseGrpcWebWithFramingGuard(new GrpcWebOptions { DefaultEnabled = true });
         return app;
     }
 

@@ -8,8 +8,8 @@ using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace Tracker.EndToEnd.Tests.Faults;
 
-/// <summary>The outage tests' own PostgreSQL server, on ports from 55700, so it can be stopped.</summary>
-public sealed class OutageCluster() : ThrowawayCluster(55700);
+/// <summary>The outage tests' own PostgreSQL server, so it can be stopped.</summary>
+public sealed class OutageCluster : ThrowawayCluster;
 
 /// <summary>
 /// With PostgreSQL stopped, Tracker fails fast with UNAVAILABLE / 503 and reports NOT_SERVING,

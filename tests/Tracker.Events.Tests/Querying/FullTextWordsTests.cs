@@ -28,4 +28,36 @@ public sealed class FullTextWordsTests
 
         Assert.Equal("q", Assert.Single(violations.Items).Field);
     }
+
+    /// <summary>Words at and over the longest allowed, in 1-, 2-, 3- and 4-byte UTF-8 characters, and as the NFD that composes to it.</summary>
+    [Theory]
+    [InlineData("a", 1)]
+    [InlineData("é", 1)]
+    [InlineData("語", 1)]
+    [InlineData("\U00020000", 2)]
+    public void Split_WordOfTheLongestLength_Accepted_OneMoreViolatesQ(string character, int utf16PerCharacter)
+    {
+        var longest = string.Concat(Enumerable.Repeat(character, FullTextWords.MaxWordChars / utf16PerCharacter));
+        var accepted = new Violations();
+        var refused = new Violations();
+
+        Assert.Equal(["short", longest], FullTextWords.Split("short " + longest, accepted));
+        FullTextWords.Split("short " + longest + character + character, refused);
+
+        Assert.False(accepted.Any);
+        var violation = Assert.Single(refused.Items);
+        Assert.Equal("q", violation.Field);
+        Assert.Equal($"has a word of {longest.Length + (2 * utf16PerCharacter)} characters; a word is at most {FullTextWords.MaxWordChars}", violation.Description);
+    }
+
+    [Fact]
+    public void Split_DecomposedWordThatComposesToTheLongest_Accepted()
+    {
+        var violations = new Violations();
+
+        var words = FullTextWords.Split(string.Concat(Enumerable.Repeat("e\u0301", FullTextWords.MaxWordChars)), violations);
+
+        Assert.Equal(FullTextWords.MaxWordChars, Assert.Single(words).Length);
+        Assert.False(violations.Any);
+    }
 }

@@ -105,6 +105,44 @@ public sealed class MongoQueryParserTests
         Assert.Equal("TOO_MANY", MongoQueryParser.Parse(Nested(17)).Error!.Reason);
     }
 
+    /// <summary>
+    /// JSON escapes that name half of a UTF-16 surrogate pair, in every place a query holds a
+    /// string: a value, a field name, an operator, an array element, a nested query, a label key.
+    /// </summary>
+    public static TheoryData<string, string> LoneSurrogates => new()
+    {
+        { """{"title":"\ud800"}""", "at $.title: the string" },
+        { """{"title":"a\udc00b"}""", "at $.title: the string" },
+        { """{"title":"\udc00\ud800"}""", "at $.title: the string" },
+        { """{"title":"\ud800\u0041"}""", "at $.title: the string" },
+        { """{"title":"\ud83d"}""", "at $.title: the string" },
+        { """{"\ud800":1}""", "at $: a property name" },
+        { """{"service":{"$\ud800":"x"}}""", "at $.service: a property name" },
+        { """{"labels.\udfff":"x"}""", "at $: a property name" },
+        { """{"labels.team":{"$in":["a","\ud800"]}}""", "at $.labels.team.$in[1]: the string" },
+        { """{"$or":[{"service":"a"},{"owner":{"$not":{"$eq":"\udbff"}}}]}""", "at $.$or[1].owner.$not.$eq: the string" },
+        { """{"unknown_field":"\ud800"}""", "at $.unknown_field: the string" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoneSurrogates))]
+    public void Parse_LoneSurrogateEscape_InvalidFormatSayingWhere(string query, string where)
+    {
+        var result = MongoQueryParser.Parse(query);
+
+        Assert.Null(result.Node);
+        Assert.Equal($"{where} is not valid Unicode; a \\u escape gives half of a surrogate pair (\\ud800 to \\udfff) without its other half", result.Error!.Description);
+        Assert.Equal("INVALID_FORMAT", result.Error.Reason);
+    }
+
+    [Fact]
+    public void Parse_SurrogatePairEscape_IsOneCharacter()
+    {
+        var result = MongoQueryParser.Parse("""{"title":"\ud83d\ude00"}""");
+
+        Assert.Equal("title = \"\U0001F600\"", FilterText.Print(result.Node!));
+    }
+
     public static TheoryData<string, string> SameSearch => new()
     {
         { "service=\"payments\"", "{\"service\":\"payments\"}" },

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Querying;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
 using Tracker.Events.Watching;
@@ -277,6 +278,39 @@ public abstract class EventStoreQueryContractTests
 
         Assert.Equal(expected.Order(StringComparer.Ordinal), fixture.NamesOf(page.Events));
         Assert.Equal(expected.Length, page.TotalCount);
+    }
+
+    /// <summary>
+    /// A q word may be as long as <see cref="FullTextWords.MaxWordChars"/> in any script
+    /// (1, 3 or 4 bytes of UTF-8 a character), and an event's words longer still; every store finds
+    /// the long words the query's words begin, and only those.
+    /// </summary>
+    [Fact]
+    public async Task QueryAsync_WordsOfTheLongestAllowedLength_FindTheLongerWordsTheyBegin()
+    {
+        static string Repeat(string text, int count) => string.Concat(Enumerable.Repeat(text, count));
+        var longest = FullTextWords.MaxWordChars;
+        var store = await CreateStoreAsync().Bounded();
+        var fixture = await QueryFixture.CreateAsync(store).Bounded();
+        var messages = new Dictionary<string, string>
+        {
+            ["bare"] = Repeat("語", 1000) + "a",
+            ["meta"] = Repeat("語", longest - 1) + "b" + Repeat("語", 600),
+            ["drift"] = Repeat("\U00020000", 600),
+            ["close"] = Repeat("a", 3000),
+        };
+        foreach (var (name, message) in messages)
+        {
+            var e = fixture[name];
+            Assert.True(await store.ReplaceAsync(NextVersion(e, v => v.Attributes.Message = message), e.Etag, CancellationToken.None).Bounded());
+        }
+
+        Assert.Equal(["bare"], await NamesAsync(store, fixture, And(), Repeat("語", longest)));
+        Assert.Equal(["meta"], await NamesAsync(store, fixture, And(), Repeat("語", longest - 1) + "b"));
+        Assert.Equal(["bare", "meta"], await NamesAsync(store, fixture, And(), Repeat("語", longest - 1)));
+        Assert.Equal(["drift"], await NamesAsync(store, fixture, And(), Repeat("\U00020000", longest / 2)));
+        Assert.Equal(["close"], await NamesAsync(store, fixture, And(), Repeat("a", longest)));
+        Assert.Empty(await NamesAsync(store, fixture, And(), Repeat("a", longest - 1) + "b"));
     }
 
     [Fact]
