@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
 using Tracker.Server.Auth;
-using Tracker.Server.Transport;
 
 namespace Tracker.Server.Transport;
 
