@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tracker's benchmarks (issue 6), one command:  bash bench/run.sh
+# Tracker's benchmarks (README, "Benchmarks"; targets in bench/RESULTS.md), one command:  bash bench/run.sh
 #
 # Installs what it needs (h2load, PostgreSQL 15 with pgbench), publishes Release builds of the
 # server and of the bench projects (which are not in Tracker.sln, so the test command never
@@ -307,7 +307,7 @@ if wants d || wants f || wants h; then
     fi
 
     if wants h; then
-      # Issue 11: a three-term filter with an OR, a label filter, full text (q) and an after_id
+      # The query language (README, "Searching"): a three-term filter with an OR, a label filter, full text (q) and an after_id
       # poll, each paired with the store's SQL as d's search is (see QueryLanguage.cs).
       say "h: ListEvents with the query language over $EVENTS events on $store, vs the store's SQL"
       for kind in filter-or filter-label fulltext after-id; do
@@ -322,7 +322,7 @@ if wants d || wants f || wants h; then
   done
 fi
 
-# --- i. WatchEvents (issue 12): delivery, throughput with watchers, idle watchers' memory -------
+# --- i. WatchEvents (README, "Watching events"): delivery, throughput with watchers, idle watchers' memory -------
 if wants i; then
   for store in $STORES; do
     if [ "$store" = sqlite ]; then
@@ -344,7 +344,7 @@ if wants i; then
   done
 fi
 
-# --- j. Overload (issue 13): 10x the callers against the default concurrency limit ---------------
+# --- j. Overload (README, "Limits"): 10x the callers against the default concurrency limit ---------------
 # The server on core 0 and the driver on the others, so that the 10x callers' own work does not
 # take the server's core: the load as if from another machine. The server then sees one
 # processor: 16 read slots and 16 queue places by default, and the normal load is those 32 callers.

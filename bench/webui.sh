@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The web UI's first view over a large store (issue 14), one command:  bash bench/webui.sh
+# The web UI's first view over a large store (README, "Web UI"), one command:  bash bench/webui.sh
 #
 # Publishes Release builds of the server (as bench/run.sh does), the data generator
 # (Tracker.Bench.Driver) and Tracker.Bench.WebUi; fills a SQLite file with WEBUI_EVENTS

@@ -8,7 +8,7 @@ namespace Tracker.Bench.Driver;
 /// WatchEvents as the bench's watchers call it: the same request and the same bytes from the
 /// server, but each WatchEventsResponse is decoded only as far as its event's id. The server's
 /// side is unchanged; the driver, on the same two cores, then spends less of them decoding
-/// 100,000 messages a second it does not read (issue 12, item 6).
+/// 100,000 messages a second it does not read (scenario i, bench/analysis.md).
 /// </summary>
 internal static class IdOnlyWatch
 {

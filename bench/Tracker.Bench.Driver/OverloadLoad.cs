@@ -7,7 +7,7 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Scenario j (issue 13, item 3): the server's overload protection. Over S generated events, a
+/// Scenario j (README, "Limits"): the server's overload protection. Over S generated events, a
 /// ListEvents with a filter (<see cref="Filter"/>, 50 per page, with its exact total_count: a few
 /// milliseconds of the server's CPU, so that the server and not this client is what saturates
 /// on a shared two-core machine) is called by closed-loop callers through Grpc.Net.Client, first

@@ -21,7 +21,7 @@ if (args.Length == 0)
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]
           watch    --mode delivery|throughput|idle --grpc URL --pid P [--watchers W] [--rate R]
-                                                               scenario i: WatchEvents (issue 12)
+                                                               scenario i: WatchEvents
           rss      --pid P                                     VmRSS/VmHWM now
           report   --results DIR --out FILE [--analysis FILE] [--commands FILE] [--previous TSV]
         """);

@@ -6,7 +6,7 @@ using Tracker.Events.Storage;
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Scenario h (issue 11, item 9): ListEvents with the query language over the generated events,
+/// Scenario h (README, "Searching"): ListEvents with the query language over the generated events,
 /// a page of 50, each request also run as the store's own SQL. The SQL side gets the criteria
 /// the domain makes of the same request: the filter's expression tree from FilterParser, q's
 /// words from FullTextWords, after_id's commit position (the event's seq, which the SQL side

@@ -6,7 +6,7 @@ namespace Tracker.Bench.Driver;
 
 /// <summary>
 /// Writes bench/RESULTS.md from the JSON results of one run: the machine, a table of every
-/// target of issues 6 and 10 with its figure, its baseline, the ratio, the same figure in an
+/// target (bench/RESULTS.md, "Targets") with its figure, its baseline, the ratio, the same figure in an
 /// earlier run (--previous, bench/previous-homemade-runtime.tsv) and whether it is met, the
 /// per-stage figures that locate a shortfall, how each run was verified, the hand-written
 /// analysis (bench/analysis.md) and the exact commands.
@@ -360,7 +360,7 @@ internal static class Report
     }
 
     /// <summary>A row of the Targets table; the earlier run's cell only when there is an earlier run.</summary>
-    /// <summary>Scenario i (issue 12): delivery p99 and throughput with watchers on each store, memory of idle watchers.</summary>
+    /// <summary>Scenario i (README, "Watching events"): delivery p99 and throughput with watchers on each store, memory of idle watchers.</summary>
     private static void WatchRows(StringBuilder text, PreviousRun? previous, Dictionary<string, JsonObject> results)
     {
         foreach (var store in new[] { "sqlite", "postgres" })
@@ -386,7 +386,7 @@ internal static class Report
     }
 
     /// <summary>
-    /// Scenario j (issue 13): at 10x the callers, the calls admitted stay within 2x their normal
+    /// Scenario j (README, "Limits"): at 10x the callers, the calls admitted stay within 2x their normal
     /// p99 (the queue adds at most its length over the slots' worth of waiting), the rest are
     /// refused within 10 ms, and the server's peak memory stays within 1.5x of the normal load's.
     /// </summary>

@@ -10,7 +10,7 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Bench.Driver;
 
 /// <summary>
-/// Scenario i (issue 12, item 6), three measures against a running server through
+/// Scenario i (README, "Watching events"), three measures against a running server through
 /// Grpc.Net.Client: creates by the generated EventService client, watches by
 /// <see cref="IdOnlyWatch"/>, which decodes only each change's event id:
 /// <list type="bullet">

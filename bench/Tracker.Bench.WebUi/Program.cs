@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
-// Measures the web UI's first view (issue 14): for each page path, `runs` loads in a fresh
+// Measures the web UI's first view (README, "Web UI"): for each page path, `runs` loads in a fresh
 // browser context (empty cache, as a first visit), each timed three ways: by this tool, from the
 // navigation to the 50th event row being visible (which adds Playwright's own round trips); and
 // by the page's own performance marks, in milliseconds since the navigation started,

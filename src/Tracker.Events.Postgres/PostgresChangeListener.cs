@@ -22,7 +22,7 @@ internal sealed class PostgresChangeListener(NpgsqlDataSource dataSource, Change
         {
             try
             {
-                await ListenAsync(stoppingToken);
+                await ListenAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -34,7 +34,7 @@ internal sealed class PostgresChangeListener(NpgsqlDataSource dataSource, Change
                 signal.Notify();
                 try
                 {
-                    await Task.Delay(RetryDelay, stoppingToken);
+                    await Task.Delay(RetryDelay, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -46,18 +46,20 @@ internal sealed class PostgresChangeListener(NpgsqlDataSource dataSource, Change
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+        var connection = await dataSource.OpenConnectionAsync(stoppingToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
         connection.Notification += (_, _) => signal.Notify();
-        await using (var listen = new NpgsqlCommand($"LISTEN {PostgresChangeLog.Channel}", connection))
+        var listen = new NpgsqlCommand($"LISTEN {PostgresChangeLog.Channel}", connection);
+        await using (listen.ConfigureAwait(false))
         {
-            await listen.ExecuteNonQueryAsync(stoppingToken);
+            await listen.ExecuteNonQueryAsync(stoppingToken).ConfigureAwait(false);
         }
 
         // Listening from now: whatever was committed before is read by the feed's next round.
         signal.Notify();
         while (true)
         {
-            await connection.WaitAsync(stoppingToken);
+            await connection.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
     }
 }

@@ -35,20 +35,22 @@ internal static class PostgresChangeLog
 
     public static async Task<IReadOnlyList<EventChange>> ReadAsync(NpgsqlConnection connection, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand(
+        var select = new NpgsqlCommand(
             "SELECT seq, change_type, document, changed_at, previous_document FROM event_changes WHERE seq > $1 ORDER BY seq LIMIT $2", connection);
+        await using var selectDisposal = select.ConfigureAwait(false);
         select.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
         select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var changes = new List<EventChange>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             changes.Add(new EventChange(
                 reader.GetInt64(0),
                 (ChangeType)reader.GetInt32(1),
                 reader.GetFieldValue<byte[]>(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
-                await reader.IsDBNullAsync(4, cancellationToken) ? null : reader.GetFieldValue<byte[]>(4)));
+                await reader.IsDBNullAsync(4, cancellationToken).ConfigureAwait(false) ? null : reader.GetFieldValue<byte[]>(4)));
         }
 
         return changes;
@@ -56,18 +58,21 @@ internal static class PostgresChangeLog
 
     public static async Task<ChangeLogBounds> BoundsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand("SELECT last_value, purged_through FROM event_sequence", connection);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
+        var select = new NpgsqlCommand("SELECT last_value, purged_through FROM event_sequence", connection);
+        await using var selectDisposal = select.ConfigureAwait(false);
+        var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new ChangeLogBounds(reader.GetInt64(0), reader.GetInt64(1))
             : throw new InvalidOperationException("event_sequence has no row: the schema is not migrated.");
     }
 
     public static async Task<int> PurgeAsync(NpgsqlConnection connection, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
     {
-        await using var purge = new NpgsqlCommand(PurgeSql, connection);
+        var purge = new NpgsqlCommand(PurgeSql, connection);
+        await using var purgeDisposal = purge.ConfigureAwait(false);
         purge.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = cutoff.ToUniversalTime() });
         purge.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        return (int)(long)(await purge.ExecuteScalarAsync(cancellationToken) ?? 0L);
+        return (int)(long)(await purge.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
     }
 }

@@ -85,13 +85,15 @@ internal static class PostgresDeletion
         }
 
         var targets = new List<Target>();
-        await using (var find = new NpgsqlCommand(FindExpiredSql, connection))
+        var find = new NpgsqlCommand(FindExpiredSql, connection);
+        await using (find.ConfigureAwait(false))
         {
             find.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = cutoffs.Select(c => (int)c.Type).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
             find.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = cutoffs.Select(c => c.UpdatedBeforeMicros).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
             find.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 targets.Add(new Target(reader.GetString(0), null, reader.GetInt64(1)));
             }
@@ -102,10 +104,12 @@ internal static class PostgresDeletion
             return deleted;
         }
 
-        await using var delete = new NpgsqlCommand(DeleteExpiredSql, connection);
+        var delete = new NpgsqlCommand(DeleteExpiredSql, connection);
+        await using var deleteDisposal = delete.ConfigureAwait(false);
         AddTargets(delete.Parameters, targets);
-        await using var counts = await delete.ExecuteReaderAsync(cancellationToken);
-        while (await counts.ReadAsync(cancellationToken))
+        var counts = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var countsDisposal = counts.ConfigureAwait(false);
+        while (await counts.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             deleted[(Type)counts.GetInt32(0)] = (int)counts.GetInt64(1);
         }

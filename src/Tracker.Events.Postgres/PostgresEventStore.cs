@@ -91,7 +91,7 @@ public sealed class PostgresEventStore : IEventStore
     public Task MigrateAsync(CancellationToken cancellationToken) =>
         RunAsync("migrate", retryOnBrokenConnection: true, async ct =>
         {
-            await new PostgresMigrator(_dataSource, _logger).MigrateAsync(ct);
+            await new PostgresMigrator(_dataSource, _logger).MigrateAsync(ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
@@ -104,16 +104,17 @@ public sealed class PostgresEventStore : IEventStore
         // its request id is then free again, and inserting anew is right.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (await _creates.InsertAsync(newEvent, requestId).WaitAsync(cancellationToken))
+            if (await _creates.InsertAsync(newEvent, requestId).WaitAsync(cancellationToken).ConfigureAwait(false))
             {
                 return newEvent;
             }
 
             var stored = await RunAsync("create", retryOnBrokenConnection: true, async ct =>
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(ct);
-                return await ReadConflictingAsync(connection, newEvent.Id, requestId, ct);
-            }, cancellationToken);
+                var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                await using var connectionDisposal = connection.ConfigureAwait(false);
+                return await ReadConflictingAsync(connection, newEvent.Id, requestId, ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             if (stored is not null)
             {
                 return stored;
@@ -137,10 +138,12 @@ public sealed class PostgresEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(id);
         return RunAsync("get", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
+            await using var selectDisposal = select.ConfigureAwait(false);
             select.Parameters.Add(EventRow.Text(id));
-            return await ReadSingleAsync(select, ct);
+            return await ReadSingleAsync(select, ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -152,12 +155,14 @@ public sealed class PostgresEventStore : IEventStore
         // Not retried: had the first attempt landed, a retry would wrongly report a conflict.
         return RunAsync("replace", retryOnBrokenConnection: false, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var update = new NpgsqlCommand(ReplaceSql, connection);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var update = new NpgsqlCommand(ReplaceSql, connection);
+            await using var updateDisposal = update.ConfigureAwait(false);
             update.Parameters.Add(EventRow.Text(updated.Id));
             update.Parameters.Add(EventRow.Text(expectedEtag));
             EventRow.AddValues(update.Parameters, updated);
-            return await update.ExecuteScalarAsync(ct) is 1L;
+            return await update.ExecuteScalarAsync(ct).ConfigureAwait(false) is 1L;
         }, cancellationToken);
     }
 
@@ -166,11 +171,14 @@ public sealed class PostgresEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(id);
         return RunAsync("delete", retryOnBrokenConnection: false, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var delete = new NpgsqlCommand(DeleteSql, connection);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var delete = new NpgsqlCommand(DeleteSql, connection);
+            await using var deleteDisposal = delete.ConfigureAwait(false);
             PostgresDeletion.AddTargets(delete.Parameters, [new PostgresDeletion.Target(id, expectedEtag, null)]);
-            await using var reader = await delete.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
+            var reader = await delete.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
             var deleted = reader.GetBoolean(0);
             var existed = reader.GetBoolean(1);
             return deleted ? DeleteOutcome.Deleted
@@ -186,8 +194,9 @@ public sealed class PostgresEventStore : IEventStore
         // Not retried: had the delete landed, a retry would find nothing and under-count; the next run goes on.
         return RunAsync("delete expired", retryOnBrokenConnection: false, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            return await PostgresDeletion.DeleteExpiredAsync(connection, cutoffs, limit, ct);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            return await PostgresDeletion.DeleteExpiredAsync(connection, cutoffs, limit, ct).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -196,20 +205,23 @@ public sealed class PostgresEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(query);
         return RunAsync("query", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var select = PostgresPageQuery.Build(query);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var select = PostgresPageQuery.Build(query);
+            await using var selectDisposal = select.ConfigureAwait(false);
             select.Connection = connection;
-            await using var reader = await select.ExecuteReaderAsync(ct);
+            var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
             var events = new List<StoredEvent>();
             long total = 0;
-            while (await reader.ReadAsync(ct))
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 total = reader.GetInt64(0);
-                if (!await reader.IsDBNullAsync(1, ct))
+                if (!await reader.IsDBNullAsync(1, ct).ConfigureAwait(false))
                 {
                     // A row that a replica still on migration 2 wrote has no seq until the next
                     // migration's backfill gives it one: it has no position to walk from yet.
-                    var sequence = await reader.IsDBNullAsync(2, ct) ? 0 : reader.GetInt64(2);
+                    var sequence = await reader.IsDBNullAsync(2, ct).ConfigureAwait(false) ? 0 : reader.GetInt64(2);
                     events.Add(new StoredEvent(reader.GetFieldValue<byte[]>(1), sequence));
                 }
             }
@@ -223,32 +235,37 @@ public sealed class PostgresEventStore : IEventStore
         ArgumentNullException.ThrowIfNull(id);
         return RunAsync("find sequence", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var select = new NpgsqlCommand("SELECT seq FROM events WHERE id = $1", connection);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var select = new NpgsqlCommand("SELECT seq FROM events WHERE id = $1", connection);
+            await using var selectDisposal = select.ConfigureAwait(false);
             select.Parameters.Add(EventRow.Text(id));
-            return await select.ExecuteScalarAsync(ct) is long sequence ? sequence : (long?)null;
+            return await select.ExecuteScalarAsync(ct).ConfigureAwait(false) is long sequence ? sequence : (long?)null;
         }, cancellationToken);
     }
 
     public Task<IReadOnlyList<EventChange>> ReadChangesAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         RunAsync("read changes", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            return await PostgresChangeLog.ReadAsync(connection, afterSequence, limit, ct);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            return await PostgresChangeLog.ReadAsync(connection, afterSequence, limit, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<ChangeLogBounds> GetChangeLogBoundsAsync(CancellationToken cancellationToken) =>
         RunAsync("read change log bounds", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            return await PostgresChangeLog.BoundsAsync(connection, ct);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            return await PostgresChangeLog.BoundsAsync(connection, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken) =>
         RunAsync("purge changes", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            return await PostgresChangeLog.PurgeAsync(connection, cutoff, limit, ct);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            return await PostgresChangeLog.PurgeAsync(connection, cutoff, limit, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
@@ -257,9 +274,11 @@ public sealed class PostgresEventStore : IEventStore
         timeout.CancelAfter(ReachabilityTimeout);
         try
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token);
-            await using var probe = new NpgsqlCommand("SELECT 1", connection);
-            await probe.ExecuteScalarAsync(timeout.Token);
+            var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var probe = new NpgsqlCommand("SELECT 1", connection);
+            await using var probeDisposal = probe.ConfigureAwait(false);
+            await probe.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -281,14 +300,17 @@ public sealed class PostgresEventStore : IEventStore
     private Task<IReadOnlySet<string>> InsertBatchAsync(IReadOnlyList<PendingCreate<bool>> batch) =>
         RunAsync<IReadOnlySet<string>>("create", retryOnBrokenConnection: true, async ct =>
         {
-            await using var connection = await _dataSource.OpenConnectionAsync(ct);
-            await using var insert = new NpgsqlCommand(BatchInsertSql, connection);
+            var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var insert = new NpgsqlCommand(BatchInsertSql, connection);
+            await using var insertDisposal = insert.ConfigureAwait(false);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(p => p.Event.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(p => p.RequestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             EventRow.AddArrays(insert.Parameters, batch.Select(p => p.Event).ToArray());
             var inserted = new HashSet<string>(StringComparer.Ordinal);
-            await using var reader = await insert.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var reader = await insert.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 inserted.Add(reader.GetString(0));
             }
@@ -299,24 +321,26 @@ public sealed class PostgresEventStore : IEventStore
     // The row that took the request id (or, on a retry, the id itself).
     private static async Task<Event?> ReadConflictingAsync(NpgsqlConnection connection, string id, string? requestId, CancellationToken cancellationToken)
     {
-        await using var select = new NpgsqlCommand(
+        var select = new NpgsqlCommand(
             requestId is null
                 ? "SELECT document FROM events WHERE id = $1"
                 : "SELECT document FROM events WHERE request_id = $2 OR id = $1 LIMIT 1",
             connection);
+        await using var selectDisposal = select.ConfigureAwait(false);
         select.Parameters.Add(EventRow.Text(id));
         if (requestId is not null)
         {
             select.Parameters.Add(EventRow.Text(requestId));
         }
 
-        return await ReadSingleAsync(select, cancellationToken);
+        return await ReadSingleAsync(select, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<Event?> ReadSingleAsync(NpgsqlCommand select, CancellationToken cancellationToken)
     {
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? EventRow.Read(reader, 0) : null;
+        var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? EventRow.Read(reader, 0) : null;
     }
 
     /// <summary>
@@ -329,7 +353,7 @@ public sealed class PostgresEventStore : IEventStore
         {
             try
             {
-                return await call(cancellationToken);
+                return await call(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && PostgresFaults.IsUnavailable(exception))
             {

@@ -26,64 +26,70 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
 
     public async Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1, hashtext($2))", cancellationToken, LockNamespace, newEvent.AggregationKey);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionDisposal = transaction.ConfigureAwait(false);
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock($1, hashtext($2))", cancellationToken, LockNamespace, newEvent.AggregationKey).ConfigureAwait(false);
 
-        if (requestId is not null && await QueryEventAsync(connection, FindByRequestIdSql, cancellationToken, requestId) is { } first)
+        if (requestId is not null && await QueryEventAsync(connection, FindByRequestIdSql, cancellationToken, requestId).ConfigureAwait(false) is { } first)
         {
             return first;
         }
 
         // A key is per service: the newest event of this key and service.
-        var newest = await QueryEventAsync(connection, "SELECT document FROM events WHERE aggregation_key = $1 AND service = $2 ORDER BY seq DESC LIMIT 1", cancellationToken, newEvent.AggregationKey, newEvent.Attributes?.Service ?? string.Empty);
+        var newest = await QueryEventAsync(connection, "SELECT document FROM events WHERE aggregation_key = $1 AND service = $2 ORDER BY seq DESC LIMIT 1", cancellationToken, newEvent.AggregationKey, newEvent.Attributes?.Service ?? string.Empty).ConfigureAwait(false);
         Event stored;
         if (newest is null || !EventFolding.Folds(newest, newEvent, window))
         {
-            await using var insert = new NpgsqlCommand(PostgresEventStore.BatchInsertSql, connection);
+            var insert = new NpgsqlCommand(PostgresEventStore.BatchInsertSql, connection);
+            await using var insertDisposal = insert.ConfigureAwait(false);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [newEvent.Id], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [requestId], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             EventRow.AddArrays(insert.Parameters, [newEvent]);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             stored = newEvent;
         }
         else
         {
             stored = EventFolding.Fold(newest, newEvent);
-            await using var replace = new NpgsqlCommand(PostgresEventStore.ReplaceSql, connection);
+            var replace = new NpgsqlCommand(PostgresEventStore.ReplaceSql, connection);
+            await using var replaceDisposal = replace.ConfigureAwait(false);
             replace.Parameters.Add(EventRow.Text(stored.Id));
             replace.Parameters.Add(EventRow.Text(newest.Etag));
             EventRow.AddValues(replace.Parameters, stored);
-            await replace.ExecuteNonQueryAsync(cancellationToken);
+            await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (requestId is not null)
             {
-                await ExecuteAsync(connection, "INSERT INTO folded_requests (request_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, requestId, stored.Id);
+                await ExecuteAsync(connection, "INSERT INTO folded_requests (request_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, requestId, stored.Id).ConfigureAwait(false);
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return stored;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] values)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection);
+        await using var commandDisposal = command.ConfigureAwait(false);
         foreach (var value in values)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<Event?> QueryEventAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params string[] values)
     {
-        await using var select = new NpgsqlCommand(sql, connection);
+        var select = new NpgsqlCommand(sql, connection);
+        await using var selectDisposal = select.ConfigureAwait(false);
         foreach (var value in values)
         {
             select.Parameters.Add(EventRow.Text(value));
         }
 
-        return await PostgresEventStore.ReadSingleAsync(select, cancellationToken);
+        return await PostgresEventStore.ReadSingleAsync(select, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
     /// <summary>Returns once no row is left to fill.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var total = await CountPendingAsync(cancellationToken);
+        var total = await CountPendingAsync(cancellationToken).ConfigureAwait(false);
         if (total == 0)
         {
             return;
@@ -43,7 +43,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
         Position? resumeAfter = null;
         while (true)
         {
-            var last = await FillBatchAsync(resumeAfter, cancellationToken);
+            var last = await FillBatchAsync(resumeAfter, cancellationToken).ConfigureAwait(false);
             if (last is null)
             {
                 if (resumeAfter is null)
@@ -60,7 +60,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
             resumeAfter = last;
             if (sinceLog.Elapsed >= ProgressInterval)
             {
-                LogProgress(Math.Max(total - await CountPendingAsync(cancellationToken), 0), total);
+                LogProgress(Math.Max(total - await CountPendingAsync(cancellationToken).ConfigureAwait(false), 0), total);
                 sinceLog.Restart();
             }
         }
@@ -70,35 +70,41 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
 
     private async Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM events WHERE seq IS NULL", connection);
-        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var count = new NpgsqlCommand("SELECT count(*) FROM events WHERE seq IS NULL", connection);
+        await using var countDisposal = count.ConfigureAwait(false);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Fills the next batch; returns the position of its last row, or null when none was left.</summary>
     private async Task<Position?> FillBatchAsync(Position? after, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionDisposal = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionDisposal = transaction.ConfigureAwait(false);
 
         long lastSequence;
-        await using (var counter = new NpgsqlCommand("SELECT last_value FROM event_sequence FOR UPDATE", connection, transaction))
+        var counter = new NpgsqlCommand("SELECT last_value FROM event_sequence FOR UPDATE", connection, transaction);
+        await using (counter.ConfigureAwait(false))
         {
-            lastSequence = (long)(await counter.ExecuteScalarAsync(cancellationToken))!;
+            lastSequence = (long)(await counter.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
         // Read after the counter is ours, so the rows another process just filled are not read again.
         var ids = new List<string>(BatchSize);
         var events = new List<Event>(BatchSize);
         long lastCreatedAt = 0;
-        await using (var select = new NpgsqlCommand(
+        var select = new NpgsqlCommand(
             $"""
             SELECT id, created_at_us, document FROM events
             WHERE seq IS NULL {(after is null ? "" : "AND (created_at_us, id) > ($2, $3)")}
             ORDER BY created_at_us, id LIMIT $1 FOR UPDATE
             """,
             connection,
-            transaction))
+            transaction);
+        await using (select.ConfigureAwait(false))
         {
             select.Parameters.Add(new NpgsqlParameter<int> { TypedValue = BatchSize });
             if (after is { } position)
@@ -107,8 +113,9 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
                 select.Parameters.Add(EventRow.Text(position.Id));
             }
 
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 ids.Add(reader.GetString(0));
                 lastCreatedAt = reader.GetInt64(1);
@@ -118,25 +125,27 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
 
         if (ids.Count == 0)
         {
-            await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return null;
         }
 
-        await using (var update = new NpgsqlCommand(UpdateSql, connection, transaction))
+        var update = new NpgsqlCommand(UpdateSql, connection, transaction);
+        await using (update.ConfigureAwait(false))
         {
             update.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastSequence });
             EventRow.AddArrays(update.Parameters, events);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var advance = new NpgsqlCommand("UPDATE event_sequence SET last_value = $1", connection, transaction))
+        var advance = new NpgsqlCommand("UPDATE event_sequence SET last_value = $1", connection, transaction);
+        await using (advance.ConfigureAwait(false))
         {
             advance.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastSequence + ids.Count });
-            await advance.ExecuteNonQueryAsync(cancellationToken);
+            await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new Position(lastCreatedAt, ids[^1]);
     }
 

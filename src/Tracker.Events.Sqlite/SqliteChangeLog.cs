@@ -27,12 +27,14 @@ internal static class SqliteChangeLog
 
     public static async Task<IReadOnlyList<EventChange>> ReadAsync(SqliteConnection connection, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        await using var select = connection.CreateCommand();
+        var select = connection.CreateCommand();
+        await using var selectDisposal = select.ConfigureAwait(false);
         select.CommandText = "SELECT seq, change_type, doc, changed_at_us, previous_doc FROM event_changes WHERE seq > $after ORDER BY seq LIMIT $limit";
         select.Parameters.AddWithValue("$after", afterSequence);
         select.Parameters.AddWithValue("$limit", limit);
         var changes = new List<EventChange>();
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             changes.Add(new EventChange(
@@ -48,9 +50,11 @@ internal static class SqliteChangeLog
 
     public static async Task<ChangeLogBounds> BoundsAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        await using var select = connection.CreateCommand();
+        var select = connection.CreateCommand();
+        await using var selectDisposal = select.ConfigureAwait(false);
         select.CommandText = "SELECT last_value, purged_through FROM event_sequence WHERE id = 1";
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerDisposal = reader.ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new ChangeLogBounds(reader.GetInt64(0), reader.GetInt64(1))
             : throw new InvalidOperationException("event_sequence has no row: the schema is not migrated.");
@@ -66,12 +70,14 @@ internal static class SqliteChangeLog
         var cutoffMicros = (cutoff - DateTimeOffset.UnixEpoch).Ticks / 10;
         long? through = null;
         var count = 0;
-        await using (var oldest = connection.CreateCommand())
+        var oldest = connection.CreateCommand();
+        await using (oldest.ConfigureAwait(false))
         {
             oldest.Transaction = transaction;
             oldest.CommandText = "SELECT seq, changed_at_us FROM event_changes ORDER BY seq LIMIT $limit";
             oldest.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await oldest.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await oldest.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(1) < cutoffMicros)
             {
                 through = reader.GetInt64(0);
@@ -84,7 +90,8 @@ internal static class SqliteChangeLog
             return 0;
         }
 
-        await using var delete = connection.CreateCommand();
+        var delete = connection.CreateCommand();
+        await using var deleteDisposal = delete.ConfigureAwait(false);
         delete.Transaction = transaction;
         delete.CommandText = """
             DELETE FROM event_changes WHERE seq <= $through;

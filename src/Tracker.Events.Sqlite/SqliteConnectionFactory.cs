@@ -57,7 +57,8 @@ internal sealed class SqliteConnectionFactory
                 var pragmas = _prepared
                     ? $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA synchronous = FULL;"
                     : $"PRAGMA busy_timeout = {_busyTimeoutMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;";
-                await using (var command = connection.CreateCommand())
+                var command = connection.CreateCommand();
+                await using (command.ConfigureAwait(false))
                 {
                     command.CommandText = pragmas;
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -96,7 +96,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var writer = new SqliteEventWriter(connection, transaction);
+                var writer = new SqliteEventWriter(connection, transaction);
+                await using var writerDisposal = writer.ConfigureAwait(false);
                 if (requestId is not null && await writer.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } first)
                 {
                     return Event.Parser.ParseFrom(first);
@@ -125,7 +126,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         ReadAsync(
             async connection =>
             {
-                await using var select = Command(connection, null, "SELECT doc FROM events WHERE id = $id");
+                var select = Command(connection, null, "SELECT doc FROM events WHERE id = $id");
+                await using var selectDisposal = select.ConfigureAwait(false);
                 select.Parameters.AddWithValue("$id", id);
                 return await ReadEventAsync(select, cancellationToken).ConfigureAwait(false);
             },
@@ -135,7 +137,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var writer = new SqliteEventWriter(connection, transaction);
+                var writer = new SqliteEventWriter(connection, transaction);
+                await using var writerDisposal = writer.ConfigureAwait(false);
                 return await writer.ReplaceAsync(updated, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -144,7 +147,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var writer = new SqliteEventWriter(connection, transaction);
+                var writer = new SqliteEventWriter(connection, transaction);
+                await using var writerDisposal = writer.ConfigureAwait(false);
                 return await writer.DeleteAsync(id, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -153,7 +157,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                await using var writer = new SqliteEventWriter(connection, transaction);
+                var writer = new SqliteEventWriter(connection, transaction);
+                await using var writerDisposal = writer.ConfigureAwait(false);
                 return await writer.DeleteExpiredAsync(cutoffs, limit, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -172,14 +177,18 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
             async connection =>
             {
                 // One read transaction: the count and the page see the same snapshot.
-                await using var transaction = connection.BeginTransaction(deferred: true);
-                await using var count = Command(connection, transaction, string.Empty);
-                await using var page = Command(connection, transaction, string.Empty);
+                var transaction = connection.BeginTransaction(deferred: true);
+                await using var transactionDisposal = transaction.ConfigureAwait(false);
+                var count = Command(connection, transaction, string.Empty);
+                await using var countDisposal = count.ConfigureAwait(false);
+                var page = Command(connection, transaction, string.Empty);
+                await using var pageDisposal = page.ConfigureAwait(false);
                 SqlitePageQuery.Build(query, count, page);
 
                 var total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
                 var events = new List<StoredEvent>(Math.Min(query.Limit, 1024));
-                await using (var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
@@ -196,7 +205,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         ReadAsync(
             async connection =>
             {
-                await using var select = Command(connection, null, "SELECT seq FROM events WHERE id = $id");
+                var select = Command(connection, null, "SELECT seq FROM events WHERE id = $id");
+                await using var selectDisposal = select.ConfigureAwait(false);
                 select.Parameters.AddWithValue("$id", id);
                 return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : (long?)null;
             },
@@ -206,8 +216,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     {
         try
         {
-            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var ping = Command(connection, null, "SELECT 1");
+            var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
+            var ping = Command(connection, null, "SELECT 1");
+            await using var pingDisposal = ping.ConfigureAwait(false);
             return await ping.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is 1L;
         }
         catch (Exception e) when (SqliteFaults.IsUnavailable(e) || e is SqliteException)
@@ -226,7 +238,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     {
         try
         {
-            await using var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionDisposal = connection.ConfigureAwait(false);
             return await read(connection).ConfigureAwait(false);
         }
         catch (Exception e) when (SqliteFaults.IsUnavailable(e))
@@ -241,7 +254,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         try
         {
             var connection = await _writer.GetAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = connection.BeginTransaction(deferred: false);
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using var transactionDisposal = transaction.ConfigureAwait(false);
             var result = await write(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;
@@ -276,9 +290,11 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
 
             var stored = new Event[batch.Length];
             var connection = await _writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (var transaction = connection.BeginTransaction(deferred: false))
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
             {
-                await using (var writer = new SqliteEventWriter(connection, transaction))
+                var writer = new SqliteEventWriter(connection, transaction);
+                await using (writer.ConfigureAwait(false))
                 {
                     for (var i = 0; i < batch.Length; i++)
                     {

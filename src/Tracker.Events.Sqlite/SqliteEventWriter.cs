@@ -103,7 +103,8 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         long seq;
         string title, message;
         byte[] previous;
-        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -136,7 +137,8 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         find.Parameters.AddWithValue("$id", id);
         string etag;
         byte[] document;
-        await using (var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -176,7 +178,8 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         }
 
         var expired = new List<(string Id, Type Type)>();
-        await using (var find = Command(ExpiredSql(cutoffs.Count)))
+        var find = Command(ExpiredSql(cutoffs.Count));
+        await using (find.ConfigureAwait(false))
         {
             for (var i = 0; i < cutoffs.Count; i++)
             {
@@ -185,7 +188,8 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
             }
 
             find.Parameters.AddWithValue("$limit", limit);
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 expired.Add((reader.GetString(0), (Type)reader.GetInt32(1)));

@@ -47,7 +47,7 @@ internal static class SqliteMigrations
             DROP INDEX events_by_service;
             """),
         new(3, "every field searchable, commit positions and full text (issue 11)", """
-            -- The scalars searched since issue 11. Rows written before this step hold the defaults
+            -- The scalars that filter, query and q search (README, "Searching"). Rows written before this step hold the defaults
             -- until SqliteSearchBackfill fills them from their documents. Unset text is '', unset
             -- numbers 0; start_date_us and end_date_us are NULL when the event has none.
             ALTER TABLE events ADD COLUMN title         TEXT    NOT NULL DEFAULT '';

@@ -11,7 +11,8 @@ internal static class SqliteMigrator
 {
     public static async Task ApplySchemaChangesAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await using (var create = connection.CreateCommand())
+        var create = connection.CreateCommand();
+        await using (create.ConfigureAwait(false))
         {
             create.Transaction = transaction;
             create.CommandText = """
@@ -25,7 +26,8 @@ internal static class SqliteMigrator
         }
 
         long applied;
-        await using (var max = connection.CreateCommand())
+        var max = connection.CreateCommand();
+        await using (max.ConfigureAwait(false))
         {
             max.Transaction = transaction;
             max.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
@@ -34,12 +36,14 @@ internal static class SqliteMigrator
 
         foreach (var migration in SqliteMigrations.All.Where(m => m.Version > applied).OrderBy(m => m.Version))
         {
-            await using var step = connection.CreateCommand();
+            var step = connection.CreateCommand();
+            await using var stepDisposal = step.ConfigureAwait(false);
             step.Transaction = transaction;
             step.CommandText = migration.Sql;
             await step.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-            await using var record = connection.CreateCommand();
+            var record = connection.CreateCommand();
+            await using var recordDisposal = record.ConfigureAwait(false);
             record.Transaction = transaction;
             record.CommandText = "INSERT INTO schema_migrations (version, name) VALUES ($version, $name)";
             record.Parameters.AddWithValue("$version", migration.Version);

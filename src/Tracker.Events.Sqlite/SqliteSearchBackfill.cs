@@ -53,7 +53,8 @@ internal sealed class SqliteSearchBackfill(ILogger logger, int batchSize = 1000,
 
     private static async Task<int> CountPendingAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var count = connection.CreateCommand();
+        var count = connection.CreateCommand();
+        await using var countDisposal = count.ConfigureAwait(false);
         count.Transaction = transaction;
         count.CommandText = "SELECT COUNT(*) FROM events WHERE seq IS NULL";
         return (int)(long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
@@ -62,20 +63,23 @@ internal sealed class SqliteSearchBackfill(ILogger logger, int batchSize = 1000,
     private async Task<int> IndexBatchAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var rows = new List<(long RowId, byte[] Doc)>(batchSize);
-        await using (var select = connection.CreateCommand())
+        var select = connection.CreateCommand();
+        await using (select.ConfigureAwait(false))
         {
             // The partial index holds exactly these rows, in this order: no scan of the indexed ones.
             select.Transaction = transaction;
             select.CommandText = "SELECT rowid, doc FROM events INDEXED BY events_to_index WHERE seq IS NULL ORDER BY created_at_us, id LIMIT $limit";
             select.Parameters.AddWithValue("$limit", batchSize);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerDisposal = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
             }
         }
 
-        await using var writer = new SqliteEventWriter(connection, transaction);
+        var writer = new SqliteEventWriter(connection, transaction);
+        await using var writerDisposal = writer.ConfigureAwait(false);
         foreach (var (rowId, doc) in rows)
         {
             await writer.IndexAsync(rowId, Event.Parser.ParseFrom(doc), cancellationToken).ConfigureAwait(false);

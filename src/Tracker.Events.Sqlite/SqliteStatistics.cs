@@ -67,7 +67,8 @@ internal sealed class SqliteStatistics(ILogger logger)
             SqliteLog.RefreshingStatistics(logger, events);
         }
 
-        await using (var analyze = connection.CreateCommand())
+        var analyze = connection.CreateCommand();
+        await using (analyze.ConfigureAwait(false))
         {
             analyze.CommandText = AnalyzeSql;
             await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +81,8 @@ internal sealed class SqliteStatistics(ILogger logger)
     /// <summary>The number of events the statistics were taken over (sqlite_stat1's first figure), or -1 when there are none.</summary>
     private static async Task<long> EventsAnalyzedAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        await using var select = connection.CreateCommand();
+        var select = connection.CreateCommand();
+        await using var selectDisposal = select.ConfigureAwait(false);
         select.CommandText = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' AND stat IS NOT NULL LIMIT 1";
         try
         {
@@ -96,7 +98,8 @@ internal sealed class SqliteStatistics(ILogger logger)
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
+        await using var commandDisposal = command.ConfigureAwait(false);
         command.CommandText = sql;
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
     }

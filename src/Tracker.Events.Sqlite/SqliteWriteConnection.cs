@@ -30,7 +30,8 @@ internal sealed class SqliteWriteConnection(SqliteConnectionFactory connections)
         var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var command = connection.CreateCommand();
+            var command = connection.CreateCommand();
+            await using var commandDisposal = command.ConfigureAwait(false);
             command.CommandText = $"PRAGMA cache_size = -{CacheKibibytes}";
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

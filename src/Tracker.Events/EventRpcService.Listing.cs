@@ -2,7 +2,6 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Paging;
 using Tracker.Events.Querying;
 using Tracker.Events.Storage;
-using Tracker.Events.Time;
 using Tracker.Events.Validation;
 using Grpc.Core;
 

@@ -1,4 +1,3 @@
-using Grpc.Health.V1;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Tracker.Api.V1Alpha1;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.OpenApi.Extensions;
 using Microsoft.OpenApi.Models;
 using Microsoft.OpenApi.Writers;
 using Swashbuckle.AspNetCore.Swagger;
@@ -30,7 +29,7 @@ internal static class TrackerOpenApi
                 Version = DocumentName,
                 Description = "Records what happens to a platform and finds it again: tracker.event.v1alpha1.EventService, transcoded from its google.api.http rules.",
             });
-            // Issue 13: with Auth:Mode set, every call carries a bearer API key or JWT; Swagger UI
+            // With Auth:Mode set (README, "Securing Tracker"), every call carries a bearer API key or JWT; Swagger UI
             // then offers an "Authorize" box for it.
             options.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {

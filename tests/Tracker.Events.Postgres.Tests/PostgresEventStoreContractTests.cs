@@ -19,7 +19,7 @@ public sealed class PostgresEventStoreContractTests : EventStoreContractTests, I
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
-/// <summary>The query contract of issue 11 (expression table, words, commit positions, orders) against a real PostgreSQL.</summary>
+/// <summary>The query contract of README's "Searching" (expression table, words, commit positions, orders) against a real PostgreSQL.</summary>
 public sealed class PostgresEventStoreQueryContractTests : EventStoreQueryContractTests, IAsyncLifetime
 {
     private readonly MigratedSchemas _schemas = new();
@@ -31,7 +31,7 @@ public sealed class PostgresEventStoreQueryContractTests : EventStoreQueryContra
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
-/// <summary>Retention's store call (issue 13) against a real PostgreSQL, a schema per test.</summary>
+/// <summary>Retention's store call (README, "Retention") against a real PostgreSQL, a schema per test.</summary>
 public sealed class PostgresEventStoreRetentionContractTests : EventStoreRetentionContractTests, IAsyncLifetime
 {
     private readonly MigratedSchemas _schemas = new();
@@ -43,7 +43,7 @@ public sealed class PostgresEventStoreRetentionContractTests : EventStoreRetenti
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
-/// <summary>The retention service (issue 13) over a real PostgreSQL, a schema per test.</summary>
+/// <summary>The retention service (README, "Retention") over a real PostgreSQL, a schema per test.</summary>
 public sealed class PostgresRetentionServiceContractTests : RetentionServiceContractTests, IAsyncLifetime
 {
     private readonly MigratedSchemas _schemas = new();

@@ -13,7 +13,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Postgres.Tests;
 
 /// <summary>
-/// What only the PostgreSQL store does for retention (issue 13): two replicas' retention racing
+/// What only the PostgreSQL store does for retention (README, "Retention"): two replicas' retention racing
 /// updates and deletes of the same events, with no deadlock (every statement locks the commit
 /// counter first) and no event both updated and deleted; and the expired events found through
 /// events_expiry_type_updated_at (migration 5).

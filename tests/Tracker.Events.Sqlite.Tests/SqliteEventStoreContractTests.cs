@@ -14,7 +14,7 @@ public sealed class SqliteEventStoreContractTests : EventStoreContractTests, IDi
     public void Dispose() => _files.Dispose();
 }
 
-/// <summary>The query contract of issue 11 against a SQLite file of its own per test, deleted afterwards.</summary>
+/// <summary>The query contract of README's "Searching" against a SQLite file of its own per test, deleted afterwards.</summary>
 public sealed class SqliteEventStoreQueryContractTests : EventStoreQueryContractTests, IDisposable
 {
     private readonly MigratedSqliteFiles _files = new();
@@ -48,7 +48,7 @@ internal sealed class MigratedSqliteFiles : IDisposable
     }
 }
 
-/// <summary>Retention's store call (issue 13) against a SQLite file of its own per test, deleted afterwards.</summary>
+/// <summary>Retention's store call (README, "Retention") against a SQLite file of its own per test, deleted afterwards.</summary>
 public sealed class SqliteEventStoreRetentionContractTests : EventStoreRetentionContractTests, IDisposable
 {
     private readonly MigratedSqliteFiles _files = new();
@@ -58,7 +58,7 @@ public sealed class SqliteEventStoreRetentionContractTests : EventStoreRetention
     public void Dispose() => _files.Dispose();
 }
 
-/// <summary>The retention service (issue 13) over a SQLite file of its own per test, deleted afterwards.</summary>
+/// <summary>The retention service (README, "Retention") over a SQLite file of its own per test, deleted afterwards.</summary>
 public sealed class SqliteRetentionServiceContractTests : RetentionServiceContractTests, IDisposable
 {
     private readonly MigratedSqliteFiles _files = new();

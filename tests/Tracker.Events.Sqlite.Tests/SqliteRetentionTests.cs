@@ -8,7 +8,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Sqlite.Tests;
 
 /// <summary>
-/// What only the SQLite store does for retention (issue 13): the expired events are found through
+/// What only the SQLite store does for retention (README, "Retention"): the expired events are found through
 /// events_by_type_updated_at (migration 5), and deleting them takes their full text and side rows.
 /// </summary>
 public sealed class SqliteRetentionTests : IAsyncLifetime

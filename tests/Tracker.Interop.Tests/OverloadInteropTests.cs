@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Tracker.Interop.Tests;
 
 /// <summary>
-/// The real server with one read slot and no queue (issue 13's overload refusals) against Debian's
+/// The real server with one read slot and no queue (the overload refusals of README's "Limits") against Debian's
 /// python3-grpcio (tests/interop/python_overload.py): a burst gets only OK or RESOURCE_EXHAUSTED
 /// with a 1,000 ms grpc-retry-pushback-ms, and a client whose retry policy covers
 /// RESOURCE_EXHAUSTED waits that pushback and gets every call served.

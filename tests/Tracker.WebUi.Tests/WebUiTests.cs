@@ -11,7 +11,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Tracker.WebUi.Tests;
 
 /// <summary>
-/// The web UI (issue 14) in Debian's chromium against the real server: each view, the filters and
+/// The web UI (README, "Web UI") in Debian's chromium against the real server: each view, the filters and
 /// their URL, paging, the form with the server's validation errors, live updates, and that an
 /// event's HTML is shown as text. Each test works in a service of its own, so the tests share one
 /// server; each saves a screenshot (see <see cref="UiPage.ScreenshotDirectory"/>).

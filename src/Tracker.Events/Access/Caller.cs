@@ -1,7 +1,7 @@
 namespace Tracker.Events.Access;
 
 /// <summary>
-/// Who is calling, as the service authorizes it (issue 13): a name recorded in created_by and
+/// Who is calling, as the service authorizes it (README, "Securing Tracker"): a name recorded in created_by and
 /// updated_by (the API key's name or the JWT's subject; empty when authentication is off), the
 /// scopes granted (<see cref="EventScopes"/>), and the services the caller may write.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Tracker.Events.Access;
 
 /// <summary>
-/// Keeps each caller's request_ids apart (issue 13): the store sees a request_id qualified by
+/// Keeps each caller's request_ids apart (README, "Securing Tracker"): the store sees a request_id qualified by
 /// the caller's name, so one team's pipeline can neither be answered with another team's event nor
 /// pre-empt its creates by guessing its ids. While authentication is off (no name) the id is
 /// stored as sent, as before.

@@ -1,7 +1,7 @@
 namespace Tracker.Events.Access;
 
 /// <summary>
-/// The scopes of issue 13, as API keys (Auth:ApiKeys:&lt;name&gt;:Scopes) and JWT scope claims
+/// The scopes that README's "Securing Tracker" defines, as API keys (Auth:ApiKeys:&lt;name&gt;:Scopes) and JWT scope claims
 /// name them.
 /// </summary>
 public static class EventScopes

@@ -3,13 +3,13 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Folding;
 
 /// <summary>
-/// The folding rule of issue 12, for the stores to apply inside the transaction that finds the
+/// The folding rule (README, "Folding repeated events"), for the stores to apply inside the transaction that finds the
 /// keyed event: a new occurrence folds into the newest event of its aggregation_key when that
 /// event was last seen within the window; folding adds one to the count and moves last_seen_at,
 /// updated_at and the etag to the occurrence's. Kubernetes folds event series the same way
 /// (count, first and last timestamp); oVirt's flood rate is the window. A key is per service: the
 /// stores look for the newest event of the key and the occurrence's service, so a caller limited
-/// to its own services never changes, nor interrupts the series of, another team's event (issue 13).
+/// to its own services never changes, nor interrupts the series of, another team's event (README, "Securing Tracker").
 /// </summary>
 public static class EventFolding
 {

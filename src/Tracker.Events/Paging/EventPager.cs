@@ -1,4 +1,3 @@
-using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
 using Tracker.Events.Validation;
 

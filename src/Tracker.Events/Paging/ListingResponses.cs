@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 using Tracker.Api.V1Alpha1;
 
 namespace Tracker.Events.Paging;

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Tracker.Api.V1Alpha1;
 using Tracker.Events.Access;
 
 namespace Tracker.Events.Pipeline;

@@ -13,7 +13,7 @@ namespace Tracker.Events.Querying;
 /// simple      = restriction | "(" expression ")"
 /// restriction = field operator value          (operator: = != &lt; &lt;= &gt; &gt;= :)
 /// </code>
-/// Errors name the 1-based column and what was expected (issue 11, item 7). A restriction
+/// Errors name the 1-based column and what was expected (README, "Searching"). A restriction
 /// without an operator (AIP-160's global text search) is refused: <c>q</c> does full text.
 /// </summary>
 internal sealed class FilterParser

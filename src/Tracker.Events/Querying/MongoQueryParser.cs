@@ -6,7 +6,7 @@ namespace Tracker.Events.Querying;
 
 /// <summary>
 /// Parses a MongoDB-style JSON query, the dialect of the MWS events API, into the same
-/// <see cref="FilterNode"/> tree as <see cref="FilterParser"/> (issue 11, item 2):
+/// <see cref="FilterNode"/> tree as <see cref="FilterParser"/> (README, "Searching"):
 /// <code>
 /// query     = { key: condition, ... }                      (several keys: AND)
 /// key       = field path ("severity", "resources.name", "labels.team") | "$and" | "$or" | "$nor" | "$not"

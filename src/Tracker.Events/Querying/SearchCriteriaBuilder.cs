@@ -3,7 +3,7 @@ using Tracker.Events.Validation;
 
 namespace Tracker.Events.Querying;
 
-/// <summary>The search fields List, Search and Today share (issue 11).</summary>
+/// <summary>The search fields List, Search and Today share (README, "Searching").</summary>
 internal sealed record SearchFields(string Filter, string Query, string Q, string AfterId);
 
 /// <summary>

@@ -8,7 +8,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Retention;
 
 /// <summary>
-/// Enforces the "Retention" settings (issue 13): at start and then every
+/// Enforces the "Retention" settings (README, "Retention"): at start and then every
 /// <see cref="RetentionOptions.Interval"/>, deletes the events whose last change (updated_at) is
 /// older than their type's retention, <see cref="RetentionOptions.BatchSize"/> per short
 /// transaction through <see cref="IEventStore.DeleteExpiredAsync"/>, until none is left. Watchers

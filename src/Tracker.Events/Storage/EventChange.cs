@@ -3,7 +3,7 @@ using Tracker.Api.V1Alpha1;
 namespace Tracker.Events.Storage;
 
 /// <summary>
-/// One committed change to one event, as the change log holds it (issue 12): its position,
+/// One committed change to one event, as the change log holds it (README, "Watching events"): its position,
 /// what happened, the event's protobuf encoding after the change (for a delete, as it was last
 /// stored), the commit time, and for an update the encoding before it. Positions come from the same counter as
 /// <see cref="StoredEvent.Sequence"/>: a create's change has the event's own sequence, and every

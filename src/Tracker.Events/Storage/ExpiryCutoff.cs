@@ -5,7 +5,7 @@ namespace Tracker.Events.Storage;
 
 /// <summary>
 /// Which events of one type have outlived their retention: those whose updated_at is strictly
-/// before <see cref="UpdatedBefore"/> (issue 13; an event's last change, so a folded repeat, which
+/// before <see cref="UpdatedBefore"/> (README, "Retention": an event's last change, so a folded repeat, which
 /// bumps updated_at, keeps it, as Kubernetes expires events by their last update).
 /// </summary>
 public sealed record ExpiryCutoff(Type Type, DateTimeOffset UpdatedBefore)

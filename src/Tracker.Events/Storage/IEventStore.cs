@@ -50,7 +50,7 @@ public interface IEventStore
     Task<long?> FindSequenceAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The change log (issue 12): at most <paramref name="limit"/> changes committed after
+    /// The change log that WatchEvents reads (README, "Watching events"): at most <paramref name="limit"/> changes committed after
     /// position <paramref name="afterSequence"/>, oldest first. Every create, update and delete
     /// appends one in its own transaction, so a reader that walks by position never sees a change
     /// before an earlier one, on any replica.
@@ -68,7 +68,7 @@ public interface IEventStore
     Task<int> PurgeChangesAsync(DateTimeOffset cutoff, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Retention (issue 13): deletes at most <paramref name="limit"/> events that have outlived
+    /// Retention (README, "Retention"): deletes at most <paramref name="limit"/> events that have outlived
     /// their retention, in one short transaction: the events of each type in
     /// <paramref name="cutoffs"/> whose updated_at is before that type's cutoff, oldest first,
     /// found through an index on (type, updated_at). Types not in <paramref name="cutoffs"/> are

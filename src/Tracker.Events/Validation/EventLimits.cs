@@ -17,7 +17,7 @@ internal static class EventLimits
     public const int IdChars = 128;
     public const int RequestIdChars = 128;
 
-    /// <summary>aggregation_key of CreateEventRequest (issue 12).</summary>
+    /// <summary>aggregation_key of CreateEventRequest (README, "Folding repeated events").</summary>
     public const int AggregationKeyChars = 256;
     public const int EtagChars = 128;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
 
 namespace Tracker.Events.Watching;

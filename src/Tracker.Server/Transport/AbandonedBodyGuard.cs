@@ -34,7 +34,7 @@ internal sealed class AbandonedBodyGuard(RequestDelegate next)
     {
         try
         {
-            await next(context);
+            await next(context).ConfigureAwait(false);
         }
         finally
         {
@@ -86,7 +86,7 @@ internal sealed class AbandonedBodyGuard(RequestDelegate next)
         {
             try
             {
-                return await read;
+                return await read.ConfigureAwait(false);
             }
             catch (Exception e) when (ClientWentAway(e))
             {

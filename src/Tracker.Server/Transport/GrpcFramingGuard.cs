@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using Grpc.AspNetCore.Web;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -43,7 +42,7 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
     {
         try
         {
-            await next(context);
+            await next(context).ConfigureAwait(false);
         }
         finally
         {
@@ -71,7 +70,7 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
             ReadResult result;
             try
             {
-                result = await inner.ReadAsync(cancellationToken);
+                result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException) when (webText is not null)
             {

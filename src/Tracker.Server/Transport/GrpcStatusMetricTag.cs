@@ -25,7 +25,7 @@ internal sealed class GrpcStatusMetricTag(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         var tags = GrpcStatusResponse.IsGrpc(context.Request) ? context.Features.Get<IHttpMetricsTagsFeature>() : null;
-        await next(context);
+        await next(context).ConfigureAwait(false);
         if (tags is not null && StatusName(context) is { } name)
         {
             tags.Tags.Add(new(AttributeName, name));

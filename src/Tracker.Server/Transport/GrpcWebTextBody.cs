@@ -28,7 +28,7 @@ internal sealed class GrpcWebTextBody(RequestDelegate next)
     {
         try
         {
-            await next(context);
+            await next(context).ConfigureAwait(false);
         }
         finally
         {
@@ -56,7 +56,7 @@ internal sealed class GrpcWebTextBody(RequestDelegate next)
 
         public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
         {
-            var result = await inner.ReadAsync(cancellationToken);
+            var result = await inner.ReadAsync(cancellationToken).ConfigureAwait(false);
             _open = result;
             return result;
         }

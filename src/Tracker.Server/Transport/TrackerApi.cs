@@ -1,12 +1,10 @@
 using System.IO.Compression;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
 using Tracker.Server.Auth;
-using Tracker.Server.Transport;
 
 namespace Tracker.Server.Transport;
 

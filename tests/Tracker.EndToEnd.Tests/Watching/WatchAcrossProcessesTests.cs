@@ -9,7 +9,7 @@ using Tracker.Testing;
 namespace Tracker.EndToEnd.Tests.Watching;
 
 /// <summary>
-/// WatchEvents against real server processes on 127.0.0.1 (issue 12): a change written through
+/// WatchEvents against real server processes on 127.0.0.1 (README, "Watching events"): a change written through
 /// one replica reaches a watcher of another on the same PostgreSQL (LISTEN/NOTIFY), Ctrl+C ends
 /// open watches cleanly, and curl reads the REST stream as newline-delimited JSON.
 /// </summary>

@@ -12,7 +12,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Tests.Retention;
 
 /// <summary>
-/// The "Retention" section as AddTrackerEvents binds and validates it at start-up (issue 13): type
+/// The "Retention" section as AddTrackerEvents binds and validates it at start-up (README, "Retention"): type
 /// keys in any spelling of a tracker.event.v1alpha1.Type value, overrides longer or shorter than
 /// the default and without one, and each bad setting failing the start with its key in the message.
 /// </summary>

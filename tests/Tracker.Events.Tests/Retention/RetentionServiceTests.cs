@@ -12,7 +12,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Tests.Retention;
 
 /// <summary>
-/// What <see cref="RetentionService"/> does whatever the store (issue 13): nothing but one log line
+/// What <see cref="RetentionService"/> does whatever the store (README, "Retention"): nothing but one log line
 /// when no retention is set, and a store outage logged at Warning and retried at the next
 /// interval without ending the service. (Its deletions over each store: RetentionServiceContractTests.)
 /// </summary>

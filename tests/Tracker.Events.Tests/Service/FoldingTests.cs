@@ -7,7 +7,7 @@ using static Tracker.Events.Tests.Service.ServiceHarness;
 namespace Tracker.Events.Tests.Service;
 
 /// <summary>
-/// Folding repeats through CreateEvent (issue 12): aggregation_key, fold_window and its default
+/// Folding repeats through CreateEvent (README, "Folding repeated events"): aggregation_key, fold_window and its default
 /// Tracker:FoldWindow (30 s), the output fields count, first_seen_at and last_seen_at, and the
 /// errors of both request fields. On a fake clock, over a real SQLite store.
 /// </summary>

@@ -8,7 +8,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Tests.StoreContract;
 
 /// <summary>
-/// Retention's store call (issue 13), <see cref="IEventStore.DeleteExpiredAsync"/>, as every store
+/// Retention's store call (README, "Retention"), <see cref="IEventStore.DeleteExpiredAsync"/>, as every store
 /// must do it: an event expires when its updated_at is before its type's cutoff; types without a
 /// cutoff are kept; at most the limit per call, oldest change first; each deletion a DELETED change
 /// in the change log, as DeleteAsync writes it, and no trace left for search. Derive once per store.

@@ -11,7 +11,7 @@ using Type = Tracker.Api.V1Alpha1.Type;
 namespace Tracker.Events.Tests.StoreContract;
 
 /// <summary>
-/// <see cref="RetentionService"/> over each store (issue 13), as AddTrackerEvents registers it, its
+/// <see cref="RetentionService"/> over each store (README, "Retention"), as AddTrackerEvents registers it, its
 /// clock and timer a FakeTimeProvider: as time is advanced, each type's events go when their last
 /// change is older than their retention, batch by batch, counted on the "Tracker.Retention" meter
 /// and logged once per run, and this process's watchers are woken. Derive once per store.

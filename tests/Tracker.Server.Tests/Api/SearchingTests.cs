@@ -10,7 +10,7 @@ using StatusCode = Grpc.Core.StatusCode;
 namespace Tracker.Server.Tests.Api;
 
 /// <summary>
-/// The query language of issue 11 through the real service, over gRPC and REST: filter (AIP-160),
+/// The query language of README's "Searching" through the real service, over gRPC and REST: filter (AIP-160),
 /// query (MongoDB-style), q (full text), after_id and multi-key order_by on List, Search and
 /// Today, their errors, and page tokens bound to the whole query. Each test tags its events with
 /// a label of its own (labels.run) so the shared database's other events never match.

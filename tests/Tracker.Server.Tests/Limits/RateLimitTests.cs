@@ -10,7 +10,7 @@ using Tracker.Server.Tests.Support;
 namespace Tracker.Server.Tests.Limits;
 
 /// <summary>
-/// The per-caller token bucket and the global concurrency limit (issue 13), counted in codes, not
+/// The per-caller token bucket and the global concurrency limit (README, "Limits"), counted in codes, not
 /// time: the bucket refills one token every 1,000 s here, so a test sees exactly its burst.
 /// </summary>
 public sealed class RateLimitTests

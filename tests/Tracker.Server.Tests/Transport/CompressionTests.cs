@@ -55,7 +55,7 @@ public sealed class CompressionTests(TrackerFactory factory) : IClassFixture<Tra
     public async Task WatchEvents_ClientAcceptsGzip_MessagesAreSentUncompressed()
     {
         // Each watch message is encoded once for all its watchers; compressing it per watcher was
-        // most of the server's processor time with 100 watchers (bench/analysis.md, issue 12).
+        // most of the server's processor time with 100 watchers (bench/analysis.md, scenario i).
         var service = "compression-watch-" + Guid.NewGuid().ToString("N")[..8];
         var client = factory.CreateGrpcClient();
         var created = new List<Event>();

@@ -8,7 +8,7 @@ using Tracker.Server.Tests.Support;
 namespace Tracker.Server.Tests.Watching;
 
 /// <summary>
-/// Retention (issue 13) in the whole host: with Retention:Default set and the host's clock a
+/// Retention (README, "Retention") in the whole host: with Retention:Default set and the host's clock a
 /// FakeTimeProvider, an event whose retention has passed is deleted by the retention service, and
 /// a watcher of it is sent CHANGE_TYPE_DELETED, as for a DeleteEvent call.
 /// </summary>

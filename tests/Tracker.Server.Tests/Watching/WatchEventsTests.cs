@@ -13,7 +13,7 @@ using StatusCode = Grpc.Core.StatusCode;
 namespace Tracker.Server.Tests.Watching;
 
 /// <summary>
-/// WatchEvents (issue 12) through the real service in process, over gRPC (Grpc.Net.Client),
+/// WatchEvents (README, "Watching events") through the real service in process, over gRPC (Grpc.Net.Client),
 /// gRPC-Web and REST: each change once and in order, replay then live with no gap or repeat at
 /// the switch under a concurrent writer, resume after a cut, initial events, a slow reader ended
 /// with RESOURCE_EXHAUSTED, cancellation freeing the watcher, and the request's errors. Each test
