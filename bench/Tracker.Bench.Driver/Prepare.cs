@@ -9,7 +9,7 @@ namespace Tracker.Bench.Driver;
 /// Writes the request bodies the load tools send (list.grpc: scenario j's ListEvents) and the
 /// pgbench script of scenario a: one
 /// single-row INSERT of the row the PostgreSQL store writes for the same CreateEvent (its columns
-/// and values come from the store's EventRow), with a time-ordered UUID id as Tracker mints,
+/// and values come from the store's PostgresEventRow), with a time-ordered UUID id as Tracker mints,
 /// the current time as created_at, a fresh etag, a seq from the store's commit counter, and the
 /// same ON CONFLICT DO NOTHING.
 /// </summary>

@@ -53,13 +53,13 @@ internal static class StoreInternals
     public static Action<EventQuery, SqliteCommand, SqliteCommand> SqliteBuildQuery { get; } =
         Delegate<Action<EventQuery, SqliteCommand, SqliteCommand>>(SqliteAssembly.GetType("Tracker.Events.Sqlite.SqlitePageQuery", true)!, "Build");
 
-    /// <summary>EventRow.ValueColumns of the PostgreSQL store (after id and request_id).</summary>
+    /// <summary>PostgresEventRow.ValueColumns of the PostgreSQL store (after id and request_id).</summary>
     public static string[] PostgresValueColumns { get; } =
-        (string[])(PostgresType("EventRow").GetField("ValueColumns", Static)?.GetValue(null) ?? throw Missing("EventRow.ValueColumns"));
+        (string[])(PostgresType("PostgresEventRow").GetField("ValueColumns", Static)?.GetValue(null) ?? throw Missing("PostgresEventRow.ValueColumns"));
 
-    /// <summary>EventRow.AddValues: one parameter per value column, computed from an event.</summary>
+    /// <summary>PostgresEventRow.AddValues: one parameter per value column, computed from an event.</summary>
     public static Action<NpgsqlParameterCollection, Event> PostgresAddValues { get; } =
-        Delegate<Action<NpgsqlParameterCollection, Event>>(PostgresType("EventRow"), "AddValues");
+        Delegate<Action<NpgsqlParameterCollection, Event>>(PostgresType("PostgresEventRow"), "AddValues");
 
     /// <summary>PostgresPageQuery.Build(query): the one statement of a query.</summary>
     public static Func<EventQuery, NpgsqlCommand> PostgresBuildQuery { get; } =

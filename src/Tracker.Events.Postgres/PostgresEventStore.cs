@@ -10,7 +10,7 @@ namespace Tracker.Events.Postgres;
 
 /// <summary>
 /// The PostgreSQL store: one row per event in the events table of the connection string's
-/// Search Path schema, with a column for every searchable field (<see cref="EventRow"/>) and
+/// Search Path schema, with a column for every searchable field (<see cref="PostgresEventRow"/>) and
 /// its commit position (seq) from the one-row counter event_sequence. Every call is one
 /// statement on a pooled connection (a second one only to read back the first event of a
 /// repeated request id, and for retention, whose read of the expired ids comes first; see
@@ -31,10 +31,10 @@ public sealed class PostgresEventStore : IEventStore
             UPDATE event_sequence SET last_value = last_value + cardinality($1::text[]) RETURNING last_value
         ),
         inserted AS (
-            INSERT INTO events (id, request_id, {EventRow.ColumnList()}, seq)
-            SELECT r.id, r.request_id, {EventRow.ColumnList("r.")}, counter.last_value - cardinality($1::text[]) + r.ordinal
-            FROM counter, unnest($1::text[], $2::text[], {EventRow.UnnestArguments(3)})
-                WITH ORDINALITY AS r(id, request_id, {EventRow.ColumnList()}, ordinal)
+            INSERT INTO events (id, request_id, {PostgresEventRow.ColumnList()}, seq)
+            SELECT r.id, r.request_id, {PostgresEventRow.ColumnList("r.")}, counter.last_value - cardinality($1::text[]) + r.ordinal
+            FROM counter, unnest($1::text[], $2::text[], {PostgresEventRow.UnnestArguments(3)})
+                WITH ORDINALITY AS r(id, request_id, {PostgresEventRow.ColumnList()}, ordinal)
             ON CONFLICT DO NOTHING RETURNING id, seq, document
         ),
         logged AS (
@@ -58,7 +58,7 @@ public sealed class PostgresEventStore : IEventStore
             SELECT document FROM events WHERE id = $1 AND etag = $2
         ),
         updated AS (
-            UPDATE events SET {string.Join(", ", EventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
+            UPDATE events SET {string.Join(", ", PostgresEventRow.ValueColumns.Select((column, i) => FormattableString.Invariant($"{column} = ${i + 3}")))}
             WHERE id = $1 AND etag = $2 AND EXISTS (SELECT 1 FROM counter) RETURNING document
         ),
         logged AS (
@@ -142,7 +142,7 @@ public sealed class PostgresEventStore : IEventStore
             await using var connectionDisposal = connection.ConfigureAwait(false);
             var select = new NpgsqlCommand("SELECT document FROM events WHERE id = $1", connection);
             await using var selectDisposal = select.ConfigureAwait(false);
-            select.Parameters.Add(EventRow.Text(id));
+            select.Parameters.Add(PostgresEventRow.Text(id));
             return await ReadSingleAsync(select, ct).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -159,9 +159,9 @@ public sealed class PostgresEventStore : IEventStore
             await using var connectionDisposal = connection.ConfigureAwait(false);
             var update = new NpgsqlCommand(ReplaceSql, connection);
             await using var updateDisposal = update.ConfigureAwait(false);
-            update.Parameters.Add(EventRow.Text(updated.Id));
-            update.Parameters.Add(EventRow.Text(expectedEtag));
-            EventRow.AddValues(update.Parameters, updated);
+            update.Parameters.Add(PostgresEventRow.Text(updated.Id));
+            update.Parameters.Add(PostgresEventRow.Text(expectedEtag));
+            PostgresEventRow.AddValues(update.Parameters, updated);
             return await update.ExecuteScalarAsync(ct).ConfigureAwait(false) is 1L;
         }, cancellationToken);
     }
@@ -239,7 +239,7 @@ public sealed class PostgresEventStore : IEventStore
             await using var connectionDisposal = connection.ConfigureAwait(false);
             var select = new NpgsqlCommand("SELECT seq FROM events WHERE id = $1", connection);
             await using var selectDisposal = select.ConfigureAwait(false);
-            select.Parameters.Add(EventRow.Text(id));
+            select.Parameters.Add(PostgresEventRow.Text(id));
             return await select.ExecuteScalarAsync(ct).ConfigureAwait(false) is long sequence ? sequence : (long?)null;
         }, cancellationToken);
     }
@@ -306,7 +306,7 @@ public sealed class PostgresEventStore : IEventStore
             await using var insertDisposal = insert.ConfigureAwait(false);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = batch.Select(p => p.Event.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = batch.Select(p => p.RequestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            EventRow.AddArrays(insert.Parameters, batch.Select(p => p.Event).ToArray());
+            PostgresEventRow.AddArrays(insert.Parameters, batch.Select(p => p.Event).ToArray());
             var inserted = new HashSet<string>(StringComparer.Ordinal);
             var reader = await insert.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using var readerDisposal = reader.ConfigureAwait(false);
@@ -327,10 +327,10 @@ public sealed class PostgresEventStore : IEventStore
                 : "SELECT document FROM events WHERE request_id = $2 OR id = $1 LIMIT 1",
             connection);
         await using var selectDisposal = select.ConfigureAwait(false);
-        select.Parameters.Add(EventRow.Text(id));
+        select.Parameters.Add(PostgresEventRow.Text(id));
         if (requestId is not null)
         {
-            select.Parameters.Add(EventRow.Text(requestId));
+            select.Parameters.Add(PostgresEventRow.Text(requestId));
         }
 
         return await ReadSingleAsync(select, cancellationToken).ConfigureAwait(false);
@@ -340,7 +340,7 @@ public sealed class PostgresEventStore : IEventStore
     {
         var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerDisposal = reader.ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? EventRow.Read(reader, 0) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? PostgresEventRow.Read(reader, 0) : null;
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
             await using var insertDisposal = insert.ConfigureAwait(false);
             insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [newEvent.Id], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [requestId], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            EventRow.AddArrays(insert.Parameters, [newEvent]);
+            PostgresEventRow.AddArrays(insert.Parameters, [newEvent]);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             stored = newEvent;
         }
@@ -55,9 +55,9 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
             stored = EventFolding.Fold(newest, newEvent);
             var replace = new NpgsqlCommand(PostgresEventStore.ReplaceSql, connection);
             await using var replaceDisposal = replace.ConfigureAwait(false);
-            replace.Parameters.Add(EventRow.Text(stored.Id));
-            replace.Parameters.Add(EventRow.Text(newest.Etag));
-            EventRow.AddValues(replace.Parameters, stored);
+            replace.Parameters.Add(PostgresEventRow.Text(stored.Id));
+            replace.Parameters.Add(PostgresEventRow.Text(newest.Etag));
+            PostgresEventRow.AddValues(replace.Parameters, stored);
             await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (requestId is not null)
             {
@@ -87,7 +87,7 @@ internal sealed class PostgresFolder(NpgsqlDataSource dataSource)
         await using var selectDisposal = select.ConfigureAwait(false);
         foreach (var value in values)
         {
-            select.Parameters.Add(EventRow.Text(value));
+            select.Parameters.Add(PostgresEventRow.Text(value));
         }
 
         return await PostgresEventStore.ReadSingleAsync(select, cancellationToken).ConfigureAwait(false);

@@ -92,7 +92,7 @@ internal static class PostgresMigrations
             CREATE INDEX events_time_environment ON events (environment, event_time_us, id);
             CREATE INDEX events_time_severity ON events (severity, event_time_us, id);
 
-            -- Words as lexemes (see SearchWords); labels with jsonb_ops for both "key present"
+            -- Words as lexemes (see PostgresSearchWords); labels with jsonb_ops for both "key present"
             -- (?) and "key = value" (@>); the arrays with jsonb_path_ops, which serves @>.
             CREATE INDEX events_words ON events USING gin (array_to_tsvector(string_to_array(search_words, ' ')));
             CREATE INDEX events_labels ON events USING gin (labels);

@@ -10,7 +10,7 @@ namespace Tracker.Events.Postgres;
 /// <summary>
 /// Fills the columns migration 3 added for the rows written before it (their seq is still
 /// NULL), by decoding each row's document in C# with the code every write uses
-/// (<see cref="EventRow"/>). It works in batches of <see cref="BatchSize"/> rows, one
+/// (<see cref="PostgresEventRow"/>). It works in batches of <see cref="BatchSize"/> rows, one
 /// transaction each, so an interruption loses at most one batch and the next run carries on.
 /// Each batch holds the commit counter's row lock while it takes the rows' seq, in
 /// (created_at, id) order: several processes migrating at once take turns, and none of them
@@ -24,8 +24,8 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
 
     private static readonly string UpdateSql = $"""
         UPDATE events AS e
-        SET {string.Join(", ", EventRow.ValueColumns.Select(c => $"{c} = r.{c}"))}, seq = $2 + r.ordinal
-        FROM unnest($1::text[], {EventRow.UnnestArguments(3)}) WITH ORDINALITY AS r(id, {EventRow.ColumnList()}, ordinal)
+        SET {string.Join(", ", PostgresEventRow.ValueColumns.Select(c => $"{c} = r.{c}"))}, seq = $2 + r.ordinal
+        FROM unnest($1::text[], {PostgresEventRow.UnnestArguments(3)}) WITH ORDINALITY AS r(id, {PostgresEventRow.ColumnList()}, ordinal)
         WHERE e.id = r.id
         """;
 
@@ -110,7 +110,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
             if (after is { } position)
             {
                 select.Parameters.Add(new NpgsqlParameter<long> { TypedValue = position.CreatedAtMicros });
-                select.Parameters.Add(EventRow.Text(position.Id));
+                select.Parameters.Add(PostgresEventRow.Text(position.Id));
             }
 
             var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
             {
                 ids.Add(reader.GetString(0));
                 lastCreatedAt = reader.GetInt64(1);
-                events.Add(EventRow.Read(reader, 2));
+                events.Add(PostgresEventRow.Read(reader, 2));
             }
         }
 
@@ -134,7 +134,7 @@ internal sealed class PostgresSearchBackfill(NpgsqlDataSource dataSource, ILogge
         {
             update.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastSequence });
-            EventRow.AddArrays(update.Parameters, events);
+            PostgresEventRow.AddArrays(update.Parameters, events);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -8,7 +8,7 @@ namespace Tracker.Events.Postgres;
 /// PostgreSQL's hooks for the one SQL back end: typed positional parameters
 /// (<see cref="PostgresQueryParameters"/>), wildcards with starts_with, right and strpos (never
 /// LIKE, so '%', '_' and '\' are data), the jsonb columns of the fields with many values, and the
-/// tsquery of <see cref="SearchWords"/>. Text compares in the "C" collation, by code point as
+/// tsquery of <see cref="PostgresSearchWords"/>. Text compares in the "C" collation, by code point as
 /// UTF-8 bytes do. Equality on labels, resources and the repeated fields is written with @>, and
 /// label presence with ?, which their GIN indexes serve.
 /// </summary>
@@ -70,7 +70,7 @@ internal sealed class PostgresSqlDialect(PostgresQueryParameters parameters) : S
     public override string? FullText(IReadOnlyList<string> words)
     {
         var nonEmpty = words.Where(w => w.Length > 0).ToArray();
-        return nonEmpty.Length == 0 ? null : $"{SearchWords.Vector} @@ {parameters.Text(SearchWords.Query(nonEmpty))}::tsquery";
+        return nonEmpty.Length == 0 ? null : $"{PostgresSearchWords.Vector} @@ {parameters.Text(PostgresSearchWords.Query(nonEmpty))}::tsquery";
     }
 
     /// <summary>

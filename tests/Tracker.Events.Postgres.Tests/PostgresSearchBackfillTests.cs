@@ -38,7 +38,7 @@ public sealed class PostgresSearchBackfillTests : IAsyncLifetime
         await store.MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
         await Task.WhenAll(_events.Select(e => store.CreateAsync(e, null, CancellationToken.None))).WaitAsync(Limit);
 
-        var columns = "id, " + EventRow.ColumnList();
+        var columns = "id, " + PostgresEventRow.ColumnList();
         Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM (SELECT {columns} FROM {_schema.Name}.events EXCEPT SELECT {columns} FROM {inserted.Name}.events) AS differing"));
         Assert.Equal(0L, await TestPostgres.ScalarAsync<long>(
@@ -90,7 +90,7 @@ public sealed class PostgresSearchBackfillTests : IAsyncLifetime
         await using var holding = await blocker.BeginTransactionAsync();
         await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM events WHERE id = $1 FOR UPDATE", blocker, holding))
         {
-            lockRow.Parameters.Add(EventRow.Text(blocked.Id));
+            lockRow.Parameters.Add(PostgresEventRow.Text(blocked.Id));
             await lockRow.ExecuteNonQueryAsync();
         }
 

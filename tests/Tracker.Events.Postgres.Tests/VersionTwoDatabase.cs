@@ -35,8 +35,8 @@ internal static class VersionTwoDatabase
             await ExecuteAsync(connection, transaction, $"INSERT INTO schema_migrations (version, name) VALUES ({migration.Version}, 'version {migration.Version}')");
         }
 
-        // The values as version 2 computed them, which are what EventRow still computes for these columns.
-        var columns = EventRow.Columns.Where(c => Columns.Contains(c.Name)).ToArray();
+        // The values as version 2 computed them, which are what PostgresEventRow still computes for these columns.
+        var columns = PostgresEventRow.Columns.Where(c => Columns.Contains(c.Name)).ToArray();
         var arguments = string.Join(", ", columns.Select((c, i) => $"${i + 2}::{c.SqlType}[]"));
         await using var insert = new NpgsqlCommand(
             $"INSERT INTO events (id, {string.Join(", ", columns.Select(c => c.Name))}) SELECT * FROM unnest($1::text[], {arguments})",

@@ -11,19 +11,19 @@ namespace Tracker.Events.Postgres;
 /// columns that filters and orders read, each computed as its field's declaration reads it.
 /// The id, request_id and seq are not among them: the caller and the commit counter give those.
 /// </summary>
-internal static class EventRow
+internal static class PostgresEventRow
 {
     /// <summary>
     /// Every column computed from an event, in the order of <see cref="ValueColumns"/>: the
     /// columns of each declared field's storage shape (the id aside), then the etag, the document
     /// and the full-text words.
     /// </summary>
-    public static IReadOnlyList<EventColumn> Columns { get; } =
+    public static IReadOnlyList<PostgresEventColumn> Columns { get; } =
     [
         .. EventFields.All.Where(f => f != EventField.Id).SelectMany(ColumnsOf).DistinctBy(c => c.Name),
         TextColumn("etag", (e, _) => e.Etag),
-        new EventColumn<byte[]>("document", "bytea", NpgsqlDbType.Bytea, (e, _) => e.ToByteArray()),
-        new EventColumn<string>("search_words", "text", NpgsqlDbType.Text, (e, a) => SearchWords.Of(e.Title, a.Message)),
+        new PostgresEventColumn<byte[]>("document", "bytea", NpgsqlDbType.Bytea, (e, _) => e.ToByteArray()),
+        new PostgresEventColumn<string>("search_words", "text", NpgsqlDbType.Text, (e, a) => PostgresSearchWords.Of(e.Title, a.Message)),
     ];
 
     /// <summary>The names of <see cref="Columns"/>, in order (the bench's COPY reads them too).</summary>
@@ -61,7 +61,7 @@ internal static class EventRow
         Event.Parser.ParseFrom(reader.GetFieldValue<byte[]>(ordinal));
 
     // The columns of each storage shape; the resource fields share one.
-    private static IEnumerable<EventColumn> ColumnsOf(EventField field) => field.Storage switch
+    private static IEnumerable<PostgresEventColumn> ColumnsOf(EventField field) => field.Storage switch
     {
         ColumnStorage column => [ScalarColumn(column.Column, field)],
         OptionalTimeColumnStorage optional => [OptionalInt64Column(optional.Column, (e, _) => field.IsSetIn(e) ? field.ValuesIn(e).Single().Number : null)],
@@ -70,27 +70,27 @@ internal static class EventRow
             Int64Column(time.Column, (e, _) => field.ValuesIn(e).Single().Number),
             OptionalInt64Column(time.SetColumn, (_, a) => a.StartDate is { } start ? EventKeys.ToMicros(start) : null),
         ],
-        RepeatedTextStorage repeated => [JsonColumn(repeated.Name, (e, _) => EventJson.Strings(field.ValuesIn(e).Select(v => v.Text!)))],
-        ResourceMemberStorage => [JsonColumn(PostgresSqlDialect.ResourcesColumn, (_, a) => EventJson.Resources(a.Resources))],
-        LabelMapStorage => [JsonColumn(PostgresSqlDialect.LabelsColumn, (_, a) => EventJson.Labels(a.Labels))],
+        RepeatedTextStorage repeated => [JsonColumn(repeated.Name, (e, _) => PostgresEventJson.Strings(field.ValuesIn(e).Select(v => v.Text!)))],
+        ResourceMemberStorage => [JsonColumn(PostgresSqlDialect.ResourcesColumn, (_, a) => PostgresEventJson.Resources(a.Resources))],
+        LabelMapStorage => [JsonColumn(PostgresSqlDialect.LabelsColumn, (_, a) => PostgresEventJson.Labels(a.Labels))],
         _ => throw new ArgumentOutOfRangeException(nameof(field), field.Storage, "Unknown storage shape."),
     };
 
     // Text as text; timestamps as bigint microseconds; enums, integers and flags as integer.
-    private static EventColumn ScalarColumn(string name, EventField field) => field.Kind switch
+    private static PostgresEventColumn ScalarColumn(string name, EventField field) => field.Kind switch
     {
         FieldKind.Text => TextColumn(name, (e, _) => field.ValuesIn(e).Single().Text!),
         FieldKind.Timestamp => Int64Column(name, (e, _) => field.ValuesIn(e).Single().Number),
         _ => Int32Column(name, (e, _) => checked((int)field.ValuesIn(e).Single().Number)),
     };
 
-    private static EventColumn<long> Int64Column(string name, Func<Event, EventAttributes, long> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
+    private static PostgresEventColumn<long> Int64Column(string name, Func<Event, EventAttributes, long> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
 
-    private static EventColumn<long?> OptionalInt64Column(string name, Func<Event, EventAttributes, long?> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
+    private static PostgresEventColumn<long?> OptionalInt64Column(string name, Func<Event, EventAttributes, long?> read) => new(name, "bigint", NpgsqlDbType.Bigint, read);
 
-    private static EventColumn<int> Int32Column(string name, Func<Event, EventAttributes, int> read) => new(name, "integer", NpgsqlDbType.Integer, read);
+    private static PostgresEventColumn<int> Int32Column(string name, Func<Event, EventAttributes, int> read) => new(name, "integer", NpgsqlDbType.Integer, read);
 
-    private static EventColumn<string> TextColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "text", NpgsqlDbType.Text, read);
+    private static PostgresEventColumn<string> TextColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "text", NpgsqlDbType.Text, read);
 
-    private static EventColumn<string> JsonColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "jsonb", NpgsqlDbType.Jsonb, read);
+    private static PostgresEventColumn<string> JsonColumn(string name, Func<Event, EventAttributes, string> read) => new(name, "jsonb", NpgsqlDbType.Jsonb, read);
 }

@@ -12,7 +12,7 @@ namespace Tracker.Events.Postgres;
 /// the C locale it lower-cases ASCII only ("Привет" stays capitalised), so a q word would miss
 /// events the SQLite store finds.
 /// </summary>
-internal static class SearchWords
+internal static class PostgresSearchWords
 {
     /// <summary>The indexed expression: search_words as a tsvector, one lexeme per word.</summary>
     public const string Vector = "array_to_tsvector(string_to_array(search_words, ' '))";

@@ -12,7 +12,7 @@ namespace Tracker.Events.Postgres;
 /// objects that always carry all four fields (so that kind = "" finds a resource without a
 /// kind), each repeated string field as an array of strings.
 /// </summary>
-internal static class EventJson
+internal static class PostgresEventJson
 {
     /// <summary>The resource fields a filter can name, as they are keyed in the resources column.</summary>
     public const string KindKey = "kind";

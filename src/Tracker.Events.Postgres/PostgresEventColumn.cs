@@ -9,7 +9,7 @@ namespace Tracker.Events.Postgres;
 /// type, and how its value is read, as one parameter (a replace) or as one array of a batch
 /// (an insert or the backfill, through unnest()).
 /// </summary>
-internal abstract class EventColumn(string name, string sqlType)
+internal abstract class PostgresEventColumn(string name, string sqlType)
 {
     public string Name { get; } = name;
 
@@ -26,8 +26,8 @@ internal abstract class EventColumn(string name, string sqlType)
 }
 
 /// <summary>A column whose values are of the CLR type <typeparamref name="T"/>, sent as <paramref name="dbType"/>.</summary>
-internal sealed class EventColumn<T>(string name, string sqlType, NpgsqlDbType dbType, Func<Event, EventAttributes, T> read)
-    : EventColumn(name, sqlType)
+internal sealed class PostgresEventColumn<T>(string name, string sqlType, NpgsqlDbType dbType, Func<Event, EventAttributes, T> read)
+    : PostgresEventColumn(name, sqlType)
 {
     public override NpgsqlParameter Value(Event e) =>
         new NpgsqlParameter<T> { TypedValue = read(e, AttributesOf(e)), NpgsqlDbType = dbType };
