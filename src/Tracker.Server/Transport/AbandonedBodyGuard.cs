@@ -25,26 +25,7 @@ internal sealed class AbandonedBodyGuard(RequestDelegate next)
             return next(context);
         }
 
-        var original = context.Features.Get<IRequestBodyPipeFeature>();
-        context.Features.Set<IRequestBodyPipeFeature>(new Body(new Reader(context.Request.BodyReader, context)));
-        return InvokeThenRestoreAsync(context, original);
-    }
-
-    private async Task InvokeThenRestoreAsync(HttpContext context, IRequestBodyPipeFeature? original)
-    {
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
-    }
-
-    private sealed class Body(PipeReader reader) : IRequestBodyPipeFeature
-    {
-        public PipeReader Reader => reader;
+        return context.ReadThroughAsync(new Reader(context.Request.BodyReader, context), next);
     }
 
     private sealed class Reader(PipeReader inner, HttpContext context) : PipeReader

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Tracker.Server.Transport;
 
@@ -32,30 +31,11 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
             return next(context);
         }
 
-        var original = context.Features.Get<IRequestBodyPipeFeature>();
         var webText = context.Features.Get<GrpcWebTextBody.Reader>();
-        context.Features.Set<IRequestBodyPipeFeature>(new Body(new FramingCheckedReader(context.Request.BodyReader, webText)));
-        return InvokeThenRestoreAsync(context, original);
-    }
-
-    private async Task InvokeThenRestoreAsync(HttpContext context, IRequestBodyPipeFeature? original)
-    {
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            context.Features.Set(original);
-        }
+        return context.ReadThroughAsync(new FramingCheckedReader(context.Request.BodyReader, webText), next);
     }
 
     private static RpcException Refuse(StatusCode code, string message) => new(new Status(code, message));
-
-    private sealed class Body(PipeReader reader) : IRequestBodyPipeFeature
-    {
-        public PipeReader Reader => reader;
-    }
 
     /// <summary>Passes the body through, checking each message's 5-byte prefix as it arrives.</summary>
     private sealed class FramingCheckedReader(PipeReader inner, GrpcWebTextBody.Reader? webText) : PipeReader
