@@ -59,7 +59,7 @@ public sealed partial class EventRpcService
 
         // fold_window means nothing without a key, and is not checked then (event_service.proto).
         var foldWindow = request.AggregationKey.Length > 0 ? FoldWindows.Of(request.FoldWindow, _foldWindow, violations) : null;
-        await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, cancellationToken).ConfigureAwait(false);
+        await _related.ResolveAsync(newEvent, previousRelatedId: null, violations, related => EventAccess.RequireRelatable(caller, EventScopes.Write, id: null, related), cancellationToken).ConfigureAwait(false);
         _validator.Validate(newEvent, violations);
         if (violations.Any)
         {

@@ -44,7 +44,7 @@ public sealed partial class EventRpcService
 
             var merged = _merger.Merge(current, request);
             var eventViolations = new Violations();
-            await _related.ResolveAsync(merged, current.Attributes?.RelatedId, eventViolations, cancellationToken).ConfigureAwait(false);
+            await _related.ResolveAsync(merged, current.Attributes?.RelatedId, eventViolations, related => EventAccess.RequireRelatable(caller, EventScopes.Write, request.Id, related), cancellationToken).ConfigureAwait(false);
             _validator.Validate(merged, eventViolations);
             if (eventViolations.Any)
             {

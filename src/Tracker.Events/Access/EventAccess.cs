@@ -52,6 +52,27 @@ internal static class EventAccess
         }
     }
 
+    /// <summary>
+    /// Checked when a write names a new related_id, before the event is validated: for a caller
+    /// limited to some services that may not read events, a related_id naming no event and one
+    /// naming an event of another service get the same PERMISSION_DENIED (SERVICE_NOT_ALLOWED) as
+    /// <see cref="RequireWritable"/>, so that related_id cannot tell such a caller which ids exist
+    /// or whose they are (AIP-211). Other callers may read any event, and are told as GetEvent
+    /// would tell them.
+    /// </summary>
+    public static void RequireRelatable(Caller caller, string scope, string? id, Event? related)
+    {
+        if (caller.Services.IsAny || caller.Holds(EventScopes.Read))
+        {
+            return;
+        }
+
+        if (related is null || !caller.Services.Allow(ServiceOf(related)))
+        {
+            throw EventErrors.ServiceNotAllowed(scope, id, caller.Services);
+        }
+    }
+
     /// <summary>Throws as <see cref="RequireService(Caller, string, string?, Event)"/> for a new event's service as the request names it.</summary>
     public static void RequireService(Caller caller, string scope, string service)
     {

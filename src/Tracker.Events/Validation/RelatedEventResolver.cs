@@ -17,8 +17,12 @@ internal sealed class RelatedEventResolver(IEventStore store)
     /// stays editable after the event it points to is deleted.
     /// </param>
     /// <param name="violations">Receives "attributes.related_id" when it names no event.</param>
+    /// <param name="authorize">
+    /// Called with the event a new related_id names (null when it names none) before anything is
+    /// said about it; it throws when the caller may not learn that (<see cref="Access.EventAccess.RequireRelatable"/>).
+    /// </param>
     /// <param name="cancellationToken">Cancels the store look-up.</param>
-    public async Task ResolveAsync(Event candidate, string? previousRelatedId, Violations violations, CancellationToken cancellationToken)
+    public async Task ResolveAsync(Event candidate, string? previousRelatedId, Violations violations, Action<Event?> authorize, CancellationToken cancellationToken)
     {
         var attributes = candidate.Attributes;
         var relatedId = attributes?.RelatedId;
@@ -44,6 +48,11 @@ internal sealed class RelatedEventResolver(IEventStore store)
         var related = relatedId.Length <= EventLimits.IdChars && !NulCharacters.In(relatedId)
             ? await store.GetAsync(relatedId, cancellationToken).ConfigureAwait(false)
             : null;
+        if (changed)
+        {
+            authorize(related);
+        }
+
         if (related is null)
         {
             if (changed)

@@ -21,6 +21,7 @@ namespace Tracker.Server.Tests.Auth;
 public sealed class ForeignServiceRefusalTests : IClassFixture<ForeignServiceRefusalTests.Fixture>
 {
     private const string ForeignService = "checkout-ledger";
+    private const string OwnService = "payments-api";
     private const string ForeignTitle = "Rotate the ledger signing key";
     private const string MissingId = "01890a5d-ac96-774b-bcce-b302099a8057";
 
@@ -120,6 +121,95 @@ public sealed class ForeignServiceRefusalTests : IClassFixture<ForeignServiceRef
         Assert.Equal(StatusCode.NotFound, refusal.Code);
     }
 
+    public enum Related
+    {
+        MissingEvent,
+        ForeignEvent,
+    }
+
+    [Theory]
+    [InlineData("CreateEvent", Related.MissingEvent, Transport.Grpc)]
+    [InlineData("CreateEvent", Related.ForeignEvent, Transport.Grpc)]
+    [InlineData("CreateEvent", Related.MissingEvent, Transport.Rest)]
+    [InlineData("CreateEvent", Related.ForeignEvent, Transport.Rest)]
+    [InlineData("UpdateEvent", Related.MissingEvent, Transport.Grpc)]
+    [InlineData("UpdateEvent", Related.ForeignEvent, Transport.Grpc)]
+    [InlineData("UpdateEvent", Related.MissingEvent, Transport.Rest)]
+    [InlineData("UpdateEvent", Related.ForeignEvent, Transport.Rest)]
+    public async Task RelatedId_CallerMayNotRead_MissingAndForeignEventsRefusedAlike(string rpc, Related related, Transport transport)
+    {
+        var own = await _fixture.OwnEventAsync();
+        var foreign = await _fixture.ForeignEventAsync();
+        var relatedId = related == Related.MissingEvent ? MissingId : foreign.Id;
+
+        var refusal = await RelatedWriteAsync(rpc, own.Id, relatedId, transport, SecuredTracker.PaymentsWriterKey);
+
+        var resource = rpc == "CreateEvent" ? "the new event" : $"event '{own.Id}' (or it might not exist)";
+        Assert.Equal(StatusCode.PermissionDenied, refusal.Code);
+        Assert.Equal($"Permission \"events:write\" denied on {resource}: the caller may write only events of the services \"payments-*\".", refusal.Message);
+        Assert.Equal("SERVICE_NOT_ALLOWED", refusal.Reason);
+        foreach (var secret in new[] { ForeignService, ForeignTitle, foreign.Etag })
+        {
+            Assert.DoesNotContain(secret, refusal.Raw, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(own, await _fixture.AdminGetAsync(own.Id));
+    }
+
+    [Theory]
+    [InlineData("CreateEvent")]
+    [InlineData("UpdateEvent")]
+    public async Task RelatedId_MissingEventCallerMayRead_InvalidArgumentOnRelatedId(string rpc)
+    {
+        var own = await _fixture.OwnEventAsync();
+
+        var refusal = await RelatedWriteAsync(rpc, own.Id, MissingId, Transport.Grpc, SecuredTracker.PaymentsKey);
+
+        Assert.Equal(StatusCode.InvalidArgument, refusal.Code);
+        Assert.Contains("attributes.related_id", refusal.Raw, StringComparison.Ordinal);
+    }
+
+    /// <summary>A create of a payments-api event, or an update of <paramref name="ownId"/>, naming <paramref name="relatedId"/> as its related event.</summary>
+    private async Task<Refusal> RelatedWriteAsync(string rpc, string ownId, string relatedId, Transport transport, string key)
+    {
+        var create = new CreateEventRequest { Title = "Roll back", Attributes = new EventAttributes { Type = EventType.Deployment, Service = OwnService, RelatedId = relatedId } };
+        var update = new UpdateEventRequest { Id = ownId, Attributes = new EventAttributes { RelatedId = relatedId }, UpdateMask = new FieldMask { Paths = { "attributes.related_id" } } };
+        if (transport == Transport.Rest)
+        {
+            using var http = _fixture.Tracker.Factory.CreateClient();
+            http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            var response = rpc == "CreateEvent"
+                ? await http.PostRestAsync("/api/v1alpha1/event", Google.Protobuf.JsonFormatter.Default.Format(create))
+                : await http.PutRestAsync("/api/v1alpha1/event", Google.Protobuf.JsonFormatter.Default.Format(update));
+            Assert.Equal(HttpStatusCode.Forbidden, response.Status);
+            var body = response.Json;
+            var info = body.GetProperty("details").EnumerateArray()
+                .Single(d => d.GetProperty("@type").GetString()!.EndsWith("google.rpc.ErrorInfo", StringComparison.Ordinal));
+            return new Refusal((StatusCode)body.GetProperty("code").GetInt32(), body.GetProperty("message").GetString()!, info.GetProperty("reason").GetString(), null, response.Body);
+        }
+
+        var client = _fixture.Tracker.Factory.CreateGrpcClient();
+        var headers = new Metadata { { "authorization", "Bearer " + key } };
+        try
+        {
+            if (rpc == "CreateEvent")
+            {
+                await client.CreateEventAsync(create, headers).Bounded();
+            }
+            else
+            {
+                await client.UpdateEventAsync(update, headers).Bounded();
+            }
+        }
+        catch (RpcException e)
+        {
+            var status = e.GetRpcStatus();
+            return new Refusal(e.StatusCode, e.Status.Detail, status?.GetDetail<ErrorInfo>()?.Reason, null, e.Status.Detail + status);
+        }
+
+        throw new Xunit.Sdk.XunitException($"{rpc} naming related_id {relatedId} succeeded.");
+    }
+
     private async Task<Refusal> GrpcCallAsync(string rpc, Case @case, string id, string etag, string foreignId, string key)
     {
         var client = _fixture.Tracker.Factory.CreateGrpcClient();
@@ -196,6 +286,12 @@ public sealed class ForeignServiceRefusalTests : IClassFixture<ForeignServiceRef
         public async Task<Event> ForeignEventAsync() =>
             await Tracker.Factory.CreateGrpcClient()
                 .CreateEventAsync(new CreateEventRequest { Title = ForeignTitle, Attributes = new EventAttributes { Type = EventType.Incident, Service = ForeignService } }, Admin)
+                .Bounded();
+
+        /// <summary>A new event of the limited callers' own service, created with the admin key.</summary>
+        public async Task<Event> OwnEventAsync() =>
+            await Tracker.Factory.CreateGrpcClient()
+                .CreateEventAsync(new CreateEventRequest { Title = "Deploy payments", Attributes = new EventAttributes { Type = EventType.Deployment, Service = OwnService } }, Admin)
                 .Bounded();
 
         /// <summary>The event after an update by the admin key, so its first etag is stale.</summary>
