@@ -60,7 +60,7 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
                 throw Refuse(StatusCode.Internal, "The request body is not valid base64 (application/grpc-web-text).");
             }
 
-            Check(result.Buffer);
+            CheckOrGiveBack(result.Buffer);
             return result;
         }
 
@@ -71,7 +71,7 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
                 return false;
             }
 
-            Check(result.Buffer);
+            CheckOrGiveBack(result.Buffer);
             return true;
         }
 
@@ -90,6 +90,24 @@ internal sealed class GrpcFramingGuard(RequestDelegate next)
         public override void CancelPendingRead() => inner.CancelPendingRead();
 
         public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        /// <summary>
+        /// Checks the prefixes in <paramref name="buffer"/>; on a fault, ends the read before refusing:
+        /// Kestrel drains an HTTP/1.1 body after the response, and cannot while a read is still open
+        /// (it would log "Reading is already in progress" at Error).
+        /// </summary>
+        private void CheckOrGiveBack(ReadOnlySequence<byte> buffer)
+        {
+            try
+            {
+                Check(buffer);
+            }
+            catch (RpcException)
+            {
+                inner.AdvanceTo(buffer.Start, buffer.End);
+                throw;
+            }
+        }
 
         private void Check(ReadOnlySequence<byte> buffer)
         {

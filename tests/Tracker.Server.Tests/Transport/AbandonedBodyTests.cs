@@ -15,6 +15,8 @@ namespace Tracker.Server.Tests.Transport;
 /// A client that goes away in the middle of its request body, on Kestrel itself (the in-memory
 /// TestServer has no connection to reset): a TCP reset of an HTTP/1.1 connection, or RST_STREAM
 /// on an HTTP/2 stream, on every transport. Each is a cancelled call: nothing is logged at Error.
+/// Here too, because only Kestrel drains what is left of an HTTP/1.1 body after the response: a
+/// gRPC-Web request refused for its framing, whose body must still drain without an Error.
 /// </summary>
 public sealed class AbandonedBodyTests : IAsyncLifetime
 {
@@ -119,6 +121,40 @@ public sealed class AbandonedBodyTests : IAsyncLifetime
         }
 
         await TestTimeout.UntilAsync(() => _closed.Count > closedBefore);
+        Assert.Empty(ErrorsSince(mark));
+    }
+
+    [Theory]
+    [InlineData("application/grpc-web", "compressed flag 2")]
+    [InlineData("application/grpc-web", "length 0xFFFFFFFF")]
+    [InlineData("application/grpc-web-text", "compressed flag 2")]
+    [InlineData("application/grpc-web-text", "length 0xFFFFFFFF")]
+    [InlineData("application/grpc-web-text", "not base64")]
+    public async Task Http1_FramingFault_RefusedAndBodyDrainedWithoutErrorLog(string contentType, string fault)
+    {
+        var mark = _factory.Logs.Mark();
+        var closedBefore = _closed.Count;
+        byte[] frame = fault == "compressed flag 2" ? [2, 0, 0, 0, 2, 0x0A, 0x00] : [0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0A, 0x00];
+        var body = contentType == "application/grpc-web"
+            ? frame
+            : Encoding.ASCII.GetBytes(fault == "not base64" ? "!!!notbase64" : Convert.ToBase64String(frame));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(_http).Bounded();
+        var head = $"POST /tracker.event.v1alpha1.EventService/GetEvent HTTP/1.1\r\nHost: tracker\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray()).Bounded();
+
+        // The server answers, drains what is left of the body, and closes the connection.
+        var response = new List<byte>();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer).Bounded()) > 0)
+        {
+            response.AddRange(buffer[..read]);
+        }
+
+        await TestTimeout.UntilAsync(() => _closed.Count > closedBefore);
+        var text = Encoding.ASCII.GetString([.. response]);
+        Assert.Contains(fault == "length 0xFFFFFFFF" ? "grpc-status: 8" : "grpc-status: 13", text, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(ErrorsSince(mark));
     }
 
