@@ -13,14 +13,14 @@ namespace Tracker.Events.Querying;
 /// </summary>
 public static class FullTextWords
 {
-    /// <summary>The longest q, in UTF-16 characters.</summary>
+    /// <summary>The longest q, in characters (Unicode scalar values, as every text limit counts them).</summary>
     public const int MaxChars = 4096;
     /// <summary>The most words q may hold.</summary>
     public const int MaxWords = 64;
 
     /// <summary>
-    /// The longest word of q, in UTF-16 characters after lower-casing and composition. A word is
-    /// at most 1,500 bytes of UTF-8 then (3 per character, 4 per surrogate pair), under the 2,046
+    /// The longest word of q, in characters (Unicode scalar values) after lower-casing and
+    /// composition. A word is at most 2,000 bytes of UTF-8 then (4 per character at most), under the 2,046
     /// bytes a PostgreSQL tsquery word may have (its MAXSTRLEN, 2,047, less one), so every store
     /// answers the same q the same way; SQLite's FTS5 has no such limit.
     /// </summary>
@@ -34,9 +34,9 @@ public static class FullTextWords
             return [];
         }
 
-        if (q.Length > MaxChars)
+        if (TextRules.IsLongerThan(q, MaxChars))
         {
-            violations.Add("q", $"is {q.Length} characters long; at most {MaxChars} are allowed", ViolationReasons.TooLong);
+            violations.Add("q", $"is {TextRules.CharCount(q)} characters long; at most {MaxChars} are allowed", ViolationReasons.TooLong);
             return [];
         }
 
@@ -63,9 +63,9 @@ public static class FullTextWords
         {
             violations.Add("q", $"has {words.Count} words; at most {MaxWords} are allowed", ViolationReasons.TooMany);
         }
-        else if (words.FirstOrDefault(w => w.Length > MaxWordChars) is { } longWord)
+        else if (words.FirstOrDefault(w => TextRules.IsLongerThan(w, MaxWordChars)) is { } longWord)
         {
-            violations.Add("q", $"has a word of {longWord.Length} characters; a word is at most {MaxWordChars}", ViolationReasons.TooLong);
+            violations.Add("q", $"has a word of {TextRules.CharCount(longWord)} characters; a word is at most {MaxWordChars}", ViolationReasons.TooLong);
         }
 
         return words;

@@ -25,9 +25,9 @@ internal sealed class MongoQueryParser
 
     public static FilterParseResult Parse(string text)
     {
-        if (text.Length > FilterBinder.MaxChars)
+        if (TextRules.IsLongerThan(text, FilterBinder.MaxChars))
         {
-            return FilterParseResult.Failed($"is {text.Length} characters long; at most {FilterBinder.MaxChars} are allowed", ViolationReasons.TooLong);
+            return FilterParseResult.Failed($"is {TextRules.CharCount(text)} characters long; at most {FilterBinder.MaxChars} are allowed", ViolationReasons.TooLong);
         }
 
         JsonDocument document;

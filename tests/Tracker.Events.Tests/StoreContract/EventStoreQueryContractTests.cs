@@ -308,7 +308,7 @@ public abstract class EventStoreQueryContractTests
         Assert.Equal(["bare"], await NamesAsync(store, fixture, And(), Repeat("語", longest)));
         Assert.Equal(["meta"], await NamesAsync(store, fixture, And(), Repeat("語", longest - 1) + "b"));
         Assert.Equal(["bare", "meta"], await NamesAsync(store, fixture, And(), Repeat("語", longest - 1)));
-        Assert.Equal(["drift"], await NamesAsync(store, fixture, And(), Repeat("\U00020000", longest / 2)));
+        Assert.Equal(["drift"], await NamesAsync(store, fixture, And(), Repeat("\U00020000", longest)));
         Assert.Equal(["close"], await NamesAsync(store, fixture, And(), Repeat("a", longest)));
         Assert.Empty(await NamesAsync(store, fixture, And(), Repeat("a", longest - 1) + "b"));
     }

@@ -26,7 +26,7 @@ public sealed class FullTextWordLengthTests(TrackerFactory factory) : IClassFixt
         {
             data.Add(method, "deploy " + new string('a', FullTextWords.MaxWordChars + 1));
             data.Add(method, new string('語', FullTextWords.MaxWordChars + 1));
-            data.Add(method, string.Concat(Enumerable.Repeat("\U00020000", (FullTextWords.MaxWordChars / 2) + 1)));
+            data.Add(method, string.Concat(Enumerable.Repeat("\U00020000", FullTextWords.MaxWordChars + 1)));
             data.Add(method, new string('x', 4000));
         }
 
