@@ -33,7 +33,9 @@ internal sealed class MongoQueryParser
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = (FilterBinder.MaxDepth * 2) + 4 });
+            // Deep enough for any text of MaxChars characters (each level takes two), so that a
+            // query nested too deep is told so by the depth rule, in its own words, as it is read.
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = FilterBinder.MaxChars / 2 });
         }
         catch (JsonException e)
         {

@@ -105,6 +105,21 @@ public sealed class MongoQueryParserTests
         Assert.Equal("TOO_MANY", MongoQueryParser.Parse(Nested(17)).Error!.Reason);
     }
 
+    /// <summary>Any nesting past the limit is told as the depth rule, however deep: never "not valid JSON".</summary>
+    [Theory]
+    [InlineData(17)]
+    [InlineData(31)]
+    [InlineData(300)]
+    public void Parse_NestedAndsPastTheLimit_SaysHowDeepItMayNest(int levels)
+    {
+        var query = string.Concat(Enumerable.Repeat("{\"$and\":[", levels)) + "{\"code\":1}" + string.Concat(Enumerable.Repeat("]}", levels));
+
+        var error = MongoQueryParser.Parse(query).Error!;
+
+        Assert.Equal("TOO_MANY", error.Reason);
+        Assert.EndsWith("nests deeper than 16 levels", error.Description, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// JSON escapes that name half of a UTF-16 surrogate pair, in every place a query holds a
     /// string: a value, a field name, an operator, an array element, a nested query, a label key.
