@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Tracker.Api.V1Alpha1;
+using Channel = System.Threading.Channels.Channel;
 using Tracker.Events.Storage;
 
 namespace Tracker.Events.Watching;
