@@ -18,8 +18,9 @@ namespace Tracker.Server;
 /// </para>
 /// <para>
 /// Beside the files, <c>/js/schema.js</c> is made at start-up (<see cref="WebUiSchema"/>): the
-/// filterable fields and their enums, from <see cref="EventFields.All"/> and the proto's
-/// descriptors, served like the files (same headers, ETag), so that no JS module lists them.
+/// filterable fields and their enums, and the enums of channels and deliveries, from
+/// <see cref="EventFields.All"/> and the proto's descriptors, served like the files (same headers,
+/// ETag), so that no JS module lists them.
 /// </para>
 /// </summary>
 internal static class TrackerWebUi

@@ -1,4 +1,5 @@
-// Tracker's REST API (protos/tracker/event/v1alpha1/event_service.proto, GET /openapi.json):
+// Tracker's REST API (protos/tracker/event/v1alpha1/event_service.proto and channel_service.proto,
+// GET /openapi.json):
 // JSON in lowerCamelCase, enums by full name, errors as google.rpc.Status bodies.
 
 import { apiKey, askForKey } from './auth.js';
@@ -124,6 +125,26 @@ export function createEvent(body, signal) {
 /** UpdateEvent: {id, etag, title, attributes, links, updateMask}. */
 export function updateEvent(body, signal) {
   return json('PUT', '/event', { body, signal });
+}
+
+/** ListChannels: {} -> {channels: [{name, kind, url, emailTo, filter, changeTypes, disabled, health, ...}]}. */
+export function listChannels(signal) {
+  return json('GET', '/channels', { signal });
+}
+
+/** ListDeliveries: {pageSize, pageToken, state} -> {deliveries, nextPageToken}; NOT_FOUND for no such channel. */
+export function listDeliveries(name, query, signal) {
+  return json('GET', `/channels/${encodeURIComponent(name)}/deliveries`, { query, signal });
+}
+
+/** Redeliver: {deliveryId} or {afterChangeId} -> {redeliveredCount}. */
+export function redeliver(name, body, signal) {
+  return json('POST', `/channels/${encodeURIComponent(name)}:redeliver`, { body, signal });
+}
+
+/** SendTestMessage -> the test message (a Delivery) with its one attempt. */
+export function sendTestMessage(name, signal) {
+  return json('POST', `/channels/${encodeURIComponent(name)}:test`, { body: {}, signal });
 }
 
 /**

@@ -6,6 +6,7 @@ import { append, clear, h } from './dom.js';
 import { renderDetail } from './detail.js';
 import { renderEditor } from './editor.js';
 import { showLiveState } from './live.js';
+import { renderNotifications } from './notifications.js';
 import { renderTimeline } from './timeline.js';
 import { readState } from './urlstate.js';
 
@@ -29,7 +30,7 @@ function flash(text) {
   pendingFlash = text;
 }
 
-const TITLES = { timeline: 'Timeline', today: 'Today', detail: 'Event', new: 'New event', edit: 'Edit event' };
+const TITLES = { timeline: 'Timeline', today: 'Today', detail: 'Event', new: 'New event', edit: 'Edit event', notifications: 'Notifications' };
 
 async function render() {
   current?.abort();
@@ -55,6 +56,8 @@ async function render() {
       await renderDetail(main, state, context);
     } else if (state.view === 'new' || state.view === 'edit') {
       await renderEditor(main, state, context);
+    } else if (state.view === 'notifications') {
+      await renderNotifications(main, state, context);
     } else {
       await renderTimeline(main, state, context);
     }

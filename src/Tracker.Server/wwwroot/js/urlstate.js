@@ -11,7 +11,9 @@ export const FILTER_NAMES = ['q', 'service', 'type', 'environment', 'status', 'p
 export const ENUM_FILTERS = { type: 'type', environment: 'environment', status: 'status', priority: 'priority', severity: 'severity' };
 
 /**
- * The state in a URL: {view: 'timeline'|'today'|'detail'|'new'|'edit', id, related, filters}.
+ * The state in a URL: {view: 'timeline'|'today'|'detail'|'new'|'edit'|'notifications', id,
+ * related, filters, channel, delivery}; channel and delivery (a delivery state's short name,
+ * 'failed') are the notifications view's selected channel and state filter.
  * Unknown enum names and days not in the calendar are dropped, so a bad link shows the
  * unfiltered list instead of an error.
  */
@@ -33,21 +35,35 @@ export function readState(url = window.location.href) {
   const id = params.get('event') ?? '';
   const requested = params.get('view') ?? '';
   let view = 'timeline';
-  if (requested === 'today' || requested === 'new') {
+  if (requested === 'today' || requested === 'new' || requested === 'notifications') {
     view = requested;
   } else if (requested === 'edit' && id) {
     view = 'edit';
   } else if (id) {
     view = 'detail';
   }
-  return { view, id, related: params.get('related') ?? '', filters };
+  const notifications = view === 'notifications';
+  return {
+    view,
+    id,
+    related: params.get('related') ?? '',
+    filters,
+    channel: notifications ? (params.get('channel') ?? '') : '',
+    delivery: notifications ? (params.get('state') ?? '').toLowerCase() : '',
+  };
 }
 
 /** The URL of a state (relative to the page): the inverse of readState. */
-export function urlOf({ view = 'timeline', id = '', related = '', filters = {} }) {
+export function urlOf({ view = 'timeline', id = '', related = '', filters = {}, channel = '', delivery = '' }) {
   const params = new URLSearchParams();
-  if (view === 'today' || view === 'new' || view === 'edit') {
+  if (view === 'today' || view === 'new' || view === 'edit' || view === 'notifications') {
     params.set('view', view);
+  }
+  if (view === 'notifications' && channel) {
+    params.set('channel', channel);
+    if (delivery) {
+      params.set('state', delivery);
+    }
   }
   if ((view === 'detail' || view === 'edit') && id) {
     params.set('event', id);
