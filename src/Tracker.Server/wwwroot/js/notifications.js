@@ -13,6 +13,8 @@ import { urlOf } from './urlstate.js';
 
 const PAGE_SIZE = 20;
 const PACKAGE = 'tracker.event.v1alpha1.';
+const CHANNEL_COLUMNS = ['Channel', 'Kind', 'Target', 'Routing', 'Change types', 'State', 'Last success', 'Last failure', 'Pending', 'Lag', 'Test'];
+const DELIVERY_COLUMNS = ['Change', 'Event', 'State', 'Attempts', 'Last attempt', 'Next attempt', 'Created', 'Redeliver'];
 
 /** An enum of NOTIFICATION_ENUMS by its short name ('DeliveryState'): {prefix, values}. */
 function enumOf(name) {
@@ -188,13 +190,23 @@ export async function renderNotifications(main, state, { signal, navigate }) {
   signal.addEventListener('abort', () => clearInterval(timer), { once: true });
 }
 
+/** A table whose rows become blocks on a narrow screen (app.css), each cell labelled by labelCells. */
+function stackedTable(className, columns, body) {
+  return h('table', { class: `stacked ${className}` },
+    h('thead', {}, h('tr', {}, columns.map((name) => h('th', { scope: 'col' }, name)))),
+    body);
+}
+
+/** Names each cell's column (data-label), shown before it where the header row is not. */
+function labelCells(row, columns) {
+  [...row.children].forEach((cell, index) => cell.setAttribute('data-label', columns[index]));
+  return row;
+}
+
 /** The channels' table: one row each, with its health and a "Send test" button. */
 function channelTable(channels, selected, sendTest) {
-  const headers = ['Channel', 'Kind', 'Target', 'Routing', 'Change types', 'State', 'Last success', 'Last failure', 'Pending', 'Lag', 'Test'];
   return h('div', { class: 'table-wrap' },
-    h('table', { class: 'channels-table' },
-      h('thead', {}, h('tr', {}, headers.map((name) => h('th', { scope: 'col' }, name)))),
-      h('tbody', {}, channels.map((channel) => channelRow(channel, channel.name === selected, sendTest)))));
+    stackedTable('channels-table', CHANNEL_COLUMNS, h('tbody', {}, channels.map((channel) => channelRow(channel, channel.name === selected, sendTest)))));
 }
 
 function channelRow(channel, selected, sendTest) {
@@ -205,13 +217,13 @@ function channelRow(channel, selected, sendTest) {
   const target = channel.url || (channel.emailTo ?? []).join(', ');
   const test = h('button', { type: 'button', class: 'secondary', 'data-focus-key': `test:${channel.name}`, 'aria-label': `Send test to ${channel.name}` }, 'Send test');
   test.addEventListener('click', () => sendTest(channel.name, test));
-  return h('tr', { 'data-channel': channel.name, class: selected ? 'selected' : null },
+  return labelCells(h('tr', { 'data-channel': channel.name, class: selected ? 'selected' : null },
     h('th', { scope: 'row' },
       h('a', { href: urlOf({ view: 'notifications', channel: channel.name }), 'aria-current': selected ? 'true' : null, dir: 'auto' }, channel.name)),
-    h('td', {}, valueLabel('ChannelKind', channel.kind)),
+    h('td', { class: 'kind' }, valueLabel('ChannelKind', channel.kind)),
     h('td', { class: 'target' }, target ? h('code', {}, target) : ''),
     h('td', { class: 'routing' }, channel.filter ? [h('span', { class: 'fact-label' }, 'Filter '), h('code', {}, channel.filter)] : 'By notifications'),
-    h('td', {}, types.length ? types.join(', ') : 'All'),
+    h('td', { class: 'change-types' }, types.length ? types.join(', ') : 'All'),
     h('td', { class: 'channel-state' },
       channel.disabled
         ? [h('span', { class: 'badge state-off' }, 'Disabled'), channel.disabledReason ? h('p', { class: 'reason' }, channel.disabledReason) : null]
@@ -223,7 +235,7 @@ function channelRow(channel, selected, sendTest) {
       health.failingSince ? h('p', { class: 'hint' }, 'Failing since ', when(health.failingSince)) : null),
     h('td', { class: 'pending' }, pending.toLocaleString()),
     h('td', { class: 'lag' }, pending > 0 && lag !== null ? shortDuration(health.lag) : '–'),
-    h('td', {}, test));
+    h('td', { class: 'row-actions' }, test)), CHANNEL_COLUMNS);
 }
 
 /** How to add a channel: the view is read-only, channels are made through REST. */
@@ -259,10 +271,7 @@ function deliveryLog(name, stateFilter, { signal, navigate }) {
   const problem = h('div', { class: 'problem', role: 'alert', hidden: true });
   const result = h('p', { class: 'action-result', role: 'status', 'aria-live': 'polite' });
   const rows = h('tbody', {});
-  const table = h('div', { class: 'table-wrap', hidden: true },
-    h('table', { class: 'deliveries-table' },
-      h('thead', {}, h('tr', {}, ['Change', 'Event', 'State', 'Attempts', 'Last attempt', 'Next attempt', 'Created', 'Redeliver'].map((text) => h('th', { scope: 'col' }, text)))),
-      rows));
+  const table = h('div', { class: 'table-wrap', hidden: true }, stackedTable('deliveries-table', DELIVERY_COLUMNS, rows));
   const more = h('button', { type: 'button', class: 'load-more', hidden: true }, 'More');
   const section = h('section', { class: 'deliveries', 'aria-labelledby': 'deliveries-title' },
     h('h2', { id: 'deliveries-title' }, 'Deliveries to ', h('bdi', {}, name)),
@@ -376,13 +385,13 @@ function deliveryRow(delivery, kind, act) {
       buttons.push(after);
     }
   }
-  return h('tr', { 'data-id': delivery.id, 'data-state': delivery.state ?? '' },
+  return labelCells(h('tr', { 'data-id': delivery.id, 'data-state': delivery.state ?? '' },
     h('td', { class: 'change' }, change),
     h('td', { class: 'event-id' }, event),
-    h('td', {}, h('span', { class: `badge delivery-${(stateName || 'none').toLowerCase()}` }, stateName || 'Unknown')),
+    h('td', { class: 'delivery-state' }, h('span', { class: `badge delivery-${(stateName || 'none').toLowerCase()}` }, stateName || 'Unknown')),
     h('td', { class: 'attempt-count' }, attempts.length.toLocaleString()),
     h('td', { class: 'last-attempt' }, last ? [when(last.attemptTime), h('p', { class: 'reason' }, attemptText(last, kind))] : 'None yet'),
     h('td', { class: 'next-attempt' }, delivery.state === 'DELIVERY_STATE_PENDING' ? (when(delivery.nextAttemptTime) ?? 'Now') : '–'),
-    h('td', {}, when(delivery.createTime)),
-    h('td', { class: 'row-actions' }, buttons));
+    h('td', { class: 'created' }, when(delivery.createTime)),
+    h('td', { class: 'row-actions' }, buttons)), DELIVERY_COLUMNS);
 }
