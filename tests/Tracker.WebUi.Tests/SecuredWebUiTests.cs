@@ -1,5 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,6 +14,9 @@ public sealed class SecuredServerFixture : WebUiFixture
 {
     public const string Key = "trk_webui-test-key-0123456789";
 
+    /// <summary>A key with every scope, for what the page's key may not do (creating channels).</summary>
+    public const string AdminKey = "trk_webui-admin-key-0123456789";
+
     protected override string? Credential => Key;
 
     protected override void Configure(Dictionary<string, string> environment)
@@ -18,6 +25,8 @@ public sealed class SecuredServerFixture : WebUiFixture
         environment["Auth__ApiKeys__webui__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Key)));
         environment["Auth__ApiKeys__webui__Scopes__0"] = "events:read";
         environment["Auth__ApiKeys__webui__Scopes__1"] = "events:write";
+        environment["Auth__ApiKeys__ops__Hash"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminKey)));
+        environment["Auth__ApiKeys__ops__Scopes__0"] = "admin";
     }
 }
 
@@ -69,5 +78,35 @@ public sealed class SecuredWebUiTests(SecuredServerFixture fixture) : IClassFixt
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await Expect(ui.Page.Locator(".problem")).ToContainTextAsync("API key");
         ui.AssertNoConsoleErrors(401);
+    }
+
+    [Fact]
+    public async Task Notifications_SendTestWithAKeyWithoutTheAdminScope_ShowsTheApisRefusal()
+    {
+        var name = "guarded-" + Guid.NewGuid().ToString("N")[..10];
+        using var admin = new HttpClient { BaseAddress = fixture.Server.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SecuredServerFixture.AdminKey);
+        using (var created = await admin.PostAsJsonAsync("/api/v1alpha1/channels", new { name, kind = "CHANNEL_KIND_WEBHOOK", url = "https://hooks.example.com/tracker" }))
+        {
+            Assert.True(created.IsSuccessStatusCode, $"CreateChannel answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
+        }
+
+        // What the API answers the page's key (events:read and events:write) for a test message.
+        using var refused = await fixture.Api.PostAsJsonAsync($"/api/v1alpha1/channels/{name}:test", new { });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var message = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+
+        await using var ui = await fixture.OpenAsync();
+        await ui.Page.GotoAsync("/?view=notifications");
+        var dialog = ui.Page.GetByRole(AriaRole.Dialog, new() { Name = "API key needed" });
+        await dialog.GetByLabel("API key or token").FillAsync(SecuredServerFixture.Key);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Use this key" }).ClickAsync();
+        var row = ui.Page.Locator($"tr[data-channel=\"{name}\"]");
+        await Expect(row.Locator("th")).ToHaveTextAsync(name);
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Send test to " + name }).ClickAsync();
+        await Expect(ui.Page.Locator(".channel-list .action-result")).ToHaveTextAsync($"The test message to {name} was not sent: {message}");
+        await ui.ScreenshotAsync(nameof(Notifications_SendTestWithAKeyWithoutTheAdminScope_ShowsTheApisRefusal));
+        ui.AssertNoConsoleErrors(401, 403);
     }
 }
