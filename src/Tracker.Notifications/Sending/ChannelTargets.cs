@@ -55,7 +55,7 @@ public static class ChannelTargets
         void Add(string field, string description, string reason) =>
             violations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = description, Reason = reason });
 
-        var kind = KindName(channel.Kind);
+        var kind = WithArticle(channel.Kind);
         switch (channel.Kind)
         {
             case ChannelKind.Webhook or ChannelKind.Slack:
@@ -66,7 +66,7 @@ public static class ChannelTargets
 
                 if (channel.EmailTo.Count > 0)
                 {
-                    Add("channel.email_to", $"must be empty for a {kind} channel", Reasons.Mismatch);
+                    Add("channel.email_to", $"must be empty for {kind} channel", Reasons.Mismatch);
                 }
 
                 break;
@@ -104,7 +104,7 @@ public static class ChannelTargets
         {
             if (channel.Kind != ChannelKind.Webhook)
             {
-                Add("channel.secret", $"must be empty for a {kind} channel", Reasons.Mismatch);
+                Add("channel.secret", $"must be empty for {kind} channel", Reasons.Mismatch);
             }
             else if (!IsValidSecret(channel.Secret))
             {
@@ -215,11 +215,11 @@ public static class ChannelTargets
             && !encoded.ContainsAny(" \t\r\n");
     }
 
-    private static string KindName(ChannelKind kind) => kind switch
+    private static string WithArticle(ChannelKind kind) => kind switch
     {
-        ChannelKind.Webhook => "webhook",
-        ChannelKind.Slack => "slack",
-        ChannelKind.Email => "email",
-        _ => "unspecified",
+        ChannelKind.Webhook => "a webhook",
+        ChannelKind.Slack => "a slack",
+        ChannelKind.Email => "an email",
+        _ => "an unspecified",
     };
 }
