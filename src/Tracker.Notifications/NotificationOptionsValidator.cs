@@ -25,7 +25,8 @@ internal sealed class NotificationRulesValidator : IValidateOptions<Notification
             }
         }
 
-        if (!Enum.TryParse<SecureSocketOptions>(options.Smtp.Security, ignoreCase: true, out _) || int.TryParse(options.Smtp.Security, out _))
+        // A name only: Enum.TryParse would also take a number or "None,Auto".
+        if (!Enum.GetNames<SecureSocketOptions>().Contains(options.Smtp.Security, StringComparer.OrdinalIgnoreCase))
         {
             failures.Add($"Notifications:Smtp:Security must be one of {string.Join(", ", Enum.GetNames<SecureSocketOptions>())}.");
         }

@@ -16,6 +16,7 @@ public sealed class NotificationOptionsTests
     [InlineData("Notifications:Smtp:Port", "65536", "Notifications:Smtp:Port must be between 1 and 65535.")]
     [InlineData("Notifications:Smtp:Security", "Tls", "Notifications:Smtp:Security must be one of None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable.")]
     [InlineData("Notifications:Smtp:Security", "1", "Notifications:Smtp:Security must be one of None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable.")]
+    [InlineData("Notifications:Smtp:Security", "None,Auto", "Notifications:Smtp:Security must be one of None, Auto, SslOnConnect, StartTls, StartTlsWhenAvailable.")]
     [InlineData("Notifications:PublicUrl", "tracker.example.com", "Notifications:PublicUrl must be an absolute http or https URL, e.g. https://tracker.example.com.")]
     [InlineData("Notifications:Smtp:From", "not an address", "Notifications:Smtp:From must be an email address, e.g. tracker@example.com.")]
     public void AddNotificationSenders_BadSetting_FailsAtStartWithItsKey(string key, string value, string failure)
