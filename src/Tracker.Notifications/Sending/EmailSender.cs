@@ -35,7 +35,17 @@ internal sealed class EmailSender(IOptions<NotificationOptions> options, TimePro
             return new SendResult(SendOutcome.Permanent, 0, "the channel has no recipients", TimeSpan.Zero);
         }
 
-        var message = EmailMessage.Build(payload, channel.EmailTo, smtp.From, _options.PublicUrl);
+        MimeKit.MimeMessage message;
+        try
+        {
+            message = EmailMessage.Build(payload, channel.EmailTo, smtp.From, _options.PublicUrl);
+        }
+        catch (MimeKit.ParseException)
+        {
+            // Addresses are checked when a channel is written (ChannelTargets); this is a row written otherwise.
+            return new SendResult(SendOutcome.Permanent, 0, "a recipient of the channel is not a valid email address", TimeSpan.Zero);
+        }
+
         // The message id is the delivery's, so a receiver (or a mail filter) can dedupe redeliveries.
         message.MessageId = $"{messageId}@tracker";
         var security = Enum.Parse<SecureSocketOptions>(smtp.Security, ignoreCase: true);

@@ -116,6 +116,16 @@ public sealed class EmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_StoredRecipientNotAnAddress_PermanentAndNothingSent()
+    {
+        var result = await SendAsync(SmtpSettings(), Payloads.Deployment(), "oncall@example.com", "not an address <");
+
+        Assert.Equal(SendOutcome.Permanent, result.Outcome);
+        Assert.Equal("a recipient of the channel is not a valid email address", result.Error);
+        Assert.Empty(_smtp.Messages());
+    }
+
+    [Fact]
     public async Task SendAsync_NoSmtpHost_PermanentWithClearError()
     {
         var result = await SendAsync([], Payloads.Deployment(), "oncall@example.com");
