@@ -1,4 +1,5 @@
 using Tracker.Events.Hosting;
+using Tracker.Notifications;
 using Tracker.Server;
 using Tracker.Server.Auth;
 using Tracker.Server.Limits;
@@ -19,6 +20,7 @@ builder.AddTrackerTelemetry();
 builder.Services.AddTrackerEvents(builder.Configuration);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
+builder.Services.AddChannelApi();
 builder.AddTrackerAuth();
 builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();
