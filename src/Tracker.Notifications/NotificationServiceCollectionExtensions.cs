@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Tracker.Notifications.Api;
+using Tracker.Notifications.ChannelApi;
 using Tracker.Notifications.Delivery;
 
 namespace Tracker.Notifications;
@@ -11,32 +11,16 @@ public static class NotificationServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ChannelService (<see cref="ChannelRpcService"/>, which the host maps with
-    /// MapGrpcService), the "Notifications" settings and the <see cref="DeliveryWakeup"/> it
-    /// signals after a redelivery. It needs an INotificationStore (registered with the event
-    /// store) and uses every IMessageSender registered, one per channel kind.
+    /// MapGrpcService) and the <see cref="DeliveryWakeup"/> it signals after a redelivery. It
+    /// needs an INotificationStore (registered with the event store), and reads the
+    /// "Notifications" settings (Notifications:AllowHttp) and the senders of test messages
+    /// (IMessageSender, one per channel kind) that AddNotificationSenders registers.
     /// </summary>
     public static IServiceCollection AddChannelApi(this IServiceCollection services)
     {
-        services.AddNotificationOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeliveryWakeup>();
         services.TryAddSingleton<ChannelRpcService>();
-        return services;
-    }
-
-    /// <summary>
-    /// Binds the "Notifications" section to <see cref="NotificationOptions"/>, once however many
-    /// parts ask for it (binding twice would append its lists, such as RetryDelays, twice).
-    /// </summary>
-    public static IServiceCollection AddNotificationOptions(this IServiceCollection services)
-    {
-        if (services.Any(d => d.ServiceType == typeof(NotificationOptionsBound)))
-        {
-            return services;
-        }
-
-        services.AddSingleton<NotificationOptionsBound>();
-        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName);
         return services;
     }
 
@@ -47,7 +31,4 @@ public static class NotificationServiceCollectionExtensions
     /// </summary>
     public static IApplicationBuilder UseChannelApi(this IApplicationBuilder app) =>
         app.UseMiddleware<RestBodyProperties.Buffering>();
-
-    /// <summary>Marks the "Notifications" section as bound.</summary>
-    private sealed class NotificationOptionsBound;
 }

@@ -1,5 +1,6 @@
 using Tracker.Events.Hosting;
 using Tracker.Notifications;
+using Tracker.Notifications.Sending;
 using Tracker.Server;
 using Tracker.Server.Auth;
 using Tracker.Server.Limits;
@@ -20,6 +21,7 @@ builder.AddTrackerTelemetry();
 builder.Services.AddTrackerEvents(builder.Configuration);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
+builder.Services.AddNotificationSenders(builder.Configuration);
 builder.Services.AddChannelApi();
 builder.AddTrackerAuth();
 builder.Services.AddTrackerLimits();

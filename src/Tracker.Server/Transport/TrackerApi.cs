@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
 using Tracker.Notifications;
-using Tracker.Notifications.Api;
+using Tracker.Notifications.ChannelApi;
 using Tracker.Server.Auth;
 
 namespace Tracker.Server.Transport;

@@ -17,7 +17,7 @@ namespace Tracker.Server.Tests.Channels;
 /// </summary>
 public sealed class ChannelSecretTests : IAsyncLifetime
 {
-    private const string RotatedSecret = "whsec_3q2+7w3q2+7w3q2+7w3q2+7w3q2+7w3q2+7w3q2+4=";
+    private const string RotatedSecret = "whsec_ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=";
 
     /// <summary>Every credential the test's channels carry; none may leave after create.</summary>
     private static readonly string[] Credentials =
@@ -58,8 +58,11 @@ public sealed class ChannelSecretTests : IAsyncLifetime
         var restCreated = await http.PostRestAsync("/api/v1alpha1/channels", $$"""{"name":"{{restHook}}","kind":"CHANNEL_KIND_WEBHOOK","url":"{{TestChannels.WebhookUrl}}","secret":"{{TestChannels.KnownSecret}}"}""");
         Assert.Contains(TestChannels.KnownSecret, restCreated.Expect(HttpStatusCode.OK).GetProperty("secret").GetString(), StringComparison.Ordinal);
         await client.CreateChannelAsync(new CreateChannelRequest { Channel = slack }).Bounded();
+        var loopback = TestChannels.Webhook(url: "https://ci-bot:hunter2@127.0.0.1:9/tracker?token=abc123");
+        loopback.Secret = TestChannels.KnownSecret;
+        await client.CreateChannelAsync(new CreateChannelRequest { Channel = loopback }).Bounded();
 
-        // Everything after create: reads, updates, a refused duplicate and refused secrets, deletes.
+        // Everything after create: reads, updates, a refused duplicate and refused secrets, deletes, a test message.
         var later = new List<string>
         {
             (await client.GetChannelAsync(new GetChannelRequest { Name = hook.Name }).Bounded()).ToString(),
@@ -75,6 +78,10 @@ public sealed class ChannelSecretTests : IAsyncLifetime
             (await http.PostRestAsync("/api/v1alpha1/channels", $$$"""{"name":"{{{TestChannels.UniqueName()}}}","kind":"CHANNEL_KIND_WEBHOOK","secret":{"hunter2": "abc123"}}""")).Body,
             (await http.SendRestAsync(HttpMethod.Patch, $"/api/v1alpha1/channels/{slack.Name}", """{"secret":"whsec_hunter2abc123"}""")).Body,
             (await http.DeleteRestAsync($"/api/v1alpha1/channels/{restHook}")).Body,
+
+            // A test message the senders refuse (a loopback target), and the log that keeps it.
+            (await client.SendTestMessageAsync(new SendTestMessageRequest { Name = loopback.Name }).Bounded()).ToString(),
+            (await client.ListDeliveriesAsync(new ListDeliveriesRequest { Name = loopback.Name }).Bounded()).ToString(),
         };
         await client.DeleteChannelAsync(new DeleteChannelRequest { Name = slack.Name }).Bounded();
         await Assert.ThrowsAsync<RpcException>(() => client.CreateChannelAsync(new CreateChannelRequest { Channel = hook }).Bounded());

@@ -9,12 +9,14 @@ namespace Tracker.Server.Tests.Channels;
 /// <summary>
 /// CreateChannel's rules, as a table of invalid channels with the exact field violations, over
 /// gRPC and REST alike: every violation is reported at once on its field path, and the status
-/// message starts "Invalid channel:".
+/// message starts "Invalid channel:". The target and secret rows are ChannelTargets' rules and
+/// messages, the ones the senders hold a stored channel to.
 /// </summary>
 public sealed class ChannelValidationTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
 {
     private const string NameRule = "must be lowercase letters, digits, '-', '_' and '.', starting with a letter or digit";
-    private const string SecretRule = "must be \"whsec_\" and the base64 of 24 to 64 random bytes (Standard Webhooks)";
+    private const string SecretRule = "must be \"whsec_\" followed by the base64 of 24 to 64 bytes";
+    private const string AddressRule = "must be an email address (RFC 5322 addr-spec, e.g. oncall@example.com)";
 
     private readonly ChannelService.ChannelServiceClient _client = factory.CreateChannelClient();
     private readonly HttpClient _http = factory.CreateClient();
@@ -27,21 +29,22 @@ public sealed class ChannelValidationTests(TrackerFactory factory) : IClassFixtu
         { """{"name":"-ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com"]}""", [$"channel.name|{NameRule}"] },
         { """{"name":"on call","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com"]}""", [$"channel.name|{NameRule}"] },
         { """{"name":"ops","kind":9}""", ["channel.kind|must be CHANNEL_KIND_WEBHOOK, CHANNEL_KIND_SLACK or CHANNEL_KIND_EMAIL, not 9"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK"}""", ["channel.url|is required for a webhook channel"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_SLACK"}""", ["channel.url|is required for a Slack channel"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"hooks.example.com/x"}""", ["channel.url|must be an absolute URL, such as https://hooks.example.com/tracker"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"http://hooks.example.com/x"}""", ["channel.url|must be an https URL (http only with Notifications:AllowHttp)"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"ftp://hooks.example.com/x"}""", ["channel.url|must be an https URL (http only with Notifications:AllowHttp)"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK"}""", ["channel.url|is required: the target URL"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_SLACK"}""", ["channel.url|is required: the target URL"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"hooks.example.com/x"}""", ["channel.url|must be an absolute URL"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"http://hooks.example.com/x"}""", ["channel.url|must be https (http only with Notifications:AllowHttp)"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"ftp://hooks.example.com/x"}""", ["channel.url|must be https"] },
         { $$"""{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/{{new string('x', 2000)}}"}""", ["channel.url|must be at most 2000 characters"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x","emailTo":["a@example.com"]}""", ["channel.email_to|is for email channels: a webhook channel takes url"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x","emailTo":["a@example.com"]}""", ["channel.email_to|must be empty for a webhook channel"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL"}""", ["channel.email_to|is required for an email channel: 1 to 50 addresses"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","url":"https://hooks.example.com/x","emailTo":["a@example.com"]}""", ["channel.url|is for webhook and Slack channels: an email channel takes email_to"] },
-        { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com","On Call <b@example.com>","nobody"]}""", ["channel.email_to[1]|must be an email address (RFC 5322 addr-spec), such as oncall@example.com", "channel.email_to[2]|must be an email address (RFC 5322 addr-spec), such as oncall@example.com"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","url":"https://hooks.example.com/x","emailTo":["a@example.com"]}""", ["channel.url|must be empty for an email channel"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com","On Call <b@example.com>","nobody"]}""", [$"channel.email_to[1]|{AddressRule}", $"channel.email_to[2]|{AddressRule}"] },
+        { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x#part"}""", ["channel.url|must not have a fragment (\"#...\")"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com","A@example.com"]}""", ["channel.email_to[1]|repeats an earlier address"] },
-        { $$"""{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":[{{string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"u{i}@example.com\""))}}]}""", ["channel.email_to|has 51 addresses; at most 50 are allowed"] },
+        { $$"""{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":[{{string.Join(",", Enumerable.Range(0, 51).Select(i => $"\"u{i}@example.com\""))}}]}""", ["channel.email_to|must have at most 50 addresses"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com"],"changeTypes":["CHANGE_TYPE_UNSPECIFIED"]}""", ["channel.change_types[0]|must be CHANGE_TYPE_CREATED, CHANGE_TYPE_UPDATED or CHANGE_TYPE_DELETED, not CHANGE_TYPE_UNSPECIFIED"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_EMAIL","emailTo":["a@example.com"],"changeTypes":["CHANGE_TYPE_CREATED","CHANGE_TYPE_DELETED","CHANGE_TYPE_CREATED"]}""", ["channel.change_types[2]|repeats CHANGE_TYPE_CREATED"] },
-        { $$"""{"name":"ops","kind":"CHANNEL_KIND_SLACK","url":"{{TestChannels.SlackUrl}}","secret":"{{TestChannels.KnownSecret}}"}""", ["channel.secret|is for webhook channels only: Slack and email channels are not signed"] },
+        { $$"""{"name":"ops","kind":"CHANNEL_KIND_SLACK","url":"{{TestChannels.SlackUrl}}","secret":"{{TestChannels.KnownSecret}}"}""", ["channel.secret|must be empty for a slack channel"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x","secret":"hunter2"}""", [$"channel.secret|{SecretRule}"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x","secret":"whsec_c2hvcnQ="}""", [$"channel.secret|{SecretRule}"] },
         { """{"name":"ops","kind":"CHANNEL_KIND_WEBHOOK","url":"https://hooks.example.com/x","secret":"whsec_not base64!"}""", [$"channel.secret|{SecretRule}"] },

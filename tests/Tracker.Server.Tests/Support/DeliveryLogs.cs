@@ -23,7 +23,7 @@ public static class DeliveryLogs
         {
             var sequence = Interlocked.Increment(ref _nextSequence);
             var payload = new WebhookPayload { ChangeType = ChangeType.Created, ChangeId = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), Channel = channel, Event = new Event { Id = Guid.CreateVersion7().ToString(), Title = "Routed" } };
-            return new NewMessage(MessageIds.New(now.AddMilliseconds(i)), channel, sequence, ChangeType.Created, payload.Event.Id, now, payload.ToByteArray(), now);
+            return new NewMessage(MessageIds.Next(TimeProvider.System), channel, sequence, ChangeType.Created, payload.Event.Id, now, payload.ToByteArray(), now);
         }).ToList();
         for (var attempt = 0; attempt < 10; attempt++)
         {
@@ -47,7 +47,7 @@ public static class DeliveryLogs
             var at = start.AddMilliseconds(i);
             var delivery = new Delivery
             {
-                Id = MessageIds.New(at),
+                Id = MessageIds.Next(TimeProvider.System),
                 Channel = channel,
                 EventId = Guid.CreateVersion7(at).ToString(),
                 ChangeType = ChangeType.Created,

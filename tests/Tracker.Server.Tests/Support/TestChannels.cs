@@ -10,8 +10,8 @@ public static class TestChannels
     /// <summary>A webhook URL with what reads must hide: user info and a query.</summary>
     public const string WebhookUrl = "https://ci-bot:hunter2@hooks.example.com/tracker/events?token=abc123";
 
-    /// <summary>How reads show <see cref="WebhookUrl"/>.</summary>
-    public const string WebhookUrlRedacted = "https://hooks.example.com/tracker/events";
+    /// <summary>How reads show <see cref="WebhookUrl"/>: no user info, and "?…" for the dropped query.</summary>
+    public const string WebhookUrlRedacted = "https://hooks.example.com/tracker/events?\u2026";
 
     /// <summary>A Slack incoming-webhook URL, whose path is the credential.</summary>
     public const string SlackUrl = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX";

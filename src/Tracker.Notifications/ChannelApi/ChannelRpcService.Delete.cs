@@ -5,7 +5,7 @@ using Tracker.Events.Pipeline;
 using Tracker.Events.Storage;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {

@@ -3,7 +3,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Paging;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {

@@ -3,7 +3,7 @@ using Tracker.Api.V1Alpha1;
 using EventEnvironment = Tracker.Api.V1Alpha1.Environment;
 using EventType = Tracker.Api.V1Alpha1.Type;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The message SendTestMessage sends: a <see cref="WebhookPayload"/> with <c>test</c> set and an

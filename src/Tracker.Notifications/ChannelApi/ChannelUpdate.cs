@@ -1,7 +1,8 @@
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Validation;
+using Tracker.Notifications.Sending;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>The fields of a channel an update may name (AIP-134); name identifies it and kind cannot change.</summary>
 internal enum ChannelField
@@ -107,7 +108,7 @@ internal static class ChannelUpdate
                 case ChannelField.Kind when request.Kind != current.Kind:
                     violations.Add("channel.kind", $"cannot change (it is {ProtoEnumNames<ChannelKind>.Of(current.Kind)}): delete the channel and create it again", ViolationReasons.Mismatch);
                     break;
-                case ChannelField.Url when request.Url != ChannelTargetRules.Redacted(current.Kind, current.Url):
+                case ChannelField.Url when request.Url != ChannelTargets.RedactUrl(current.Kind, current.Url):
                     merged.Url = request.Url;
                     break;
                 case ChannelField.EmailTo:

@@ -3,8 +3,9 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Pipeline;
 using Tracker.Events.Time;
 using Tracker.Events.Validation;
+using Tracker.Notifications.Sending;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {
@@ -30,7 +31,7 @@ public sealed partial class ChannelRpcService
             Filter = given.Filter,
             ChangeTypes = { given.ChangeTypes },
             Disabled = given.Disabled,
-            Secret = given.Kind == ChannelKind.Webhook && given.Secret.Length == 0 ? ChannelTargetRules.NewSecret() : given.Secret,
+            Secret = given.Kind == ChannelKind.Webhook && given.Secret.Length == 0 ? ChannelTargets.GenerateSecret() : given.Secret,
             CreateTime = now,
             UpdateTime = now,
             Etag = EventIdentity.NewEtag(),

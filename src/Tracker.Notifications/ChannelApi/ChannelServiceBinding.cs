@@ -3,7 +3,7 @@ using Grpc.Core;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// Binds <see cref="ChannelRpcService"/> as the generated <c>ChannelService.BindService</c> does,

@@ -4,7 +4,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events.Pipeline;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {

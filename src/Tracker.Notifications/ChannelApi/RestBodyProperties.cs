@@ -2,7 +2,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The top-level property names of a JSON-transcoded request's body, which tell what a REST

@@ -7,7 +7,7 @@ using Tracker.Notifications.Sending;
 // The namespace Tracker.Notifications.Delivery hides the API type of the same name.
 using DeliveryMessage = Tracker.Api.V1Alpha1.Delivery;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {
@@ -23,7 +23,7 @@ public sealed partial class ChannelRpcService
         var sender = _senders.FirstOrDefault(s => s.Kind == channel.Kind) ?? throw ChannelErrors.NoSender(channel.Kind);
 
         var now = _clock.Now();
-        var deliveryId = MessageIds.New(now);
+        var deliveryId = MessageIds.Next(_time);
         var payload = TestMessage.For(channel.Name, Guid.CreateVersion7(now).ToString(), now);
         var result = await sender.SendAsync(channel, deliveryId, payload, cancellationToken).ConfigureAwait(false);
         var delivery = new DeliveryMessage

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Google.Protobuf.Reflection;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// An API enum's values as the proto and the JSON API spell them ("CHANNEL_KIND_WEBHOOK"), for

@@ -1,8 +1,9 @@
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Querying;
 using Tracker.Events.Validation;
+using Tracker.Notifications.Sending;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The rules of a channel (channel_service.proto), checked on a new channel and on the result
@@ -10,14 +11,15 @@ namespace Tracker.Notifications.Api;
 /// <list type="bullet">
 /// <item>name: 1 to 63 characters, lowercase letters, digits, '-', '_' and '.', starting with a letter or digit;</item>
 /// <item>kind: one of webhook, Slack and email;</item>
-/// <item>url for a webhook or Slack channel, email_to (1 to 50 addresses, no repeats) for an email channel, never the other;</item>
+/// <item>url for a webhook or Slack channel, email_to (1 to 50 addresses, no repeats) for an
+/// email channel, never the other, and a secret for webhooks only, in Standard Webhooks' form:
+/// the rules of <see cref="ChannelTargets"/>, with its messages;</item>
 /// <item>filter: the language of ListEvents' filter (AIP-160), with its parser's messages;</item>
-/// <item>change_types: created, updated or deleted, each at most once;</item>
-/// <item>secret: webhooks only, in Standard Webhooks' form.</item>
+/// <item>change_types: created, updated or deleted, each at most once.</item>
 /// </list>
 /// Output-only fields (times, etag, health, disabled_reason) are not checked: they are ignored on input.
 /// </summary>
-internal sealed class ChannelValidator(bool allowHttp)
+internal sealed class ChannelValidator(NotificationOptions options)
 {
     /// <summary>channel_service.proto: a name is at most 63 characters.</summary>
     public const int MaxNameChars = 63;
@@ -28,10 +30,9 @@ internal sealed class ChannelValidator(bool allowHttp)
     public void Validate(Channel channel, Violations violations)
     {
         CheckName(channel.Name, Prefix + "name", violations);
-        var kindValid = CheckKind(channel.Kind, violations);
-        if (kindValid)
+        if (CheckKind(channel.Kind, violations))
         {
-            CheckTarget(channel, violations);
+            CheckTargetAndSecret(channel, violations);
         }
 
         if (channel.Filter.Length > 0 && FilterParser.Parse(channel.Filter).Error is { } error)
@@ -40,17 +41,6 @@ internal sealed class ChannelValidator(bool allowHttp)
         }
 
         CheckChangeTypes(channel.ChangeTypes, violations);
-        if (channel.Secret.Length > 0)
-        {
-            if (kindValid && channel.Kind != ChannelKind.Webhook)
-            {
-                violations.Add(Prefix + "secret", "is for webhook channels only: Slack and email channels are not signed", ViolationReasons.Mismatch);
-            }
-            else if (ChannelTargetRules.SecretProblem(channel.Secret) is { } problem)
-            {
-                violations.Add(Prefix + "secret", problem, ViolationReasons.InvalidFormat);
-            }
-        }
     }
 
     /// <summary>The name rule, on <paramref name="field"/> ("name" in a request that names a channel, "channel.name" in one that carries it).</summary>
@@ -89,57 +79,19 @@ internal sealed class ChannelValidator(bool allowHttp)
         return true;
     }
 
-    private void CheckTarget(Channel channel, Violations violations)
+    // Each target rule once, in ChannelTargets (the senders' home), with its own messages.
+    private void CheckTargetAndSecret(Channel channel, Violations violations)
     {
-        if (channel.Kind == ChannelKind.Email)
+        foreach (var violation in ChannelTargets.Validate(channel, options))
         {
-            if (channel.Url.Length > 0)
-            {
-                violations.Add(Prefix + "url", "is for webhook and Slack channels: an email channel takes email_to", ViolationReasons.Mismatch);
-            }
-
-            CheckRecipients(channel.EmailTo, violations);
-            return;
+            violations.Add(violation.Field, violation.Description, violation.Reason);
         }
 
-        var kind = channel.Kind == ChannelKind.Slack ? "a Slack" : "a webhook";
-        if (channel.EmailTo.Count > 0)
-        {
-            violations.Add(Prefix + "email_to", $"is for email channels: {kind} channel takes url", ViolationReasons.Mismatch);
-        }
-
-        if (channel.Url.Length == 0)
-        {
-            violations.Add(Prefix + "url", $"is required for {kind} channel", ViolationReasons.Required);
-        }
-        else if (ChannelTargetRules.UrlProblem(channel.Url, allowHttp) is { } problem)
-        {
-            violations.Add(Prefix + "url", problem, channel.Url.Length > ChannelTargetRules.MaxUrlChars ? ViolationReasons.TooLong : ViolationReasons.InvalidFormat);
-        }
-    }
-
-    private static void CheckRecipients(IReadOnlyList<string> recipients, Violations violations)
-    {
-        if (recipients.Count == 0)
-        {
-            violations.Add(Prefix + "email_to", "is required for an email channel: 1 to 50 addresses", ViolationReasons.Required);
-            return;
-        }
-
-        if (recipients.Count > ChannelTargetRules.MaxRecipients)
-        {
-            violations.Add(Prefix + "email_to", $"has {recipients.Count} addresses; at most {ChannelTargetRules.MaxRecipients} are allowed", ViolationReasons.TooMany);
-            return;
-        }
-
+        // A list rule ChannelTargets leaves to the API: each recipient once.
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < recipients.Count; i++)
+        for (var i = 0; channel.Kind == ChannelKind.Email && i < channel.EmailTo.Count && i < ChannelTargets.MaxRecipients; i++)
         {
-            if (ChannelTargetRules.AddressProblem(recipients[i]) is { } problem)
-            {
-                violations.Add($"{Prefix}email_to[{i}]", problem, ViolationReasons.InvalidFormat);
-            }
-            else if (!seen.Add(recipients[i]))
+            if (!seen.Add(channel.EmailTo[i]))
             {
                 violations.Add($"{Prefix}email_to[{i}]", "repeats an earlier address", ViolationReasons.Mismatch);
             }

@@ -4,7 +4,7 @@ using Tracker.Events.Pipeline;
 using Tracker.Events.Time;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {

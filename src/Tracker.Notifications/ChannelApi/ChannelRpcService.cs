@@ -7,7 +7,7 @@ using Tracker.Events.Validation;
 using Tracker.Notifications.Delivery;
 using Tracker.Notifications.Sending;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The tracker.event.v1alpha1.ChannelService handlers, one file per RPC
@@ -18,7 +18,7 @@ namespace Tracker.Notifications.Api;
 /// The caller, the method's scope (RpcRegistry: notifications:admin to manage, events:read to
 /// read), store outages, cancellation and the audit line of writes are the call pipeline's, as
 /// for the EventService. A channel's secret leaves only in CreateChannel's response; reads show
-/// the URL redacted (<see cref="ChannelTargetRules.Redacted"/>) and the health the delivery log
+/// the URL redacted (<see cref="ChannelTargets.RedactUrl"/>) and the health the delivery log
 /// gives. Handlers carry plain comments: the OpenAPI document takes each operation's summary
 /// from the proto's comment.
 /// </summary>
@@ -42,7 +42,7 @@ public sealed partial class ChannelRpcService : ChannelService.ChannelServiceBas
         _wakeup = wakeup;
         _time = time;
         _clock = new EventClock(time);
-        _validator = new ChannelValidator(options.Value.AllowHttp);
+        _validator = new ChannelValidator(options.Value);
     }
 
     private static void ThrowIfInvalidName(string name)
@@ -75,7 +75,7 @@ public sealed partial class ChannelRpcService : ChannelService.ChannelServiceBas
     {
         var shown = stored.Clone();
         shown.Secret = string.Empty;
-        shown.Url = ChannelTargetRules.Redacted(stored.Kind, stored.Url);
+        shown.Url = ChannelTargets.RedactUrl(stored.Kind, stored.Url);
         shown.Health = health ?? new ChannelHealth();
         return shown;
     }

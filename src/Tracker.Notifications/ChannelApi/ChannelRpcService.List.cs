@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Tracker.Api.V1Alpha1;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 public sealed partial class ChannelRpcService
 {

@@ -6,7 +6,7 @@ using Tracker.Events.Paging;
 using Tracker.Events.Storage;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// ListDeliveries' page tokens (AIP-158): the id of the last message shown, in the event

@@ -4,7 +4,7 @@ using Tracker.Api.V1Alpha1;
 using Tracker.Events;
 using Tracker.Events.Validation;
 
-namespace Tracker.Notifications.Api;
+namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The ChannelService's errors, built by the API's one status factory (<see cref="EventErrors"/>),
