@@ -3,8 +3,11 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Playwright;
 using Tracker.Api.V1Alpha1;
+using Tracker.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Tracker.WebUi.Tests;
@@ -29,19 +32,15 @@ public sealed class NotificationsServerFixture : WebUiFixture
 /// change, the API's own error messages, and user text (names, filters, errors) shown as text.
 /// Each test makes channels and a service of its own, so the tests share one server.
 /// </summary>
-public sealed class NotificationsPageTests(NotificationsServerFixture fixture) : IClassFixture<NotificationsServerFixture>, IAsyncLifetime
+public sealed class NotificationsPageTests(NotificationsServerFixture fixture) : IClassFixture<NotificationsServerFixture>
 {
     private static readonly TimeSpan DeliveryLimit = TimeSpan.FromSeconds(60);
 
-    private WebhookReceiver _receiver = null!;
+    /// <summary>What a picky receiver refuses (400): an event whose title holds it.</summary>
+    private const string RejectMark = "REJECT-ME";
 
-    public Task InitializeAsync()
-    {
-        _receiver = new WebhookReceiver();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+    private static readonly WebhookAnswer Ok = new(200);
+    private static readonly WebhookAnswer BadRequest = new(400);
 
     private static string Suffix() => Guid.NewGuid().ToString("N")[..10];
 
@@ -63,9 +62,10 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var service = "svc-" + suffix;
         var subscriber = "sub-" + suffix;
         var named = "named-" + suffix;
-        var path = "/ok/" + subscriber;
-        await CreateChannelAsync(new { name = subscriber, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url(path) + "?token=hidden", filter = ServiceFilter(service) });
-        await CreateChannelAsync(new { name = named, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url("/ok/" + named), changeTypes = new[] { "CHANGE_TYPE_CREATED", "CHANGE_TYPE_DELETED" }, disabled = true });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = _ => Ok;
+        await CreateChannelAsync(new { name = subscriber, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url + "?token=hidden", filter = ServiceFilter(service) });
+        await CreateChannelAsync(new { name = named, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url.ToString(), changeTypes = new[] { "CHANGE_TYPE_CREATED", "CHANGE_TYPE_DELETED" }, disabled = true });
         await fixture.CreateEventAsync(Deploy("Deploy checkout", service));
         await WaitForDeliveriesAsync(subscriber, d => d.Count(IsDelivered) == 1);
 
@@ -81,7 +81,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await Expect(first.Locator("th")).ToHaveTextAsync(subscriber);
         await Expect(first).ToContainTextAsync("Webhook");
         // The target as the API shows it: its query, which may hold a credential, dropped.
-        await Expect(first.Locator(".target")).ToContainTextAsync(_receiver.Url(path));
+        await Expect(first.Locator(".target")).ToContainTextAsync(receiver.Url.ToString());
         await Expect(first.Locator(".target")).Not.ToContainTextAsync("hidden");
         await Expect(first.Locator(".routing")).ToHaveTextAsync("Filter " + ServiceFilter(service));
         await Expect(first).ToContainTextAsync("All");
@@ -126,9 +126,10 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var suffix = Suffix();
         var good = "good-" + suffix;
         var closed = "closed-" + suffix;
-        var path = "/ok/" + good;
-        await CreateChannelAsync(new { name = good, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url(path) });
-        await CreateChannelAsync(new { name = closed, kind = "CHANNEL_KIND_WEBHOOK", url = $"http://127.0.0.1:{WebhookReceiver.FreePort()}/nobody" });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = _ => Ok;
+        await CreateChannelAsync(new { name = good, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url.ToString() });
+        await CreateChannelAsync(new { name = closed, kind = "CHANNEL_KIND_WEBHOOK", url = $"http://127.0.0.1:{ClosedPort()}/nobody" });
 
         await using var ui = await fixture.OpenAsync();
         await ui.GotoAsync($"/?view=notifications&channel={good}");
@@ -137,11 +138,11 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await ChannelRow(ui, good).GetByRole(AriaRole.Button, new() { Name = "Send test to " + good }).ClickAsync();
         var result = ui.Page.Locator(".channel-list .action-result");
         await Expect(result).ToHaveTextAsync(new Regex($"^Test message to {good}: Delivered \\(HTTP 200 · \\d+(\\.\\d)? m?s\\)\\.$"));
-        var received = Assert.Single(_receiver.To(path));
+        var received = Assert.Single(receiver.Received);
         Assert.True(JsonDocument.Parse(received.Body).RootElement.GetProperty("test").GetBoolean());
         // The test message is in the shown channel's log, with the id the receiver got.
         await Expect(DeliveryRows(ui)).ToHaveCountAsync(1);
-        await Expect(DeliveryRows(ui).First).ToHaveAttributeAsync("data-id", received.WebhookId);
+        await Expect(DeliveryRows(ui).First).ToHaveAttributeAsync("data-id", received.Id);
         await Expect(DeliveryRows(ui).First.Locator(".change")).ToHaveTextAsync("Test message");
         await Expect(DeliveryRows(ui).First.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
 
@@ -159,8 +160,10 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var suffix = Suffix();
         var service = "svc-" + suffix;
         var name = "refused-" + suffix;
-        var path = "/refuse/" + name;
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url(path), filter = ServiceFilter(service) });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var accepting = false;
+        receiver.Answer = _ => accepting ? Ok : BadRequest;
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url.ToString(), filter = ServiceFilter(service) });
         var created = await fixture.CreateEventAsync(Deploy("Deploy refused", service));
         var eventId = created.GetProperty("id").GetString()!;
         await WaitForDeliveriesAsync(name, d => d.Count(IsFailed) == 1);
@@ -177,7 +180,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await Expect(ChannelRow(ui, name).Locator(".last-failure")).ToContainTextAsync("400");
         await ui.ScreenshotAsync(Shot() + "_Failed");
 
-        _receiver.Accept(path);
+        accepting = true;
         var id = await row.GetAttributeAsync("data-id");
         await row.GetByRole(AriaRole.Button, new() { Name = "Redeliver message " + id }).ClickAsync();
         await Expect(ui.Page.Locator(".deliveries .action-result")).ToHaveTextAsync("1 message sent again.");
@@ -186,9 +189,9 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await Expect(row.Locator(".last-attempt")).ToContainTextAsync("HTTP 200");
 
         // The receiver got the same message twice, under the same id, which is the delivery's.
-        var received = _receiver.To(path);
+        var received = receiver.Received;
         Assert.Equal(2, received.Count);
-        Assert.All(received, r => Assert.Equal(id, r.WebhookId));
+        Assert.All(received, r => Assert.Equal(id, r.Id));
 
         // The event's link opens the event.
         await row.Locator(".event-id a").ClickAsync();
@@ -204,8 +207,8 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var suffix = Suffix();
         var service = "svc-" + suffix;
         var name = "after-" + suffix;
-        var path = "/ok/" + name;
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url(path), filter = ServiceFilter(service) });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url.ToString(), filter = ServiceFilter(service) });
         foreach (var title in new[] { "First", "Second", "Third" })
         {
             await fixture.CreateEventAsync(Deploy(title, service));
@@ -233,7 +236,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await RefreshUntilAsync(ui, DeliveryRows(ui).Nth(1).Locator(".attempt-count"), null, "2");
         await RefreshUntilAsync(ui, DeliveryRows(ui).Nth(0).Locator(".attempt-count"), null, "2");
         await Expect(oldest.Locator(".attempt-count")).ToHaveTextAsync("1");
-        var received = _receiver.To(path).Select(r => r.WebhookId).ToArray();
+        var received = receiver.Received.Select(r => r.Id).ToArray();
         Assert.Equal(5, received.Length);
         Assert.Equal(later.Order(StringComparer.Ordinal), received.GroupBy(id => id).Where(g => g.Count() == 2).Select(g => g.Key).Order(StringComparer.Ordinal));
         ui.AssertNoConsoleErrors();
@@ -245,14 +248,16 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var suffix = Suffix();
         var service = "svc-" + suffix;
         var name = "paged-" + suffix;
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url("/picky/" + name), filter = ServiceFilter(service) });
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Answer = webhook => webhook.Body.Contains(RejectMark, StringComparison.Ordinal) ? BadRequest : Ok;
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = receiver.Url.ToString(), filter = ServiceFilter(service) });
         for (var i = 1; i <= 21; i++)
         {
             await fixture.CreateEventAsync(Deploy($"Deploy {i}", service));
         }
 
-        await fixture.CreateEventAsync(Deploy($"Deploy {WebhookReceiver.RejectMark} a", service));
-        await fixture.CreateEventAsync(Deploy($"Deploy {WebhookReceiver.RejectMark} b", service));
+        await fixture.CreateEventAsync(Deploy($"Deploy {RejectMark} a", service));
+        await fixture.CreateEventAsync(Deploy($"Deploy {RejectMark} b", service));
         await WaitForDeliveriesAsync(name, d => d.Count(IsDelivered) == 21 && d.Count(IsFailed) == 2);
 
         await using var ui = await fixture.OpenAsync();
@@ -293,7 +298,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         var name = "html-" + suffix;
         const string Markup = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">";
         var filter = $"title=\"{Markup.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url("/ok/" + name), filter });
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = "https://hooks.example.com/tracker", filter });
         await using var ui = await fixture.OpenAsync();
         // Channel names cannot hold markup (the API takes [a-z0-9._-]): a channel as a server with a
         // looser rule would list it is added to the real answer.
@@ -328,7 +333,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
     {
         var suffix = Suffix();
         var name = "refusal-" + suffix;
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url("/ok/" + name) });
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = "https://hooks.example.com/tracker" });
         await using var ui = await fixture.OpenAsync();
         await ui.GotoAsync($"/?view=notifications&channel={name}");
 
@@ -387,7 +392,7 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
     {
         var suffix = Suffix();
         var name = "narrow-" + suffix.PadRight(40, 'x');
-        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = _receiver.Url("/ok/" + name + "/" + new string('p', 200)), filter = ServiceFilter("svc-" + new string('s', 100)) });
+        await CreateChannelAsync(new { name, kind = "CHANNEL_KIND_WEBHOOK", url = "https://hooks.example.com/" + new string('p', 200), filter = ServiceFilter("svc-" + new string('s', 100)) });
         await using var ui = await fixture.OpenAsync(width: 360, height: 780);
         await ui.GotoAsync($"/?view=notifications&channel={name}");
         await Expect(ChannelRow(ui, name)).ToBeAttachedAsync();
@@ -395,6 +400,14 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         Assert.True(width <= 360, $"The notifications view is {width} px wide at 360 px.");
         await ui.ScreenshotAsync(Shot());
         ui.AssertNoConsoleErrors();
+    }
+
+    /// <summary>A port nothing listens on: bound, then released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool IsDelivered(JsonElement delivery) => delivery.GetProperty("state").GetString() == "DELIVERY_STATE_DELIVERED";
