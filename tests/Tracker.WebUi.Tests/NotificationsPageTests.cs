@@ -396,9 +396,11 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await using var ui = await fixture.OpenAsync(width: 360, height: 780);
         await ui.GotoAsync($"/?view=notifications&channel={name}");
         await Expect(ChannelRow(ui, name)).ToBeAttachedAsync();
-        var width = await ui.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(width <= 360, $"The notifications view is {width} px wide at 360 px.");
         await ui.ScreenshotAsync(Shot());
+        var width = await ui.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        var widest = await ui.Page.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('main *')].filter(e => !e.closest('thead') && e.getBoundingClientRect().right > 360).map(e => e.tagName + '.' + e.className).slice(0, 5).join(', ')");
+        Assert.True(width <= 360, $"The notifications view is {width} px wide at 360 px: {widest}.");
         ui.AssertNoConsoleErrors();
     }
 
