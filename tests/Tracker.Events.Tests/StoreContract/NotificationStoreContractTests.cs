@@ -463,6 +463,21 @@ public abstract class NotificationStoreContractTests
     }
 
     [Fact]
+    public async Task CompleteAsync_PendingWithoutANextAttemptTime_ThrowsAndRecordsNothing()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        await CreateChannelAsync(store, "ops");
+        var leased = await RouteAndLeaseAsync(store, 1, 2);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.CompleteAsync(
+            "a",
+            [Outcome(leased[0], Attempt(Now, 200, string.Empty), DeliveryState.Delivered), Outcome(leased[1], Attempt(Now, 503, "HTTP 503"), DeliveryState.Pending)],
+            None)).Bounded();
+
+        Assert.All(await store.ListDeliveriesAsync("ops", DeliveryState.Unspecified, null, 10, None).Bounded(), d => Assert.Empty(d.Attempts));
+    }
+
+    [Fact]
     public async Task NextDueAsync_PendingMessages_ReturnsTheEarliestDueOfAnEnabledChannel()
     {
         var store = await CreateStoreAsync().Bounded();

@@ -291,16 +291,19 @@ public sealed class SqlNotificationStore(NotificationDatabase database) : INotif
         return database.WriteAsync<IReadOnlyList<LeasedMessage>>(
             async (connection, transaction) =>
             {
+                // Materialized: the choice (and its row locks) is made once, never again per row updated.
                 var update = Command(connection, transaction, $"""
-                    UPDATE deliveries SET lease_owner = @owner, lease_until_us = @until
-                    WHERE id IN (
+                    WITH due AS MATERIALIZED (
                         SELECT id FROM deliveries
                         WHERE state = {Pending} AND NOT is_test AND next_attempt_at_us <= @now
                             AND (lease_until_us IS NULL OR lease_until_us <= @now)
                             AND channel IN (SELECT name FROM channels WHERE NOT disabled)
                         ORDER BY seq, id
                         LIMIT @limit
-                        {database.SkipLockedRows})
+                        {database.SkipLockedRows}
+                    )
+                    UPDATE deliveries SET lease_owner = @owner, lease_until_us = @until
+                    WHERE id IN (SELECT id FROM due)
                     RETURNING {DeliveryColumns}, payload
                     """);
                 await using var updateDisposal = update.ConfigureAwait(false);
@@ -334,6 +337,13 @@ public sealed class SqlNotificationStore(NotificationDatabase database) : INotif
         if (outcomes.Count == 0)
         {
             return Task.CompletedTask;
+        }
+
+        // A pending message without a due time would never be leased again.
+        if (outcomes.FirstOrDefault(o => o.State is not (DeliveryState.Delivered or DeliveryState.Failed or DeliveryState.Pending)
+            || (o.State == DeliveryState.Pending && o.NextAttemptAt is null)) is { } invalid)
+        {
+            throw new ArgumentException($"Outcome of {invalid.DeliveryId}: the state is Delivered, Failed, or Pending with a next attempt time.", nameof(outcomes));
         }
 
         return database.WriteAsync(
