@@ -333,7 +333,8 @@ if wants i; then
     fi
     say "i: 100 watchers while 1,000 creates/s arrive, $store: create acknowledged to arrival"
     # A fresh server: the burn-in's warm-up, as before any first measured round (method notes).
-    driver watch --mode delivery --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --rate 1000 --warmup "$BURN_IN" --duration "$READ_DURATION" --result "$RESULTS/i-delivery-$store.json"
+    # --metrics: the server's own tracker.watch.lag over the measured part, beside the client's figure.
+    driver watch --mode delivery --grpc "$GRPC_URL" --metrics "$HTTP_URL/metrics" --pid "$SERVER_PID" --watchers 100 --rate 1000 --warmup "$BURN_IN" --duration "$READ_DURATION" --result "$RESULTS/i-delivery-$store.json"
     say "i: CreateEvent at 64 concurrent with no watcher and with 100, $ROUNDS rounds, $store"
     driver watch --mode throughput --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --result "$RESULTS/i-throughput-$store.json"
     if [ "$store" = sqlite ]; then
