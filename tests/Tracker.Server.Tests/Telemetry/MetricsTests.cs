@@ -105,6 +105,23 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchEvents_OverRestLiveChange_WatchLagRecordedOnce()
+    {
+        var service = TestEvents.UniqueService();
+        var filter = Uri.EscapeDataString($"service=\"{service}\"");
+        using var response = await _factory.CreateClient().GetAsync($"/api/v1alpha1/events:watch?filter={filter}", HttpCompletionOption.ResponseHeadersRead).Bounded();
+        var feed = _factory.Services.GetRequiredService<ChangeFeed>();
+        await TestTimeout.UntilAsync(() => feed.WatcherCount == 1);
+
+        await _factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.NotNull(await reader.ReadLineAsync().Bounded());
+
+        await TestTimeout.UntilAsync(() => Recorder.Of(WatchLag).Count > 0);
+        Assert.Equal("sqlite", Assert.Single(Recorder.Of(WatchLag)).Tag("db.system.name"));
+    }
+
+    [Fact]
     public async Task WatchEvents_InitialEventsThenALiveChange_OnlyTheLiveChangeMeasured()
     {
         var service = TestEvents.UniqueService();
