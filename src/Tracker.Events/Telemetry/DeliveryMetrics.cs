@@ -37,6 +37,8 @@ public enum DeliveryOutcome
 /// <c>retry</c>, <c>failed</c>).</item>
 /// <item><c>tracker.notifications.delivery.duration</c> (s): each attempt's latency, from its start
 /// to the receiver's answer or the error, with the same two attributes.</item>
+/// <item><c>tracker.notifications.channels.disabled</c> ({channel}): channels Tracker disabled for
+/// failing longer than Notifications:DisableAfter, by channel kind.</item>
 /// <item><c>tracker.notifications.pending</c> ({message}): messages not yet delivered nor failed,
 /// as the callback given to <see cref="ObservePending"/> reads them at each collection; no series
 /// until one is given.</item>
@@ -54,6 +56,7 @@ public sealed class DeliveryMetrics
     public const string DeliveriesName = "tracker.notifications.deliveries";
     public const string DeliveryDurationName = "tracker.notifications.delivery.duration";
     public const string PendingName = "tracker.notifications.pending";
+    public const string ChannelsDisabledName = "tracker.notifications.channels.disabled";
 
     /// <summary>The bucket bounds of the lag and duration histograms, in seconds.</summary>
     public static readonly IReadOnlyList<double> LagBuckets =
@@ -67,6 +70,7 @@ public sealed class DeliveryMetrics
     private readonly Histogram<double> _attemptLag;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _deliveryDuration;
+    private readonly Counter<long> _channelsDisabled;
     private volatile Func<long>? _pending;
 
     /// <param name="meterFactory">Makes the two meters.</param>
@@ -100,6 +104,10 @@ public sealed class DeliveryMetrics
             description: "Duration of notification delivery attempts, from the start to the receiver's answer or the error.",
             tags: null,
             advice: Advice);
+        _channelsDisabled = notifications.CreateCounter<long>(
+            ChannelsDisabledName,
+            unit: "{channel}",
+            description: "Channels Tracker disabled because they failed without a success for longer than Notifications:DisableAfter.");
         notifications.CreateObservableGauge(
             PendingName,
             ObservePendingNow,
@@ -156,6 +164,10 @@ public sealed class DeliveryMetrics
         _deliveries.Add(1, tags);
         _deliveryDuration.Record(Seconds(duration), tags);
     }
+
+    /// <summary>Counts one channel disabled for failing too long (<c>tracker.notifications.channels.disabled</c>).</summary>
+    public void RecordChannelDisabled(ChannelKind kind) =>
+        _channelsDisabled.Add(1, new KeyValuePair<string, object?>("tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind)));
 
     /// <summary>
     /// Gives <c>tracker.notifications.pending</c> its source: <paramref name="pending"/> is called

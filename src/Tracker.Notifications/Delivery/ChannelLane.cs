@@ -74,7 +74,7 @@ internal sealed class ChannelLane
 
                 if (outcomes.Count > 0 && (outcomes.Count >= RecordBatch || QueueIsEmpty()))
                 {
-                    await _dispatcher.CompleteAsync(Channel, outcomes, _stopping).ConfigureAwait(false);
+                    await _dispatcher.CompleteAsync(next.Channel, outcomes, _stopping).ConfigureAwait(false);
                     outcomes = [];
                 }
             }

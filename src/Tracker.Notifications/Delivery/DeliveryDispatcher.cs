@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Notifications;
+using Tracker.Events.Telemetry;
 using Tracker.Events.Watching;
 using Tracker.Notifications.Sending;
 
@@ -26,6 +27,9 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private const int LeaseBatch = 200;
 
+    /// <summary>How often the pending count that tracker.notifications.pending reports is read from the store.</summary>
+    private static readonly TimeSpan PendingRefresh = TimeSpan.FromSeconds(5);
+
     private readonly INotificationStore _store;
     private readonly DeliveryWakeup _wakeup;
     private readonly ChannelSenders _senders;
@@ -37,6 +41,8 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly RetrySchedule _retries;
     private readonly Dictionary<string, ChannelLane> _lanes = new(StringComparer.Ordinal);
     private readonly Lock _lanesGate = new();
+    private long _pending;
+    private DateTimeOffset _pendingReadAt = DateTimeOffset.MinValue;
 
     public DeliveryDispatcher(
         INotificationStore store,
@@ -57,10 +63,11 @@ public sealed class DeliveryDispatcher : BackgroundService
         _metrics = metrics;
         _logger = logger;
         _retries = new RetrySchedule(_options.EffectiveRetryDelays);
+        _metrics.ObservePending(() => Interlocked.Read(ref _pending));
     }
 
     /// <summary>This process's lease owner name: host, process and a random part, unique per start.</summary>
-    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    public string Owner { get; } = $"{System.Environment.MachineName}/{System.Environment.ProcessId}/{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,6 +77,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             var wait = _watchOptions.PollInterval;
             try
             {
+                await RefreshPendingAsync(stoppingToken).ConfigureAwait(false);
                 var leased = await LeaseAndDispatchAsync(stoppingToken).ConfigureAwait(false);
                 if (leased == LeaseBatch)
                 {
@@ -141,6 +149,21 @@ public sealed class DeliveryDispatcher : BackgroundService
         return leased.Count;
     }
 
+    /// <summary>Reads, at most every <see cref="PendingRefresh"/>, how many messages wait in all channels.</summary>
+    private async Task RefreshPendingAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _pendingReadAt < PendingRefresh)
+        {
+            return;
+        }
+
+        _pendingReadAt = now;
+        var channels = await _store.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
+        var health = await _store.GetHealthAsync(channels.Select(c => c.Name).ToList(), now, cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _pending, health.Values.Sum(h => h.PendingMessages));
+    }
+
     private async Task DrainLanesAsync()
     {
         Task[] running;
@@ -168,7 +191,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         var attempts = message.Delivery.Attempts.Count + 1;
         if (attempts == 1)
         {
-            _metrics.RecordFirstAttemptLag(channel.Kind, started - message.ChangedAt);
+            _metrics.RecordFirstAttemptLag(channel.Kind, message.ChangedAt, started);
         }
 
         var now = _time.GetUtcNow();
@@ -176,7 +199,12 @@ public sealed class DeliveryDispatcher : BackgroundService
         var state = result.Outcome == SendOutcome.Delivered ? DeliveryState.Delivered
             : retryAt is null ? DeliveryState.Failed
             : DeliveryState.Pending;
-        _metrics.RecordAttempt(channel.Kind, state, result.Latency);
+        _metrics.RecordAttempt(channel.Kind, state switch
+        {
+            DeliveryState.Delivered => DeliveryOutcome.Delivered,
+            DeliveryState.Pending => DeliveryOutcome.Retry,
+            _ => DeliveryOutcome.Failed,
+        }, result.Latency);
         if (state == DeliveryState.Failed)
         {
             DeliveryLog.MessageFailed(_logger, message.Delivery.Id, channel.Name, attempts, result.Error ?? $"status {result.StatusCode}");
@@ -193,7 +221,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     }
 
     /// <summary>Records a lane's outcomes, and disables a channel that has failed for too long.</summary>
-    internal async Task CompleteAsync(string channel, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
+    internal async Task CompleteAsync(Channel channel, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken)
     {
         await _store.CompleteAsync(Owner, outcomes, cancellationToken).ConfigureAwait(false);
         if (outcomes.All(o => o.Succeeded))
@@ -204,10 +232,10 @@ public sealed class DeliveryDispatcher : BackgroundService
         var now = _time.GetUtcNow();
         var failingBefore = now - _options.DisableAfter;
         var reason = $"failing without a success for longer than Notifications:DisableAfter ({_options.DisableAfter})";
-        if (await _store.DisableFailingAsync(channel, failingBefore, reason, now, cancellationToken).ConfigureAwait(false))
+        if (await _store.DisableFailingAsync(channel.Name, failingBefore, reason, now, cancellationToken).ConfigureAwait(false))
         {
-            _metrics.RecordChannelDisabled();
-            DeliveryLog.ChannelDisabled(_logger, channel, failingBefore, reason);
+            _metrics.RecordChannelDisabled(channel.Kind);
+            DeliveryLog.ChannelDisabled(_logger, channel.Name, failingBefore, reason);
         }
     }
 
