@@ -21,7 +21,7 @@ public abstract class NotificationDeliveryTests(ITestOutputHelper output)
     private const int AcknowledgedBeforeKill = 200;
 
     // After a SIGKILL, the messages in flight wait for their lease to expire (30 s) before they go again.
-    private static readonly TimeSpan DeliveryLimit = TimeSpan.FromSeconds(120);
+    protected static readonly TimeSpan DeliveryLimit = TimeSpan.FromSeconds(120);
 
     protected abstract TrackerSettings CreateSettings();
 

@@ -59,9 +59,9 @@ public sealed class DeliveryTests
         await using var receiver = await WebhookReceiver.StartAsync();
         await using var factory = Factory();
         var (events, channels) = Clients(factory);
-        var channel = Webhook("deletions", receiver.Url, filter: "service = \"checkout\"");
-        channel.ChangeTypes.Add(ChangeType.Deleted);
-        await channels.CreateChannelAsync(channel).ResponseAsync.WaitAsync(Limit);
+        var request = Webhook("deletions", receiver.Url, filter: "service = \"checkout\"");
+        request.Channel.ChangeTypes.Add(ChangeType.Deleted);
+        await channels.CreateChannelAsync(request).ResponseAsync.WaitAsync(Limit);
 
         var e = await CreateAsync(events, "short-lived", "checkout");
         await events.DeleteEventAsync(new DeleteEventRequest { Id = e.Id }).ResponseAsync.WaitAsync(Limit);
@@ -231,7 +231,7 @@ public sealed class DeliveryTests
 
     private static Task<Event> CreateAsync(EventService.EventServiceClient events, string title, string service, bool notification = false, params string[] notifications)
     {
-        var attributes = new EventAttributes { Type = Api.V1Alpha1.Type.Deployment, Service = service, Notification = notification };
+        var attributes = new EventAttributes { Type = Tracker.Api.V1Alpha1.Type.Deployment, Service = service, Notification = notification };
         attributes.Notifications.AddRange(notifications);
         return events.CreateEventAsync(new CreateEventRequest { Title = title, Attributes = attributes }).ResponseAsync.WaitAsync(Limit);
     }
