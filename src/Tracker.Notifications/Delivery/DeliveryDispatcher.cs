@@ -188,8 +188,8 @@ public sealed class DeliveryDispatcher : BackgroundService
         var started = _time.GetUtcNow();
         var payload = message.DecodePayload();
         var result = await _senders.SendAsync(channel, message.Delivery.Id, payload, cancellationToken).ConfigureAwait(false);
-        var attempts = message.Delivery.Attempts.Count + 1;
-        if (attempts == 1)
+        var attempts = message.AttemptsSinceRedelivery + 1;
+        if (message.Delivery.Attempts.Count == 0)
         {
             _metrics.RecordFirstAttemptLag(channel.Kind, message.ChangedAt, started);
         }
