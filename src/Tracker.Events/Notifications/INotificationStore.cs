@@ -102,7 +102,7 @@ public interface INotificationStore
     /// Puts back to pending, due at <paramref name="now"/> with its lease cleared, the channel's
     /// message <paramref name="deliveryId"/>, or every message of the channel whose change is after
     /// <paramref name="afterSequence"/> (exactly one of the two is given). Test messages are never
-    /// sent again. Returns how many.
+    /// sent again. Each starts the retry schedule over (its logged attempts stay). Returns how many.
     /// </summary>
     Task<int> RedeliverAsync(string channel, string? deliveryId, long? afterSequence, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -121,8 +121,12 @@ public interface INotificationStore
 /// <param name="CreatedAt">When the message was routed.</param>
 public sealed record NewMessage(string Id, string Channel, long Sequence, ChangeType ChangeType, string EventId, DateTimeOffset ChangedAt, byte[] Payload, DateTimeOffset CreatedAt);
 
-/// <summary>A message leased for an attempt: its log entry so far, and the payload to send.</summary>
-public sealed record LeasedMessage(Delivery Delivery, long Sequence, DateTimeOffset ChangedAt, byte[] Payload)
+/// <summary>
+/// A message leased for an attempt: its log entry so far, the payload to send, and how many
+/// attempts it has had since it was routed or last redelivered (a redelivery starts the retry
+/// schedule over; the log keeps every attempt).
+/// </summary>
+public sealed record LeasedMessage(Delivery Delivery, long Sequence, DateTimeOffset ChangedAt, byte[] Payload, int AttemptsSinceRedelivery)
 {
     public WebhookPayload DecodePayload() => WebhookPayload.Parser.ParseFrom(Payload);
 }

@@ -706,8 +706,29 @@ public abstract class NotificationStoreContractTests
         Assert.Equal(DeliveryState.Pending, again.Delivery.State);
         Assert.Equal(Timestamp.FromDateTimeOffset(Now.AddHours(1)), again.Delivery.NextAttemptTime);
         Assert.Equal([attempt], again.Delivery.Attempts);
+        // The log keeps the attempt; the retry schedule starts over.
+        Assert.Equal(0, again.AttemptsSinceRedelivery);
         Assert.Equal(0, await store.RedeliverAsync("dev", leased[1].Delivery.Id, null, Now, None).Bounded());
         Assert.Equal(0, await store.RedeliverAsync("ops", "msg_unknown", null, Now, None).Bounded());
+    }
+
+    [Fact]
+    public async Task LeaseDueAsync_RetriedMessage_CountsItsAttemptsUntilARedelivery()
+    {
+        var store = await CreateStoreAsync().Bounded();
+        await CreateChannelAsync(store, "ops");
+        var leased = await RouteAndLeaseAsync(store, 1, 1);
+        Assert.Equal(0, leased[0].AttemptsSinceRedelivery);
+        await store.CompleteAsync("a", [Outcome(leased[0], Attempt(Now, 503, "HTTP 503"), DeliveryState.Pending, Now.AddSeconds(1))], None).Bounded();
+
+        var retried = Assert.Single(await store.LeaseDueAsync("a", Now.AddSeconds(1), Lease, 10, None).Bounded());
+        Assert.Equal(1, retried.AttemptsSinceRedelivery);
+        await store.CompleteAsync("a", [Outcome(retried, Attempt(Now.AddSeconds(1), 400, "HTTP 400"), DeliveryState.Failed)], None).Bounded();
+        Assert.Equal(1, await store.RedeliverAsync("ops", retried.Delivery.Id, null, Now.AddSeconds(2), None).Bounded());
+
+        var redelivered = Assert.Single(await store.LeaseDueAsync("a", Now.AddSeconds(2), Lease, 10, None).Bounded());
+        Assert.Equal(0, redelivered.AttemptsSinceRedelivery);
+        Assert.Equal(2, redelivered.Delivery.Attempts.Count);
     }
 
     [Fact]

@@ -304,7 +304,7 @@ public sealed class SqlNotificationStore(NotificationDatabase database) : INotif
                     )
                     UPDATE deliveries SET lease_owner = @owner, lease_until_us = @until
                     WHERE id IN (SELECT id FROM due)
-                    RETURNING {DeliveryColumns}, payload
+                    RETURNING {DeliveryColumns}, payload, attempt_count
                     """);
                 await using var updateDisposal = update.ConfigureAwait(false);
                 AddText(update, "@owner", owner);
@@ -317,7 +317,7 @@ public sealed class SqlNotificationStore(NotificationDatabase database) : INotif
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        leased.Add(new LeasedMessage(ReadDelivery(reader), reader.GetInt64(2), FromMicros(reader.GetInt64(5)), reader.GetFieldValue<byte[]>(11)));
+                        leased.Add(new LeasedMessage(ReadDelivery(reader), reader.GetInt64(2), FromMicros(reader.GetInt64(5)), reader.GetFieldValue<byte[]>(11), reader.GetInt32(12)));
                     }
                 }
 
@@ -486,7 +486,7 @@ public sealed class SqlNotificationStore(NotificationDatabase database) : INotif
             async (connection, transaction) =>
             {
                 var update = Command(connection, transaction, $"""
-                    UPDATE deliveries SET state = {Pending}, next_attempt_at_us = @now, lease_owner = NULL, lease_until_us = NULL
+                    UPDATE deliveries SET state = {Pending}, next_attempt_at_us = @now, lease_owner = NULL, lease_until_us = NULL, attempt_count = 0
                     WHERE channel = @channel AND NOT is_test AND {(deliveryId is null ? "seq > @after" : "id = @id")}
                     """);
                 await using var updateDisposal = update.ConfigureAwait(false);
