@@ -15,7 +15,7 @@
 # paired read calls (search, get, query language) after BENCH_READ_WARMUP [10] s of warm-up;
 # BENCH_EVENTS [1000000] events for the read scenarios; BENCH_STARTUP_RUNS [10].
 #
-# BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i,j] runs only the scenarios named (a and b run together; f's
+# BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i,j,k] runs only the scenarios named (a and b run together; f's
 # memory at rest follows the reads of d and h) and BENCH_STORES [sqlite postgres] the read
 # scenarios on those stores only. A run of only some of them writes to bench/out/partial and
 # its report to bench/out/partial/RESULTS.md, leaving bench/out and bench/RESULTS.md as the last
@@ -36,7 +36,7 @@ EVENTS="${BENCH_EVENTS:-1000000}"
 READ_DURATION="${BENCH_READ_DURATION:-15}"
 READ_WARMUP="${BENCH_READ_WARMUP:-10}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
-ALL_SCENARIOS="a,b,c,d,e,f,g,h,i,j"
+ALL_SCENARIOS="a,b,c,d,e,f,g,h,i,j,k"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 STORES="${BENCH_STORES:-sqlite postgres}"
 wants() { [[ ",$SCENARIOS," == *",$1,"* ]]; }
@@ -333,7 +333,8 @@ if wants i; then
     fi
     say "i: 100 watchers while 1,000 creates/s arrive, $store: create acknowledged to arrival"
     # A fresh server: the burn-in's warm-up, as before any first measured round (method notes).
-    driver watch --mode delivery --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --rate 1000 --warmup "$BURN_IN" --duration "$READ_DURATION" --result "$RESULTS/i-delivery-$store.json"
+    # --metrics: the server's own tracker.watch.lag over the measured part, beside the client's figure.
+    driver watch --mode delivery --grpc "$GRPC_URL" --metrics "$HTTP_URL/metrics" --pid "$SERVER_PID" --watchers 100 --rate 1000 --warmup "$BURN_IN" --duration "$READ_DURATION" --result "$RESULTS/i-delivery-$store.json"
     say "i: CreateEvent at 64 concurrent with no watcher and with 100, $ROUNDS rounds, $store"
     driver watch --mode throughput --grpc "$GRPC_URL" --pid "$SERVER_PID" --watchers 100 --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --result "$RESULTS/i-throughput-$store.json"
     if [ "$store" = sqlite ]; then
@@ -355,6 +356,23 @@ if wants j; then
   run ${j_driver:+taskset -c "$j_driver"} dotnet "$PUBLISH/driver/Tracker.Bench.Driver.dll" overload --grpc "$GRPC_URL" --metrics "$HTTP_URL/metrics" --pid "$SERVER_PID" \
     --callers "$j_callers" --factor 10 --warmup "$WARMUP" --duration "$READ_DURATION" --server-cpus "${j_server:-any}" --result "$RESULTS/j-overload.json"
   stop_server
+fi
+
+# --- k. Notifications (README, "Notifications"): 10 webhook channels, creates at 200/s, on each store ---------
+# Private and http targets allowed, for the driver's receiver on 127.0.0.1. Rounds take turns with
+# and without the channels; each with-round waits until every event reached every channel.
+if wants k; then
+  for store in $STORES; do
+    if [ "$store" = sqlite ]; then
+      start_tracker notify-sqlite 18773 18088 Notifications__AllowPrivateTargets=true Notifications__AllowHttp=true
+    else
+      new_db bench_notify
+      start_tracker notify-postgres 18774 18089 Notifications__AllowPrivateTargets=true Notifications__AllowHttp=true Storage__Provider=Postgres "ConnectionStrings__Postgres=$(pg_db bench_notify)"
+    fi
+    say "k: 10 webhook channels, CreateEvent paced at 200/s, with and without the channels, $ROUNDS rounds, $store"
+    driver notify --grpc "$GRPC_URL" --http "$HTTP_URL" --channels 10 --rate 200 --burn-in "$BURN_IN" --warmup "$WARMUP" --duration "$DURATION" --rounds "$ROUNDS" --result "$RESULTS/k-notify-$store.json"
+    stop_server
+  done
 fi
 
 # --- Report ----------------------------------------------------------------------------------

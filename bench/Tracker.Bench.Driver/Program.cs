@@ -20,8 +20,10 @@ if (args.Length == 0)
           sqlite-raw   --cs CS [--batch N]                     raw Microsoft.Data.Sqlite insert loop
           store-create --store STORE [--concurrency C]         the store class in process
           startup  --server Tracker.Server.dll [--runs N]
-          watch    --mode delivery|throughput|idle --grpc URL --pid P [--watchers W] [--rate R]
+          watch    --mode delivery|throughput|idle --grpc URL --pid P [--watchers W] [--rate R] [--metrics URL]
                                                                scenario i: WatchEvents
+          notify   --grpc URL --http URL [--channels C] [--rate R] [--burn-in S] [--rounds N] [--drain S]
+                                                               scenario k: webhook notifications
           rss      --pid P                                     VmRSS/VmHWM now
           report   --results DIR --out FILE [--analysis FILE] [--commands FILE] [--previous TSV]
         """);
@@ -61,6 +63,9 @@ switch (args[0])
         break;
     case "watch":
         result = await WatchLoad.RunAsync(options);
+        break;
+    case "notify":
+        result = await NotifyLoad.RunAsync(options);
         break;
     case "overload":
         result = await OverloadLoad.RunAsync(options);

@@ -20,7 +20,10 @@ namespace Tracker.Bench.Driver;
 /// a change that outran its acknowledgement, count as 0); arrivals are matched with their
 /// acknowledgements after the run, so a reader never waits. Verified when every watcher got every
 /// event exactly once. <c>--decode full</c> decodes every message with the generated client, as
-/// an application would.</item>
+/// an application would. With <c>--metrics URL</c>, the server's own <c>tracker.watch.lag</c>
+/// histogram (commit to the message written on each watcher's stream) over the same measured
+/// part, scraped when the warm-up ends and after the last arrival (<see cref="ServerHistogram"/>),
+/// which leaves out the driver's wait for a core.</item>
 /// <item><c>throughput</c>: CreateEvent with 64 calls in flight for D seconds with no watcher,
 /// then with W watchers of those creates attached (each reading every change), taking turns over
 /// R rounds; the ratio of the two, and how many watchers the server ended for falling behind.</item>
@@ -39,7 +42,7 @@ internal static class WatchLoad
         var pid = int.Parse(options.Get("pid"), CultureInfo.InvariantCulture);
         return options.Get("mode") switch
         {
-            "delivery" => await DeliveryAsync(address, options.Int("watchers", 100), options.Int("rate", 1000), options.Int("warmup", 5), options.Int("duration", 15), (options.Find("decode") ?? "id") switch
+            "delivery" => await DeliveryAsync(address, options.Find("metrics") is { } metrics ? new Uri(metrics) : null, options.Int("watchers", 100), options.Int("rate", 1000), options.Int("warmup", 5), options.Int("duration", 15), (options.Find("decode") ?? "id") switch
             {
                 "id" => false,
                 "full" => true,
@@ -51,7 +54,9 @@ internal static class WatchLoad
         };
     }
 
-    private static async Task<JsonObject> DeliveryAsync(Uri address, int watcherCount, int rate, int warmupSeconds, int seconds, bool fullDecode)
+    private const string WatchLagFamily = "tracker_watch_lag_seconds";
+
+    private static async Task<JsonObject> DeliveryAsync(Uri address, Uri? metrics, int watcherCount, int rate, int warmupSeconds, int seconds, bool fullDecode)
     {
         var service = "bench-watch-" + Guid.NewGuid().ToString("N")[..8];
         using var pool = new ChannelPool(address, watcherCount + MaxCreatesInFlight);
@@ -89,6 +94,8 @@ internal static class WatchLoad
         var interval = TimeSpan.FromSeconds(1.0 / rate);
         var clock = Stopwatch.StartNew();
         var total = TimeSpan.FromSeconds(warmupSeconds + seconds);
+        using var http = new HttpClient();
+        Task<ServerHistogram>? lagBefore = null;
         long next = 0;
         while (clock.Elapsed < total)
         {
@@ -102,6 +109,7 @@ internal static class WatchLoad
             if (clock.Elapsed >= TimeSpan.FromSeconds(warmupSeconds) && measuredFrom == long.MaxValue)
             {
                 Volatile.Write(ref measuredFrom, Stopwatch.GetTimestamp());
+                lagBefore = metrics is null ? null : ServerHistogram.ScrapeAsync(http, metrics, WatchLagFamily);
             }
 
             await inFlight.WaitAsync();
@@ -135,6 +143,7 @@ internal static class WatchLoad
 
         await stop.CancelAsync();
         await Task.WhenAll(readers);
+        var serverLag = lagBefore is null ? null : (await ServerHistogram.ScrapeAsync(http, metrics!, WatchLagFamily)).Since(await lagBefore);
 
         // One sample per (watcher, event) acknowledged in the measured part; a change that
         // outran its acknowledgement counts as 0.
@@ -159,6 +168,7 @@ internal static class WatchLoad
             ["achieved_rate"] = Math.Round(achievedRate, 1),
             ["events"] = created.Count,
             ["latency"] = all.Summary(seconds),
+            ["server_watch_lag"] = serverLag,
             ["verified"] = exactlyOnce,
         };
     }

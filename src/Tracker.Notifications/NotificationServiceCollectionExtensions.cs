@@ -30,5 +30,5 @@ public static class NotificationServiceCollectionExtensions
     /// value) from those absent. Goes after the checks of REST bodies and before routing.
     /// </summary>
     public static IApplicationBuilder UseChannelApi(this IApplicationBuilder app) =>
-        app.UseMiddleware<RestBodyProperties.Buffering>();
+        app.UseMiddleware<ChannelPatchBodyBuffering>();
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Tracker.Events.Access;
 using Tracker.Events.Pipeline;
 using Tracker.Events.Retention;
+using Tracker.Events.Storage;
 using Tracker.Events.Telemetry;
 using Tracker.Events.Watching;
 
@@ -19,7 +21,7 @@ public static class EventsServiceCollectionExtensions
     /// "Tracker:Watch", "Retention" and "Telemetry:EventAttributes"), the start-up schema
     /// migration, the watch machinery (the change feed and the change log's hourly purge),
     /// retention (<see cref="RetentionService"/>) and Tracker's own instruments
-    /// (<see cref="EventMetrics"/>, <see cref="WatcherMetrics"/>, <see cref="StoreTelemetry"/>,
+    /// (<see cref="EventMetrics"/>, <see cref="WatcherMetrics"/>, <see cref="DeliveryMetrics"/>, <see cref="StoreTelemetry"/>,
     /// <see cref="RetentionMetrics"/>). A store (AddSqliteEventStore, AddPostgresEventStore) must
     /// be registered as well.
     /// </summary>
@@ -41,6 +43,10 @@ public static class EventsServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<EventMetrics>();
         services.TryAddSingleton<WatcherMetrics>();
+        services.TryAddSingleton(provider => new DeliveryMetrics(
+            provider.GetRequiredService<IMeterFactory>(),
+            provider.GetRequiredService<TimeProvider>(),
+            (provider.GetService<IEventStore>() as InstrumentedEventStore)?.System));
         services.TryAddSingleton<StoreTelemetry>();
         services.TryAddSingleton<ChangeSignal>();
         services.TryAddSingleton<ChangeFeed>();

@@ -30,6 +30,9 @@ public sealed class InstrumentedEventStore : DelegatingEventStore
         _events = events;
     }
 
+    /// <summary>The store's db.system.name: <see cref="StoreTelemetry.Sqlite"/> or <see cref="StoreTelemetry.Postgresql"/>.</summary>
+    public string System => _system;
+
     public override Task MigrateAsync(CancellationToken cancellationToken) =>
         MeasureAsync(StoreOperation.Migrate, async () =>
         {

@@ -11,9 +11,9 @@ namespace Tracker.Events.Watching;
 /// WatchEvents for the EventService: plans each call (<see cref="WatchPlanner"/>), runs it
 /// (<see cref="WatchSession"/>) on the process's <see cref="ChangeFeed"/>, and wakes the feed
 /// after each write of this process (<see cref="ChangeCommitted"/>). Counts the calls streaming
-/// (<see cref="WatcherMetrics"/>).
+/// (<see cref="WatcherMetrics"/>) and measures each live message's lag (<see cref="DeliveryMetrics"/>).
 /// </summary>
-public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSignal signal, IOptions<WatchOptions> options, WatcherMetrics metrics, ILogger<EventWatches> logger)
+public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSignal signal, IOptions<WatchOptions> options, WatcherMetrics metrics, DeliveryMetrics lag, ILogger<EventWatches> logger)
 {
     private readonly WatchPlanner _planner = new(store);
 
@@ -31,7 +31,7 @@ public sealed class EventWatches(IEventStore store, ChangeFeed feed, ChangeSigna
         metrics.Joined();
         try
         {
-            await new WatchSession(store, feed, options.Value.BufferSize, logger).RunAsync(plan, stream, cancellationToken).ConfigureAwait(false);
+            await new WatchSession(store, feed, options.Value.BufferSize, lag, logger).RunAsync(plan, stream, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

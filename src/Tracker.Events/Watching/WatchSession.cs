@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Tracker.Events.Telemetry;
 
 namespace Tracker.Events.Watching;
 
@@ -13,9 +14,10 @@ namespace Tracker.Events.Watching;
 /// meet at one position (<see cref="ChangeFeed.TryJoin"/>), so no change is lost or sent twice.
 /// Ends with RESOURCE_EXHAUSTED when the buffer overflows and UNAVAILABLE when the server stops,
 /// each naming the last change sent; a cancelled call just leaves. In every case the watcher
-/// leaves the feed at once.
+/// leaves the feed at once. Each live message's lag, from its commit to its flush on this stream,
+/// goes to <see cref="DeliveryMetrics"/>.
 /// </summary>
-internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int bufferSize, ILogger logger)
+internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int bufferSize, DeliveryMetrics metrics, ILogger logger)
 {
     private const int PageSize = 500;
 
@@ -26,6 +28,9 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
 
     // Written to the response without a flush: the next write that flushes sends it too.
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint | WriteFlags.NoCompress);
+
+    // Live messages written since the last flush: they leave, and their lag is measured, with it.
+    private readonly List<DateTimeOffset> _unflushed = [];
 
     private string _lastSent = string.Empty;
     private bool _canBuffer = true;
@@ -49,7 +54,14 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
                 while (watcher.Changes.TryRead(out var message))
                 {
                     // A burst (a group commit's creates) goes out in one flush, with its last message.
-                    await SendAsync(message, stream, cancellationToken, flush: !watcher.Changes.TryPeek(out _)).ConfigureAwait(false);
+                    var flush = !watcher.Changes.TryPeek(out _);
+                    await SendAsync(message, stream, cancellationToken, flush).ConfigureAwait(false);
+                    _unflushed.Add(message.ChangeTime.ToDateTimeOffset());
+                    if (flush || !_canBuffer)
+                    {
+                        metrics.WatchMessagesWritten(_unflushed);
+                        _unflushed.Clear();
+                    }
                 }
             }
         }

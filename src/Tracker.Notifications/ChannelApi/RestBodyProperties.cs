@@ -1,14 +1,13 @@
 using System.Text.Json;
 using Grpc.Core;
-using Microsoft.AspNetCore.Http;
 
 namespace Tracker.Notifications.ChannelApi;
 
 /// <summary>
 /// The top-level property names of a JSON-transcoded request's body, which tell what a REST
 /// PATCH sets even to a default value (proto3 scalars have no presence once parsed). The
-/// transcoder reads the body first; <see cref="Buffering"/> keeps it readable again for PATCH
-/// requests. Null for a gRPC or gRPC-Web call, or a body that was not kept.
+/// transcoder reads the body first; <see cref="ChannelPatchBodyBuffering"/> keeps it readable
+/// again for PATCH requests. Null for a gRPC or gRPC-Web call, or a body that was not kept.
 /// </summary>
 internal static class RestBodyProperties
 {
@@ -25,26 +24,5 @@ internal static class RestBodyProperties
         return body.RootElement.ValueKind == JsonValueKind.Object
             ? body.RootElement.EnumerateObject().Select(p => p.Name).ToList()
             : null;
-    }
-
-    /// <summary>
-    /// Keeps the body of REST PATCH requests to the channels readable after the transcoder has
-    /// read it (HttpRequest.EnableBuffering: in memory up to 30 KiB, then a temporary file; bodies
-    /// are limited to 4 MiB before this runs).
-    /// </summary>
-    public sealed class Buffering(RequestDelegate next)
-    {
-        public Task InvokeAsync(HttpContext context)
-        {
-            var request = context.Request;
-            if (HttpMethods.IsPatch(request.Method)
-                && request.Path.StartsWithSegments("/api/v1alpha1/channels", StringComparison.Ordinal)
-                && request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) != true)
-            {
-                request.EnableBuffering();
-            }
-
-            return next(context);
-        }
     }
 }

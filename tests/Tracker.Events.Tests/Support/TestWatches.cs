@@ -19,6 +19,6 @@ internal static class TestWatches
         var signal = new ChangeSignal();
         var options = Options.Create(new WatchOptions());
         var feed = new ChangeFeed(store, signal, options, new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<ChangeFeed>.Instance);
-        return new EventWatches(store, feed, signal, options, new WatcherMetrics(Meters), NullLogger<EventWatches>.Instance);
+        return new EventWatches(store, feed, signal, options, new WatcherMetrics(Meters), new DeliveryMetrics(Meters, TimeProvider.System, storeSystem: null), NullLogger<EventWatches>.Instance);
     }
 }

@@ -5,6 +5,7 @@ using Grpc.Net.Client.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Telemetry;
+using Tracker.Events.Watching;
 using Tracker.Server.Tests.Support;
 using Tracker.Testing;
 
@@ -21,6 +22,7 @@ public sealed class MetricsTests : IAsyncLifetime
     private const string Duration = "db.client.operation.duration";
     private const string Watchers = "tracker.watch.watchers";
     private const string RequestDuration = "http.server.request.duration";
+    private const string WatchLag = DeliveryMetrics.WatchLagName;
 
     private readonly string _listed = TestEvents.UniqueService();
     private readonly TrackerFactory _factory;
@@ -35,7 +37,7 @@ public sealed class MetricsTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _recorder = new InstrumentRecorder(_factory.Services.GetRequiredService<IMeterFactory>(), Recorded, Duration, Watchers, RequestDuration);
+        _recorder = new InstrumentRecorder(_factory.Services.GetRequiredService<IMeterFactory>(), Recorded, Duration, Watchers, RequestDuration, WatchLag);
         return Task.CompletedTask;
     }
 
@@ -87,6 +89,60 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchEvents_LiveChange_WatchLagRecordedOnceTaggedWithTheStore()
+    {
+        var service = TestEvents.UniqueService();
+        using var watch = await WatchLiveAsync(new WatchEventsRequest { Filter = $"service=\"{service}\"" });
+
+        await _factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        Assert.True(await watch.ResponseStream.MoveNext().Bounded());
+
+        // Measured once the write has completed, which may be just after the client has the message.
+        await TestTimeout.UntilAsync(() => Recorder.Of(WatchLag).Count > 0);
+        var lag = Assert.Single(Recorder.Of(WatchLag));
+        Assert.Equal("sqlite", lag.Tag("db.system.name"));
+        Assert.InRange(lag.Value, 0, TestTimeout.Default.TotalSeconds);
+    }
+
+    [Fact]
+    public async Task WatchEvents_OverRestLiveChange_WatchLagRecordedOnce()
+    {
+        var service = TestEvents.UniqueService();
+        var filter = Uri.EscapeDataString($"service=\"{service}\"");
+        using var response = await _factory.CreateClient().GetAsync($"/api/v1alpha1/events:watch?filter={filter}", HttpCompletionOption.ResponseHeadersRead).Bounded();
+        var feed = _factory.Services.GetRequiredService<ChangeFeed>();
+        await TestTimeout.UntilAsync(() => feed.WatcherCount == 1);
+
+        await _factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.NotNull(await reader.ReadLineAsync().Bounded());
+
+        await TestTimeout.UntilAsync(() => Recorder.Of(WatchLag).Count > 0);
+        Assert.Equal("sqlite", Assert.Single(Recorder.Of(WatchLag)).Tag("db.system.name"));
+    }
+
+    [Fact]
+    public async Task WatchEvents_InitialEventsThenALiveChange_OnlyTheLiveChangeMeasured()
+    {
+        var service = TestEvents.UniqueService();
+        var client = _factory.CreateGrpcClient();
+        await client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        await client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        using var watch = await WatchLiveAsync(new WatchEventsRequest { Filter = $"service=\"{service}\"", SendInitialEvents = true });
+        Assert.True(await watch.ResponseStream.MoveNext().Bounded());
+        Assert.True(await watch.ResponseStream.MoveNext().Bounded());
+        Assert.True(watch.ResponseStream.Current.Initial);
+
+        await client.CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        Assert.True(await watch.ResponseStream.MoveNext().Bounded());
+        Assert.False(watch.ResponseStream.Current.Initial);
+
+        // The initial events were written before the live change, so they would be recorded by now.
+        await TestTimeout.UntilAsync(() => Recorder.Of(WatchLag).Count > 0);
+        Assert.Single(Recorder.Of(WatchLag));
+    }
+
+    [Fact]
     public async Task RequestDuration_GrpcAndGrpcWebCalls_TaggedWithTheGrpcStatusName()
     {
         var missing = new GetEventRequest { Id = "no-such-event" };
@@ -119,5 +175,36 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Contains("# TYPE db_client_operation_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains("tracker_watch_watchers{", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_AfterAWatchReceivedAChange_ServesTheWatchLagHistogramWithItsBuckets()
+    {
+        var service = TestEvents.UniqueService();
+        using var watch = await WatchLiveAsync(new WatchEventsRequest { Filter = $"service=\"{service}\"" });
+        await _factory.CreateGrpcClient().CreateEventAsync(TestEvents.Deployment(service)).Bounded();
+        Assert.True(await watch.ResponseStream.MoveNext().Bounded());
+        await TestTimeout.UntilAsync(() => Recorder.Of(WatchLag).Count > 0);
+
+        using var response = await _factory.CreateClient().GetAsync("/metrics").Bounded();
+        var text = await response.Content.ReadAsStringAsync().Bounded();
+
+        Assert.Contains("# TYPE tracker_watch_lag_seconds histogram", text, StringComparison.Ordinal);
+        var series = text.Split('\n').Where(line => line.StartsWith("tracker_watch_lag_seconds", StringComparison.Ordinal)).ToList();
+        Assert.Contains(series, line => line.StartsWith("tracker_watch_lag_seconds_count{", StringComparison.Ordinal) && line.Contains("db_system_name=\"sqlite\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+
+        // The buckets step finely around the watch's 50 ms target.
+        Assert.Contains(series, line => line.StartsWith("tracker_watch_lag_seconds_bucket{", StringComparison.Ordinal) && line.Contains("le=\"0.04\"", StringComparison.Ordinal));
+        Assert.Contains(series, line => line.StartsWith("tracker_watch_lag_seconds_bucket{", StringComparison.Ordinal) && line.Contains("le=\"0.05\"", StringComparison.Ordinal));
+    }
+
+    /// <summary>A watch that has caught up and takes changes live from the feed (this host's only watcher).</summary>
+    private async Task<AsyncServerStreamingCall<WatchEventsResponse>> WatchLiveAsync(WatchEventsRequest request)
+    {
+        var watch = _factory.CreateGrpcClient().WatchEvents(request);
+        await watch.ResponseHeadersAsync.Bounded();
+        var feed = _factory.Services.GetRequiredService<ChangeFeed>();
+        await TestTimeout.UntilAsync(() => feed.WatcherCount == 1);
+        return watch;
     }
 }
