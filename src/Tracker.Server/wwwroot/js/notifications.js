@@ -314,7 +314,13 @@ function deliveryLog(name, stateFilter, { signal, navigate }) {
         rows.querySelector(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus();
       }
       if (token && added.length) {
-        added[0].querySelector('a, button')?.focus();
+        // "More" is hidden or was disabled: the focus moves to the first new row (its link or
+        // button, or the row itself for a test message, which has neither).
+        const first = added[0].querySelector('a, button') ?? added[0];
+        if (first === added[0]) {
+          first.setAttribute('tabindex', '-1');
+        }
+        first.focus();
       }
     } catch (error) {
       if (!signal.aborted) {
