@@ -267,6 +267,8 @@ public sealed class NotificationsPageTests(NotificationsServerFixture fixture) :
         await ui.Page.GetByRole(AriaRole.Button, new() { Name = "More", Exact = true }).ClickAsync();
         await Expect(DeliveryRows(ui)).ToHaveCountAsync(23);
         await Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = "More", Exact = true })).ToBeHiddenAsync();
+        // The focus, on More which is now hidden, moves to the first row of the new page.
+        await Expect(DeliveryRows(ui).Nth(20).Locator(".event-id a")).ToBeFocusedAsync();
         var ids = await DeliveryRows(ui).EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.id)");
         Assert.Equal(23, ids.Distinct(StringComparer.Ordinal).Count());
 
