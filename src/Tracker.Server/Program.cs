@@ -1,5 +1,6 @@
 using Tracker.Events.Hosting;
 using Tracker.Notifications;
+using Tracker.Notifications.Delivery;
 using Tracker.Notifications.Sending;
 using Tracker.Server;
 using Tracker.Server.Auth;
@@ -23,6 +24,7 @@ builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
 builder.Services.AddNotificationSenders(builder.Configuration);
 builder.Services.AddChannelApi();
+builder.Services.AddNotificationDelivery();
 builder.AddTrackerAuth();
 builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();
