@@ -66,7 +66,9 @@ function attemptText(attempt, kind) {
     return '';
   }
   const code = attempt.statusCode ? `${kind === 'CHANNEL_KIND_EMAIL' ? 'SMTP' : 'HTTP'} ${attempt.statusCode}` : '';
-  return [code, attempt.error, shortDuration(attempt.latency)].filter(Boolean).join(' · ');
+  // The error often opens with the status itself ("HTTP 400"): said once.
+  const said = code && attempt.error?.startsWith(code) ? [attempt.error] : [code, attempt.error];
+  return [...said, shortDuration(attempt.latency)].filter(Boolean).join(' · ');
 }
 
 /** A person's reading of a failed call: the API's own message (google.rpc.Status). */
