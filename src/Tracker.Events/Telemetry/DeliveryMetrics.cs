@@ -4,19 +4,6 @@ using Tracker.Api.V1Alpha1;
 
 namespace Tracker.Events.Telemetry;
 
-/// <summary>How a notification attempt ended, for <c>tracker.notifications.deliveries</c>.</summary>
-public enum DeliveryOutcome
-{
-    /// <summary>The receiver took the message (<c>delivered</c>).</summary>
-    Delivered,
-
-    /// <summary>The attempt failed and another is scheduled (<c>retry</c>).</summary>
-    Retry,
-
-    /// <summary>The attempt failed and the message is marked failed: a permanent error or the last attempt (<c>failed</c>).</summary>
-    Failed,
-}
-
 /// <summary>
 /// How fast committed changes reach the ones waiting for them, measured by the server, so that an
 /// operator (and a benchmark on a busy machine) can tell Tracker's own delay from a client's. The
@@ -33,10 +20,13 @@ public enum DeliveryOutcome
 /// commit to the start of a message's first delivery attempt, with <c>tracker.channel.kind</c>
 /// (<c>webhook</c>, <c>slack</c>, <c>email</c>) and <c>db.system.name</c>.</item>
 /// <item><c>tracker.notifications.deliveries</c> ({attempt}): delivery attempts, with
-/// <c>tracker.channel.kind</c> and <c>tracker.delivery.outcome</c> (<c>delivered</c>,
-/// <c>retry</c>, <c>failed</c>).</item>
+/// <c>tracker.channel.kind</c> and <c>tracker.delivery.outcome</c>: <c>delivered</c>,
+/// <c>retry</c> (failed, another attempt is scheduled) or <c>failed</c> (a permanent error or the
+/// last attempt).</item>
 /// <item><c>tracker.notifications.delivery.duration</c> (s): each attempt's latency, from its start
 /// to the receiver's answer or the error, with the same two attributes.</item>
+/// <item><c>tracker.notifications.channels.disabled</c> ({channel}): channels Tracker disabled by
+/// itself, having failed without a success for Notifications:DisableAfter.</item>
 /// <item><c>tracker.notifications.pending</c> ({message}): messages not yet delivered nor failed,
 /// as the callback given to <see cref="ObservePending"/> reads them at each collection; no series
 /// until one is given.</item>
@@ -54,6 +44,7 @@ public sealed class DeliveryMetrics
     public const string DeliveriesName = "tracker.notifications.deliveries";
     public const string DeliveryDurationName = "tracker.notifications.delivery.duration";
     public const string PendingName = "tracker.notifications.pending";
+    public const string ChannelsDisabledName = "tracker.notifications.channels.disabled";
 
     /// <summary>The bucket bounds of the lag and duration histograms, in seconds.</summary>
     public static readonly IReadOnlyList<double> LagBuckets =
@@ -67,6 +58,7 @@ public sealed class DeliveryMetrics
     private readonly Histogram<double> _attemptLag;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _deliveryDuration;
+    private readonly Counter<long> _channelsDisabled;
     private volatile Func<long>? _pending;
 
     /// <param name="meterFactory">Makes the two meters.</param>
@@ -100,6 +92,10 @@ public sealed class DeliveryMetrics
             description: "Duration of notification delivery attempts, from the start to the receiver's answer or the error.",
             tags: null,
             advice: Advice);
+        _channelsDisabled = notifications.CreateCounter<long>(
+            ChannelsDisabledName,
+            unit: "{channel}",
+            description: "Channels disabled by Tracker itself after failing without a success for Notifications:DisableAfter.");
         notifications.CreateObservableGauge(
             PendingName,
             ObservePendingNow,
@@ -127,11 +123,11 @@ public sealed class DeliveryMetrics
     }
 
     /// <summary>
-    /// Records <c>tracker.notifications.attempt.lag</c> for a message's first attempt: from
-    /// <paramref name="changedAt"/>, its change's commit time, to <paramref name="attemptStarted"/>.
-    /// Call it once per message, for its first attempt only (retries are in the deliveries).
+    /// Records <c>tracker.notifications.attempt.lag</c> for a message's first attempt:
+    /// <paramref name="lag"/> is the attempt's start minus its change's commit time. Call it once
+    /// per message, for its first attempt only (retries are in the deliveries).
     /// </summary>
-    public void RecordFirstAttemptLag(ChannelKind kind, DateTimeOffset changedAt, DateTimeOffset attemptStarted)
+    public void RecordFirstAttemptLag(ChannelKind kind, TimeSpan lag)
     {
         if (!_attemptLag.Enabled)
         {
@@ -139,23 +135,28 @@ public sealed class DeliveryMetrics
         }
 
         var tags = new TagList(_store) { { "tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind) } };
-        _attemptLag.Record(Seconds(attemptStarted - changedAt), tags);
+        _attemptLag.Record(Seconds(lag), tags);
     }
 
     /// <summary>
     /// Counts one finished delivery attempt (<c>tracker.notifications.deliveries</c>) and records
-    /// its <paramref name="duration"/> (<c>tracker.notifications.delivery.duration</c>).
+    /// its <paramref name="latency"/> (<c>tracker.notifications.delivery.duration</c>).
+    /// <paramref name="state"/> is the message's state after it: delivered, pending (a retry is
+    /// scheduled, reported as <c>retry</c>) or failed.
     /// </summary>
-    public void RecordAttempt(ChannelKind kind, DeliveryOutcome outcome, TimeSpan duration)
+    public void RecordAttempt(ChannelKind kind, DeliveryState state, TimeSpan latency)
     {
         var tags = new TagList
         {
             { "tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind) },
-            { "tracker.delivery.outcome", OutcomeLabel(outcome) },
+            { "tracker.delivery.outcome", OutcomeLabel(state) },
         };
         _deliveries.Add(1, tags);
-        _deliveryDuration.Record(Seconds(duration), tags);
+        _deliveryDuration.Record(Seconds(latency), tags);
     }
+
+    /// <summary>Counts a channel Tracker disabled by itself (<c>tracker.notifications.channels.disabled</c>).</summary>
+    public void RecordChannelDisabled() => _channelsDisabled.Add(1);
 
     /// <summary>
     /// Gives <c>tracker.notifications.pending</c> its source: <paramref name="pending"/> is called
@@ -168,11 +169,11 @@ public sealed class DeliveryMetrics
         _pending = pending;
     }
 
-    private static string OutcomeLabel(DeliveryOutcome outcome) => outcome switch
+    private static string OutcomeLabel(DeliveryState state) => state switch
     {
-        DeliveryOutcome.Delivered => "delivered",
-        DeliveryOutcome.Retry => "retry",
-        DeliveryOutcome.Failed => "failed",
+        DeliveryState.Delivered => "delivered",
+        DeliveryState.Pending => "retry",
+        DeliveryState.Failed => "failed",
         _ => "unknown",
     };
 

@@ -85,12 +85,12 @@ public sealed class DeliveryMetricsTests : IDisposable
     }
 
     [Fact]
-    public void RecordFirstAttemptLag_Webhook_SecondsFromCommitToTheAttemptTaggedWithKindAndStore()
+    public void RecordFirstAttemptLag_Webhook_SecondsTaggedWithKindAndStore()
     {
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var lag = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.AttemptLagName);
 
-        metrics.RecordFirstAttemptLag(ChannelKind.Webhook, Now, Now.AddMilliseconds(120));
+        metrics.RecordFirstAttemptLag(ChannelKind.Webhook, TimeSpan.FromMilliseconds(120));
 
         var measured = Assert.Single(lag.GetMeasurementSnapshot());
         Assert.Equal(0.12, measured.Value, 6);
@@ -99,15 +99,15 @@ public sealed class DeliveryMetricsTests : IDisposable
     }
 
     [Fact]
-    public void RecordAttempt_EachOutcome_CountedAndTimedByKindAndOutcome()
+    public void RecordAttempt_EachState_CountedAndTimedByKindAndOutcome()
     {
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var deliveries = new MetricCollector<long>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.DeliveriesName);
         using var durations = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.DeliveryDurationName);
 
-        metrics.RecordAttempt(ChannelKind.Slack, DeliveryOutcome.Delivered, TimeSpan.FromMilliseconds(40));
-        metrics.RecordAttempt(ChannelKind.Email, DeliveryOutcome.Retry, TimeSpan.FromSeconds(10));
-        metrics.RecordAttempt(ChannelKind.Webhook, DeliveryOutcome.Failed, TimeSpan.FromMilliseconds(5));
+        metrics.RecordAttempt(ChannelKind.Slack, DeliveryState.Delivered, TimeSpan.FromMilliseconds(40));
+        metrics.RecordAttempt(ChannelKind.Email, DeliveryState.Pending, TimeSpan.FromSeconds(10));
+        metrics.RecordAttempt(ChannelKind.Webhook, DeliveryState.Failed, TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(
             ["slack delivered 1", "email retry 1", "webhook failed 1"],
@@ -115,6 +115,29 @@ public sealed class DeliveryMetricsTests : IDisposable
         Assert.Equal(
             ["slack delivered 0.04", "email retry 10", "webhook failed 0.005"],
             durations.GetMeasurementSnapshot().Select(m => $"{m.Tags["tracker.channel.kind"]} {m.Tags["tracker.delivery.outcome"]} {Math.Round(m.Value, 6)}"));
+    }
+
+    [Fact]
+    public void RecordFirstAttemptLag_ChangeTimeAheadOfTheServerClock_RecordedAsZero()
+    {
+        var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
+        using var lag = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.AttemptLagName);
+
+        metrics.RecordFirstAttemptLag(ChannelKind.Email, TimeSpan.FromMilliseconds(-4));
+
+        Assert.Equal(0, lag.LastMeasurement?.Value);
+    }
+
+    [Fact]
+    public void RecordChannelDisabled_Twice_CountsTwo()
+    {
+        var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
+        using var disabled = new MetricCollector<long>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.ChannelsDisabledName);
+
+        metrics.RecordChannelDisabled();
+        metrics.RecordChannelDisabled();
+
+        Assert.Equal(2, disabled.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]
