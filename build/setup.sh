@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine, and nothing when it is already there:
-# PostgreSQL 15, python3-grpcio, python3-prometheus-client and chromium (the web UI's browser
-# tests) from Debian, the pinned npm clients, the NuGet packages.
+# PostgreSQL 15, python3-grpcio, python3-prometheus-client, python3-aiosmtpd (the SMTP server of
+# the email sender's tests) and chromium (the web UI's browser tests) from Debian, the pinned npm
+# clients, the NuGet packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ missing=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 /usr/bin/python3 -c 'import grpc' 2>/dev/null || missing+=(python3-grpcio)
 /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null || missing+=(python3-prometheus-client)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian"

@@ -154,5 +154,53 @@ internal static class PostgresMigrations
             ALTER TABLE events ADD COLUMN arguments jsonb NOT NULL DEFAULT '[]';
             CREATE INDEX events_arguments ON events USING gin (arguments jsonb_path_ops);
             """),
+        new(7, "notifications: channels, the router's position and the delivery log", """
+            -- A channel: its protobuf bytes as given (secret included, health not), and columns
+            -- for what is filtered and for its health, in microseconds since the Unix epoch.
+            CREATE TABLE channels (
+                name             text COLLATE "C" PRIMARY KEY,
+                document         bytea NOT NULL,
+                etag             text COLLATE "C" NOT NULL,
+                disabled         boolean NOT NULL,
+                failing_since_us bigint,
+                last_success_us  bigint,
+                last_failure_us  bigint,
+                last_error       text NOT NULL DEFAULT ''
+            );
+            -- The change-log position the router has routed through. It starts at the last
+            -- position given out when this step runs: a database upgraded to notifications does
+            -- not notify the changes committed before. Replicas route by compare-and-set on it.
+            CREATE TABLE notification_router (
+                id             integer PRIMARY KEY CHECK (id = 1),
+                routed_through bigint NOT NULL
+            );
+            INSERT INTO notification_router (id, routed_through) SELECT 1, last_value FROM event_sequence;
+            -- One message to one channel, the delivery log and the dispatchers' outbox. seq is
+            -- the change's position (NULL for a test message); state the DeliveryState number;
+            -- attempts the encoding of a Delivery holding only its attempts.
+            CREATE TABLE deliveries (
+                id                 text COLLATE "C" PRIMARY KEY,
+                channel            text COLLATE "C" NOT NULL,
+                seq                bigint,
+                change_type        integer NOT NULL,
+                event_id           text COLLATE "C" NOT NULL,
+                changed_at_us      bigint NOT NULL,
+                created_at_us      bigint NOT NULL,
+                state              integer NOT NULL,
+                next_attempt_at_us bigint,
+                lease_owner        text COLLATE "C",
+                lease_until_us     bigint,
+                attempt_count      integer NOT NULL,
+                is_test            boolean NOT NULL,
+                attempts           bytea NOT NULL,
+                payload            bytea NOT NULL
+            );
+            -- A change reaches a channel once, however often it is routed.
+            CREATE UNIQUE INDEX deliveries_change ON deliveries (channel, seq) WHERE NOT is_test;
+            -- The delivery log, newest first.
+            CREATE INDEX deliveries_channel ON deliveries (channel, id);
+            -- The dispatchers' work: pending messages by due time.
+            CREATE INDEX deliveries_pending ON deliveries (next_attempt_at_us, seq) WHERE state = 1;
+            """),
     ];
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tracker.Events.Storage;
 using Tracker.Events.Watching;
@@ -40,8 +41,9 @@ public static class PostgresServiceCollectionExtensions
 
     /// <summary>
     /// Registers the PostgreSQL store as the <see cref="IEventStore"/>, over one pooled
-    /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>, and the
-    /// listener that wakes this process's watchers on changes committed by any replica.
+    /// <see cref="NpgsqlDataSource"/> built from <c>ConnectionStrings:Postgres</c>, the
+    /// notification store in the same schema and pool, and the listener that wakes this
+    /// process's watchers on changes committed by any replica.
     /// </summary>
     /// <exception cref="InvalidOperationException">The connection string is missing or malformed.</exception>
     public static IServiceCollection AddPostgresEventStore(this IServiceCollection services, IConfiguration configuration)
@@ -58,6 +60,10 @@ public static class PostgresServiceCollectionExtensions
         services.TryAddSingleton(provider => PostgresConnectionFactory.Create(connectionString, provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<PostgresEventStore>();
         services.AddSingleton<IEventStore>(provider => provider.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton(provider => PostgresNotificationDatabase.CreateStore(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            provider.GetRequiredService<PostgresEventStore>(),
+            provider.GetService<ILogger<PostgresEventStore>>() ?? NullLogger<PostgresEventStore>.Instance));
 
         // Changes committed through other replicas reach this one's watchers.
         services.TryAddSingleton<ChangeSignal>();

@@ -234,7 +234,8 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         _writeGate.Dispose();
     }
 
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="read"/> on a pooled connection of its own; the store's other tables (notifications) read through it too.</summary>
+    internal async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
     {
         try
         {
@@ -248,7 +249,13 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
     }
 
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="write"/> in a BEGIN IMMEDIATE transaction on the one write connection,
+    /// behind the write gate, and commits it; the store's other tables (notifications) write
+    /// through it too, so that they queue with the events' writes instead of contending for
+    /// SQLite's lock.
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

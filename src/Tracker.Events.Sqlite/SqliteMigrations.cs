@@ -166,5 +166,53 @@ internal static class SqliteMigrations
             -- updated_at_us 0 until the backfill fills it, and are left out.
             CREATE INDEX events_by_type_updated_at ON events (type, updated_at_us) WHERE seq IS NOT NULL;
             """),
+        new(6, "notifications: channels, the router's position and the delivery log", """
+            -- A channel: its protobuf bytes as given (secret included, health not), and columns
+            -- for what is filtered and for its health, in microseconds since the Unix epoch.
+            CREATE TABLE channels (
+                name             TEXT    NOT NULL PRIMARY KEY,
+                document         BLOB    NOT NULL,
+                etag             TEXT    NOT NULL,
+                disabled         INTEGER NOT NULL,
+                failing_since_us INTEGER,
+                last_success_us  INTEGER,
+                last_failure_us  INTEGER,
+                last_error       TEXT    NOT NULL DEFAULT ''
+            );
+            -- The change-log position the router has routed through. It starts at the last
+            -- position given out when this step runs: a database upgraded to notifications does
+            -- not notify the changes committed before.
+            CREATE TABLE notification_router (
+                id             INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                routed_through INTEGER NOT NULL
+            );
+            INSERT INTO notification_router (id, routed_through) SELECT 1, last_value FROM event_sequence WHERE id = 1;
+            -- One message to one channel, the delivery log and the dispatcher's outbox. seq is
+            -- the change's position (NULL for a test message); state the DeliveryState number;
+            -- attempts the encoding of a Delivery holding only its attempts.
+            CREATE TABLE deliveries (
+                id                 TEXT    NOT NULL PRIMARY KEY,
+                channel            TEXT    NOT NULL,
+                seq                INTEGER,
+                change_type        INTEGER NOT NULL,
+                event_id           TEXT    NOT NULL,
+                changed_at_us      INTEGER NOT NULL,
+                created_at_us      INTEGER NOT NULL,
+                state              INTEGER NOT NULL,
+                next_attempt_at_us INTEGER,
+                lease_owner        TEXT,
+                lease_until_us     INTEGER,
+                attempt_count      INTEGER NOT NULL,
+                is_test            INTEGER NOT NULL,
+                attempts           BLOB    NOT NULL,
+                payload            BLOB    NOT NULL
+            );
+            -- A change reaches a channel once, however often it is routed.
+            CREATE UNIQUE INDEX deliveries_by_change ON deliveries (channel, seq) WHERE NOT is_test;
+            -- The delivery log, newest first.
+            CREATE INDEX deliveries_by_channel ON deliveries (channel, id);
+            -- The dispatcher's work: pending messages by due time.
+            CREATE INDEX deliveries_pending ON deliveries (next_attempt_at_us, seq) WHERE state = 1;
+            """),
     ];
 }

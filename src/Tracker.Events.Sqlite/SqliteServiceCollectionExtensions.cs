@@ -13,7 +13,8 @@ public static class SqliteServiceCollectionExtensions
     /// <summary>
     /// Registers the SQLite store as the IEventStore, on ConnectionStrings:Sqlite (default
     /// "Data Source=data/tracker.db", relative to the working directory), logging to the host's
-    /// loggers when there are any.
+    /// loggers when there are any, and the notification store in the same file, which writes
+    /// through the event store's write connection.
     /// </summary>
     public static IServiceCollection AddSqliteEventStore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,6 +25,7 @@ public static class SqliteServiceCollectionExtensions
             connectionString,
             sp.GetService<ILogger<SqliteEventStore>>() ?? NullLogger<SqliteEventStore>.Instance));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<SqliteEventStore>());
+        services.AddSingleton(sp => SqliteNotificationDatabase.CreateStore(sp.GetRequiredService<SqliteEventStore>()));
         return services;
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using Tracker.Events.Hosting;
+
 namespace Tracker.Notifications;
 
 /// <summary>The "Notifications" configuration section (README, "Notifications").</summary>
@@ -35,12 +38,15 @@ public sealed class NotificationOptions
     public IReadOnlyList<TimeSpan> EffectiveRetryDelays => RetryDelays.Count > 0 ? RetryDelays : DefaultRetryDelays;
 
     /// <summary>How long a channel may fail without a success before Tracker disables it; default 5 days.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:00", SettingRangeAttribute.LongestDuration, MinimumIsExclusive = true, ErrorMessage = "Notifications:DisableAfter must be a positive duration, e.g. 5.00:00:00.")]
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
 
-    /// <summary>Each attempt's time limit, connect to last byte; default 10 s.</summary>
+    /// <summary>Each attempt's time limit, connect to last byte, 1 s to 5 min; default 10 s.</summary>
+    [SettingRange(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Notifications:AttemptTimeout must be between 00:00:01 and 00:05:00.")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The SMTP server email channels send through.</summary>
+    [ValidateObjectMembers]
     public SmtpOptions Smtp { get; set; } = new();
 }
 
@@ -50,7 +56,8 @@ public sealed class SmtpOptions
     /// <summary>The server's host name; email channels cannot deliver without one.</summary>
     public string? Host { get; set; }
 
-    /// <summary>The server's port; default 587.</summary>
+    /// <summary>The server's port, 1 to 65535; default 587.</summary>
+    [SettingRange(1, 65535, ErrorMessage = "Notifications:Smtp:Port must be between 1 and 65535.")]
     public int Port { get; set; } = 587;
 
     /// <summary>How the connection is secured: Auto (default), None, StartTls, StartTlsWhenAvailable or SslOnConnect (MailKit's SecureSocketOptions).</summary>

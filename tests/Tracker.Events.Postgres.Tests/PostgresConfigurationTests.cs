@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Tracker.Events.Notifications;
 using Tracker.Events.Storage;
 using Xunit;
 
@@ -38,6 +39,18 @@ public sealed class PostgresConfigurationTests
         Assert.IsType<PostgresEventStore>(store);
         Assert.Same(store, provider.GetRequiredService<IEventStore>());
         Assert.Same(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<NpgsqlDataSource>());
+    }
+
+    [Fact]
+    public async Task AddPostgresEventStore_ConnectionStringSet_RegistersOneNotificationStore()
+    {
+        var services = new ServiceCollection().AddLogging()
+            .AddPostgresEventStore(Configuration(("ConnectionStrings:Postgres", "Host=db.example;Username=tracker;Database=tracker")));
+        await using var provider = services.BuildServiceProvider();
+
+        var store = provider.GetRequiredService<INotificationStore>();
+
+        Assert.Same(store, provider.GetRequiredService<INotificationStore>());
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tracker.Api.V1Alpha1;
+using Tracker.Events.Notifications;
 using Tracker.Events.Storage;
 using Xunit;
 
@@ -35,6 +38,32 @@ public sealed class PostgresFaultTests : IAsyncDisposable
         await AssertUnavailableAsync(() => store.ReplaceAsync(e, e.Etag, CancellationToken.None));
         await AssertUnavailableAsync(() => store.DeleteAsync(e.Id, null, CancellationToken.None));
         await AssertUnavailableAsync(() => store.QueryAsync(query, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EveryNotificationStoreCall_ClosedPort_ThrowsStoreUnavailable()
+    {
+        var store = PostgresNotificationDatabase.CreateStore(_dataSource, Store, NullLogger<PostgresEventStore>.Instance);
+        var now = DateTimeOffset.UtcNow;
+        var channel = new Channel { Name = "ops", Kind = ChannelKind.Webhook, Url = "https://hooks.example.com", Etag = "e1" };
+        var attempt = new DeliveryAttempt { AttemptTime = Timestamp.FromDateTimeOffset(now) };
+
+        await AssertUnavailableAsync(() => store.MigrateAsync(CancellationToken.None));
+        await AssertUnavailableAsync(() => store.CreateChannelAsync(channel, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.GetChannelAsync("ops", CancellationToken.None));
+        await AssertUnavailableAsync(() => store.ListChannelsAsync(CancellationToken.None));
+        await AssertUnavailableAsync(() => store.ReplaceChannelAsync(channel, "e0", CancellationToken.None));
+        await AssertUnavailableAsync(() => store.DeleteChannelAsync("ops", null, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.GetHealthAsync(["ops"], now, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.GetRoutedThroughAsync(CancellationToken.None));
+        await AssertUnavailableAsync(() => store.RouteAsync(0, 1, [], CancellationToken.None));
+        await AssertUnavailableAsync(() => store.LeaseDueAsync("a", now, TimeSpan.FromMinutes(1), 10, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.CompleteAsync("a", [new AttemptOutcome("msg_1", "ops", attempt, DeliveryState.Delivered, null)], CancellationToken.None));
+        await AssertUnavailableAsync(() => store.NextDueAsync(CancellationToken.None));
+        await AssertUnavailableAsync(() => store.DisableFailingAsync("ops", now, "failing", now, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.ListDeliveriesAsync("ops", DeliveryState.Unspecified, null, 10, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.RedeliverAsync("ops", "msg_1", null, now, CancellationToken.None));
+        await AssertUnavailableAsync(() => store.AddTestDeliveryAsync(new Delivery { Id = "msg_1", Channel = "ops", Test = true }, CancellationToken.None));
     }
 
     [Fact]

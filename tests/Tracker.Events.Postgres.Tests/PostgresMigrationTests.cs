@@ -26,14 +26,14 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrateAsync_NewSchema_IsAtVersionSixWithTheSearchIndexesTheChangeLogAndTheExpiryIndex()
+    public async Task MigrateAsync_NewSchema_IsAtVersionSevenWithTheSearchIndexesTheChangeLogTheExpiryIndexAndTheNotificationTables()
     {
         await _schema.CreateStore().MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
 
-        Assert.Equal(6, PostgresMigrations.All.Max(m => m.Version));
-        Assert.Equal(21L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
-        Assert.Equal(2L, await TestPostgres.ScalarAsync<long>(
-            $"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema.Name}' AND tablename IN ('event_changes', 'folded_requests')"));
+        Assert.Equal(7, PostgresMigrations.All.Max(m => m.Version));
+        Assert.Equal(28L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
+        Assert.Equal(5L, await TestPostgres.ScalarAsync<long>(
+            $"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema.Name}' AND tablename IN ('event_changes', 'folded_requests', 'channels', 'notification_router', 'deliveries')"));
         string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_arguments", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at"];
         Assert.Equal(searchIndexes.Length, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema.Name}' AND indexname IN ({string.Join(", ", searchIndexes.Select(i => $"'{i}'"))})"));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Tracker.Events.Notifications;
 using Tracker.Events.Postgres;
 
 namespace Tracker.Events.Postgres.Tests;
@@ -86,6 +87,19 @@ internal sealed class TestSchema(string name, string connectionString) : IAsyncD
         }
 
         return new PostgresEventStore(dataSource, logger ?? NullLogger<PostgresEventStore>.Instance);
+    }
+
+    /// <summary>A notification store with its own pool (and its own event store), as a separate Tracker replica would have.</summary>
+    public INotificationStore CreateNotificationStore()
+    {
+        var dataSource = PostgresConnectionFactory.Create(ConnectionString);
+        lock (_dataSources)
+        {
+            _dataSources.Add(dataSource);
+        }
+
+        var events = new PostgresEventStore(dataSource, NullLogger<PostgresEventStore>.Instance);
+        return PostgresNotificationDatabase.CreateStore(dataSource, events, NullLogger<PostgresEventStore>.Instance);
     }
 
     public async ValueTask DisposeAsync()

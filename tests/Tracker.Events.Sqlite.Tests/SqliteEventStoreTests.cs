@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Notifications;
 using Tracker.Events.Storage;
 using Tracker.Events.Tests.Support;
 using Xunit;
@@ -247,6 +248,24 @@ public sealed class SqliteEventStoreTests : IDisposable
 
         Assert.IsType<SqliteEventStore>(store);
         Assert.True(File.Exists(_database.FilePath));
+    }
+
+    [Fact]
+    public async Task AddSqliteEventStore_ConnectionStringConfigured_RegistersOneNotificationStoreInTheSameFile()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Sqlite"] = _database.ConnectionString })
+            .Build();
+        var services = new ServiceCollection();
+
+        services.AddSqliteEventStore(configuration);
+        await using var provider = services.BuildServiceProvider();
+        var notifications = provider.GetRequiredService<INotificationStore>();
+        await notifications.MigrateAsync(CancellationToken.None).Bounded();
+
+        Assert.Same(notifications, provider.GetRequiredService<INotificationStore>());
+        Assert.True(await notifications.RouteAsync(0, 1, [], CancellationToken.None).Bounded());
+        Assert.Equal([1L], await ReadColumnAsync<long>("SELECT routed_through FROM notification_router"));
     }
 
     private async Task<List<T>> ReadColumnAsync<T>(string sql)

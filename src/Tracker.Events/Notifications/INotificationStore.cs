@@ -25,7 +25,10 @@ public interface INotificationStore
     /// <summary>Every channel as stored, by name (ordinal).</summary>
     Task<IReadOnlyList<Channel>> ListChannelsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Replaces a channel only if its stored etag is still <paramref name="expectedEtag"/>. False when it is gone or changed.</summary>
+    /// <summary>
+    /// Replaces a channel only if its stored etag is still <paramref name="expectedEtag"/>. False when it is gone or changed.
+    /// Enabling a disabled channel clears its failing-since, so that <see cref="DisableFailingAsync"/> counts from then.
+    /// </summary>
     Task<bool> ReplaceChannelAsync(Channel updated, string expectedEtag, CancellationToken cancellationToken);
 
     /// <summary>Deletes a channel and its whole delivery log, only if its etag matches when one is given.</summary>
@@ -39,7 +42,12 @@ public interface INotificationStore
 
     // ---- routing ----------------------------------------------------------------------------
 
-    /// <summary>The change-log position the router has routed through (0 before the first routing).</summary>
+    /// <summary>
+    /// The change-log position the router has routed through. Before the first routing it is the
+    /// change log's last position when the notification tables were created: 0 for a new
+    /// database; for a database upgraded to notifications, its last change then, so that the
+    /// changes committed before the upgrade are not notified.
+    /// </summary>
     Task<long> GetRoutedThroughAsync(CancellationToken cancellationToken);
 
     /// <summary>
@@ -68,7 +76,10 @@ public interface INotificationStore
     /// </summary>
     Task CompleteAsync(string owner, IReadOnlyList<AttemptOutcome> outcomes, CancellationToken cancellationToken);
 
-    /// <summary>The earliest time a pending message of an enabled channel is due, or null when none is pending.</summary>
+    /// <summary>
+    /// The earliest time a pending message of an enabled channel is due (a leased one when its
+    /// lease ends), or null when none is pending.
+    /// </summary>
     Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken);
 
     /// <summary>
@@ -90,7 +101,8 @@ public interface INotificationStore
     /// <summary>
     /// Puts back to pending, due at <paramref name="now"/> with its lease cleared, the channel's
     /// message <paramref name="deliveryId"/>, or every message of the channel whose change is after
-    /// <paramref name="afterSequence"/>. Returns how many.
+    /// <paramref name="afterSequence"/> (exactly one of the two is given). Test messages are never
+    /// sent again. Each starts the retry schedule over (its logged attempts stay). Returns how many.
     /// </summary>
     Task<int> RedeliverAsync(string channel, string? deliveryId, long? afterSequence, DateTimeOffset now, CancellationToken cancellationToken);
 
@@ -109,8 +121,12 @@ public interface INotificationStore
 /// <param name="CreatedAt">When the message was routed.</param>
 public sealed record NewMessage(string Id, string Channel, long Sequence, ChangeType ChangeType, string EventId, DateTimeOffset ChangedAt, byte[] Payload, DateTimeOffset CreatedAt);
 
-/// <summary>A message leased for an attempt: its log entry so far, and the payload to send.</summary>
-public sealed record LeasedMessage(Delivery Delivery, long Sequence, DateTimeOffset ChangedAt, byte[] Payload)
+/// <summary>
+/// A message leased for an attempt: its log entry so far, the payload to send, and how many
+/// attempts it has had since it was routed or last redelivered (a redelivery starts the retry
+/// schedule over; the log keeps every attempt).
+/// </summary>
+public sealed record LeasedMessage(Delivery Delivery, long Sequence, DateTimeOffset ChangedAt, byte[] Payload, int AttemptsSinceRedelivery)
 {
     public WebhookPayload DecodePayload() => WebhookPayload.Parser.ParseFrom(Payload);
 }

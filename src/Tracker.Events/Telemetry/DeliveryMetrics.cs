@@ -4,6 +4,19 @@ using Tracker.Api.V1Alpha1;
 
 namespace Tracker.Events.Telemetry;
 
+/// <summary>How a notification attempt ended, for <c>tracker.notifications.deliveries</c>.</summary>
+public enum DeliveryOutcome
+{
+    /// <summary>The receiver took the message (<c>delivered</c>).</summary>
+    Delivered,
+
+    /// <summary>The attempt failed and another is scheduled (<c>retry</c>).</summary>
+    Retry,
+
+    /// <summary>The attempt failed and the message is marked failed: a permanent error or the last attempt (<c>failed</c>).</summary>
+    Failed,
+}
+
 /// <summary>
 /// How fast committed changes reach the ones waiting for them, measured by the server, so that an
 /// operator (and a benchmark on a busy machine) can tell Tracker's own delay from a client's. The
@@ -20,13 +33,12 @@ namespace Tracker.Events.Telemetry;
 /// commit to the start of a message's first delivery attempt, with <c>tracker.channel.kind</c>
 /// (<c>webhook</c>, <c>slack</c>, <c>email</c>) and <c>db.system.name</c>.</item>
 /// <item><c>tracker.notifications.deliveries</c> ({attempt}): delivery attempts, with
-/// <c>tracker.channel.kind</c> and <c>tracker.delivery.outcome</c>: <c>delivered</c>,
-/// <c>retry</c> (failed, another attempt is scheduled) or <c>failed</c> (a permanent error or the
-/// last attempt).</item>
+/// <c>tracker.channel.kind</c> and <c>tracker.delivery.outcome</c> (<c>delivered</c>,
+/// <c>retry</c>, <c>failed</c>).</item>
 /// <item><c>tracker.notifications.delivery.duration</c> (s): each attempt's latency, from its start
 /// to the receiver's answer or the error, with the same two attributes.</item>
-/// <item><c>tracker.notifications.channels.disabled</c> ({channel}): channels Tracker disabled by
-/// itself, having failed without a success for Notifications:DisableAfter.</item>
+/// <item><c>tracker.notifications.channels.disabled</c> ({channel}): channels Tracker disabled for
+/// failing longer than Notifications:DisableAfter, by channel kind.</item>
 /// <item><c>tracker.notifications.pending</c> ({message}): messages not yet delivered nor failed,
 /// as the callback given to <see cref="ObservePending"/> reads them at each collection; no series
 /// until one is given.</item>
@@ -95,7 +107,7 @@ public sealed class DeliveryMetrics
         _channelsDisabled = notifications.CreateCounter<long>(
             ChannelsDisabledName,
             unit: "{channel}",
-            description: "Channels disabled by Tracker itself after failing without a success for Notifications:DisableAfter.");
+            description: "Channels Tracker disabled because they failed without a success for longer than Notifications:DisableAfter.");
         notifications.CreateObservableGauge(
             PendingName,
             ObservePendingNow,
@@ -123,11 +135,11 @@ public sealed class DeliveryMetrics
     }
 
     /// <summary>
-    /// Records <c>tracker.notifications.attempt.lag</c> for a message's first attempt:
-    /// <paramref name="lag"/> is the attempt's start minus its change's commit time. Call it once
-    /// per message, for its first attempt only (retries are in the deliveries).
+    /// Records <c>tracker.notifications.attempt.lag</c> for a message's first attempt: from
+    /// <paramref name="changedAt"/>, its change's commit time, to <paramref name="attemptStarted"/>.
+    /// Call it once per message, for its first attempt only (retries are in the deliveries).
     /// </summary>
-    public void RecordFirstAttemptLag(ChannelKind kind, TimeSpan lag)
+    public void RecordFirstAttemptLag(ChannelKind kind, DateTimeOffset changedAt, DateTimeOffset attemptStarted)
     {
         if (!_attemptLag.Enabled)
         {
@@ -135,28 +147,27 @@ public sealed class DeliveryMetrics
         }
 
         var tags = new TagList(_store) { { "tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind) } };
-        _attemptLag.Record(Seconds(lag), tags);
+        _attemptLag.Record(Seconds(attemptStarted - changedAt), tags);
     }
 
     /// <summary>
     /// Counts one finished delivery attempt (<c>tracker.notifications.deliveries</c>) and records
-    /// its <paramref name="latency"/> (<c>tracker.notifications.delivery.duration</c>).
-    /// <paramref name="state"/> is the message's state after it: delivered, pending (a retry is
-    /// scheduled, reported as <c>retry</c>) or failed.
+    /// its <paramref name="duration"/> (<c>tracker.notifications.delivery.duration</c>).
     /// </summary>
-    public void RecordAttempt(ChannelKind kind, DeliveryState state, TimeSpan latency)
+    public void RecordAttempt(ChannelKind kind, DeliveryOutcome outcome, TimeSpan duration)
     {
         var tags = new TagList
         {
             { "tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind) },
-            { "tracker.delivery.outcome", OutcomeLabel(state) },
+            { "tracker.delivery.outcome", OutcomeLabel(outcome) },
         };
         _deliveries.Add(1, tags);
-        _deliveryDuration.Record(Seconds(latency), tags);
+        _deliveryDuration.Record(Seconds(duration), tags);
     }
 
-    /// <summary>Counts a channel Tracker disabled by itself (<c>tracker.notifications.channels.disabled</c>).</summary>
-    public void RecordChannelDisabled() => _channelsDisabled.Add(1);
+    /// <summary>Counts one channel disabled for failing too long (<c>tracker.notifications.channels.disabled</c>).</summary>
+    public void RecordChannelDisabled(ChannelKind kind) =>
+        _channelsDisabled.Add(1, new KeyValuePair<string, object?>("tracker.channel.kind", EnumLabels<ChannelKind>.Of(kind)));
 
     /// <summary>
     /// Gives <c>tracker.notifications.pending</c> its source: <paramref name="pending"/> is called
@@ -169,11 +180,11 @@ public sealed class DeliveryMetrics
         _pending = pending;
     }
 
-    private static string OutcomeLabel(DeliveryState state) => state switch
+    private static string OutcomeLabel(DeliveryOutcome outcome) => outcome switch
     {
-        DeliveryState.Delivered => "delivered",
-        DeliveryState.Pending => "retry",
-        DeliveryState.Failed => "failed",
+        DeliveryOutcome.Delivered => "delivered",
+        DeliveryOutcome.Retry => "retry",
+        DeliveryOutcome.Failed => "failed",
         _ => "unknown",
     };
 

@@ -85,12 +85,12 @@ public sealed class DeliveryMetricsTests : IDisposable
     }
 
     [Fact]
-    public void RecordFirstAttemptLag_Webhook_SecondsTaggedWithKindAndStore()
+    public void RecordFirstAttemptLag_Webhook_SecondsFromCommitToTheAttemptTaggedWithKindAndStore()
     {
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var lag = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.AttemptLagName);
 
-        metrics.RecordFirstAttemptLag(ChannelKind.Webhook, TimeSpan.FromMilliseconds(120));
+        metrics.RecordFirstAttemptLag(ChannelKind.Webhook, Now, Now.AddMilliseconds(120));
 
         var measured = Assert.Single(lag.GetMeasurementSnapshot());
         Assert.Equal(0.12, measured.Value, 6);
@@ -99,15 +99,15 @@ public sealed class DeliveryMetricsTests : IDisposable
     }
 
     [Fact]
-    public void RecordAttempt_EachState_CountedAndTimedByKindAndOutcome()
+    public void RecordAttempt_EachOutcome_CountedAndTimedByKindAndOutcome()
     {
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var deliveries = new MetricCollector<long>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.DeliveriesName);
         using var durations = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.DeliveryDurationName);
 
-        metrics.RecordAttempt(ChannelKind.Slack, DeliveryState.Delivered, TimeSpan.FromMilliseconds(40));
-        metrics.RecordAttempt(ChannelKind.Email, DeliveryState.Pending, TimeSpan.FromSeconds(10));
-        metrics.RecordAttempt(ChannelKind.Webhook, DeliveryState.Failed, TimeSpan.FromMilliseconds(5));
+        metrics.RecordAttempt(ChannelKind.Slack, DeliveryOutcome.Delivered, TimeSpan.FromMilliseconds(40));
+        metrics.RecordAttempt(ChannelKind.Email, DeliveryOutcome.Retry, TimeSpan.FromSeconds(10));
+        metrics.RecordAttempt(ChannelKind.Webhook, DeliveryOutcome.Failed, TimeSpan.FromMilliseconds(5));
 
         Assert.Equal(
             ["slack delivered 1", "email retry 1", "webhook failed 1"],
@@ -123,21 +123,24 @@ public sealed class DeliveryMetricsTests : IDisposable
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var lag = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.AttemptLagName);
 
-        metrics.RecordFirstAttemptLag(ChannelKind.Email, TimeSpan.FromMilliseconds(-4));
+        metrics.RecordFirstAttemptLag(ChannelKind.Email, Now, Now.AddMilliseconds(-4));
 
         Assert.Equal(0, lag.LastMeasurement?.Value);
     }
 
     [Fact]
-    public void RecordChannelDisabled_Twice_CountsTwo()
+    public void RecordChannelDisabled_TwoKinds_CountedByKind()
     {
         var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
         using var disabled = new MetricCollector<long>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.ChannelsDisabledName);
 
-        metrics.RecordChannelDisabled();
-        metrics.RecordChannelDisabled();
+        metrics.RecordChannelDisabled(ChannelKind.Webhook);
+        metrics.RecordChannelDisabled(ChannelKind.Slack);
+        metrics.RecordChannelDisabled(ChannelKind.Webhook);
 
-        Assert.Equal(2, disabled.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(
+            ["webhook 1", "slack 1", "webhook 1"],
+            disabled.GetMeasurementSnapshot().Select(m => $"{m.Tags["tracker.channel.kind"]} {m.Value}"));
     }
 
     [Fact]
