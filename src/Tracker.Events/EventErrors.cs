@@ -8,7 +8,8 @@ using RpcStatus = Google.Rpc.Status;
 namespace Tracker.Events;
 
 /// <summary>
-/// Builds every RpcException the EventService sends, each from a google.rpc.Status with typed
+/// Builds every RpcException the EventService sends (and, through <see cref="Build"/>, the
+/// ChannelService's), each from a google.rpc.Status with typed
 /// details (Grpc.StatusProto's <c>ToRpcException</c>), so codes, messages and details stay
 /// consistent: gRPC clients read them from <c>grpc-status-details-bin</c>, REST clients get the
 /// same Status as the JSON body. Messages are for developers and never carry internal details;
@@ -142,7 +143,8 @@ internal static class EventErrors
         Code.Unavailable,
         "The token issuer cannot be reached to check the bearer token; retry later.");
 
-    private static RpcException Invalid(string subject, Violations violations)
+    /// <summary>INVALID_ARGUMENT "&lt;subject&gt;: &lt;the first violations&gt;" with every violation as a BadRequest (ChannelService's errors are built here too).</summary>
+    internal static RpcException Invalid(string subject, Violations violations)
     {
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations.Items);
@@ -156,7 +158,8 @@ internal static class EventErrors
         return Build(Code.InvalidArgument, $"{subject}: {summary}", badRequest);
     }
 
-    private static RpcException Build(Code code, string message, params IMessage[] details)
+    /// <summary>A status with typed details, as every error of the API is built.</summary>
+    internal static RpcException Build(Code code, string message, params IMessage[] details)
     {
         var status = new RpcStatus { Code = (int)code, Message = message };
         foreach (var detail in details)
@@ -167,6 +170,7 @@ internal static class EventErrors
         return status.ToRpcException();
     }
 
-    private static string Echo(string value) =>
+    /// <summary>Client input as an error message echoes it: at most 64 characters.</summary>
+    internal static string Echo(string value) =>
         value.Length <= MaxEchoedLength ? value : string.Concat(value.AsSpan(0, MaxEchoedLength), "...");
 }

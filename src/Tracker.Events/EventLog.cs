@@ -20,6 +20,9 @@ internal static partial class EventLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "{Method} of event {EventId} by {Caller}: {Outcome}.")]
     public static partial void EventWritten(ILogger logger, string method, string eventId, string caller, string outcome);
 
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "{Method} of channel {Channel} by {Caller}: {Outcome}.")]
+    public static partial void ChannelWritten(ILogger logger, string method, string channel, string caller, string outcome);
+
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "{Method}: the caller's credentials could not be checked.")]
     public static partial void CallerCheckUnavailable(ILogger logger, string method, Exception exception);
 }

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Tracker.Api.V1Alpha1;
@@ -55,22 +54,8 @@ public static class EventServiceBinding
             where TRequest : class
             where TResponse : class
         {
-            var deserialize = method.RequestMarshaller.ContextualDeserializer;
             var typeName = EventService.Descriptor.FindMethodByName(method.Name).InputType.FullName;
-            var requests = Marshallers.Create(
-                method.RequestMarshaller.ContextualSerializer,
-                context =>
-                {
-                    try
-                    {
-                        return deserialize(context);
-                    }
-                    catch (InvalidProtocolBufferException)
-                    {
-                        // Its message says only how the bytes are wrong; the client is told what matters.
-                        throw EventErrors.UndecodableRequest(typeName);
-                    }
-                });
+            var requests = CheckedRequestMarshaller.Of(method.RequestMarshaller, typeName);
             return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, requests, Responses(method.ResponseMarshaller));
         }
 

@@ -27,7 +27,7 @@ internal static class TrackerOpenApi
             {
                 Title = "Tracker API",
                 Version = DocumentName,
-                Description = "Records what happens to a platform and finds it again: tracker.event.v1alpha1.EventService, transcoded from its google.api.http rules.",
+                Description = "Records what happens to a platform and finds it again (tracker.event.v1alpha1.EventService), and delivers its changes to webhooks, Slack and email (tracker.event.v1alpha1.ChannelService); both transcoded from their google.api.http rules.",
             });
             // With Auth:Mode set (README, "Securing Tracker"), every call carries a bearer API key or JWT; Swagger UI
             // then offers an "Authorize" box for it.

@@ -14,6 +14,7 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
         "grpc.health.v1.Health",
         "grpc.reflection.v1.ServerReflection",
         "grpc.reflection.v1alpha.ServerReflection",
+        "tracker.event.v1alpha1.ChannelService",
         "tracker.event.v1alpha1.EventService",
     ];
 
@@ -40,6 +41,10 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
                 "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch",
                 "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
                 "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                "tracker.event.v1alpha1.ChannelService/CreateChannel", "tracker.event.v1alpha1.ChannelService/DeleteChannel",
+                "tracker.event.v1alpha1.ChannelService/GetChannel", "tracker.event.v1alpha1.ChannelService/ListChannels",
+                "tracker.event.v1alpha1.ChannelService/ListDeliveries", "tracker.event.v1alpha1.ChannelService/Redeliver",
+                "tracker.event.v1alpha1.ChannelService/SendTestMessage", "tracker.event.v1alpha1.ChannelService/UpdateChannel",
                 "tracker.event.v1alpha1.EventService/CreateEvent", "tracker.event.v1alpha1.EventService/DeleteEvent",
                 "tracker.event.v1alpha1.EventService/GetEvent", "tracker.event.v1alpha1.EventService/ListEvents",
                 "tracker.event.v1alpha1.EventService/SearchEvents", "tracker.event.v1alpha1.EventService/TodayEvents",

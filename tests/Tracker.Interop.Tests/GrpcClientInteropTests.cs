@@ -137,7 +137,7 @@ public abstract class GrpcClientInteropTests
             ["list_services_response", "file_descriptor_response", "error_response"],
             answers.Select(a => a.GetProperty("kind").GetString()));
         Assert.Equal(
-            ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "tracker.event.v1alpha1.EventService"],
+            ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection", "tracker.event.v1alpha1.ChannelService", "tracker.event.v1alpha1.EventService"],
             answers[0].GetProperty("gist").EnumerateArray().Select(s => s.GetString()).Order(StringComparer.Ordinal));
         var files = answers[1].GetProperty("gist").EnumerateArray().Select(f => f.GetString()).ToArray();
         Assert.Equal("tracker/event/v1alpha1/event_service.proto", files[0]);

@@ -31,7 +31,11 @@ public sealed class OpenApiInteropTests(TrackerServerFixture server)
         Assert.StartsWith("3.0.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         var paths = document.GetProperty("paths");
         Assert.Equal(
-            ["/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today", "/api/v1alpha1/events:watch"],
+            [
+                "/api/v1alpha1/channels", "/api/v1alpha1/channels/{channel.name}", "/api/v1alpha1/channels/{name}", "/api/v1alpha1/channels/{name}/deliveries",
+                "/api/v1alpha1/channels/{name}:redeliver", "/api/v1alpha1/channels/{name}:test",
+                "/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today", "/api/v1alpha1/events:watch",
+            ],
             paths.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var create = paths.GetProperty("/api/v1alpha1/event").GetProperty("post");
         Assert.Equal("Records an event and returns it with its id, timestamps and etag.", create.GetProperty("summary").GetString());

@@ -23,6 +23,7 @@ public sealed class DocsPageTests(OpenServerFixture fixture) : IClassFixture<Ope
 
         Assert.Contains("script-src 'self'", (await response!.AllHeadersAsync())["content-security-policy"], StringComparison.Ordinal);
         await Assertions.Expect(ui.Page.Locator(".opblock-summary-path").Filter(new() { HasText = "/api/v1alpha1/events/list" })).ToBeVisibleAsync();
+        await Assertions.Expect(ui.Page.Locator(".opblock-summary-path").Filter(new() { HasText = "/api/v1alpha1/channels/{name}/deliveries" })).ToBeVisibleAsync();
         Assert.Equal(200, await ui.Page.EvaluateAsync<int>("fetch('/api/v1alpha1/events/list').then(r => r.status)"));
         Assert.Empty(await ui.Page.EvaluateAsync<string[]>("window.cspViolations"));
         ui.AssertNoConsoleErrors();

@@ -22,7 +22,7 @@ public enum RpcLimitClass
 /// <param name="FullName">The gRPC method path, "/package.Service/Method", as IMethod.FullName and ServerCallContext.Method give it.</param>
 /// <param name="Scope">The scope a caller needs (<see cref="EventScopes"/>); null for a public method, which the pipeline passes on without identifying the caller.</param>
 /// <param name="Limit">The rate limiter's class.</param>
-/// <param name="Audited">Whether each call ends in one Information line naming the event, the caller and the outcome.</param>
+/// <param name="Audited">Whether each call ends in one Information line naming the event (or channel), the caller and the outcome.</param>
 public sealed record RpcRegistration(string FullName, string? Scope, RpcLimitClass Limit, bool Audited)
 {
     /// <summary>The method's own name ("CreateEvent"), as log lines and errors name it.</summary>
@@ -41,8 +41,9 @@ public sealed record RpcRegistration(string FullName, string? Scope, RpcLimitCla
 public static class RpcRegistry
 {
     private static readonly string EventServiceName = EventService.Descriptor.FullName;
+    private static readonly string ChannelServiceName = ChannelService.Descriptor.FullName;
 
-    /// <summary>Every registered method, EventService's first.</summary>
+    /// <summary>Every registered method, EventService's first, then ChannelService's.</summary>
     public static IReadOnlyList<RpcRegistration> All { get; } =
     [
         Event(nameof(EventService.EventServiceBase.CreateEvent), EventScopes.Write, RpcLimitClass.Write, audited: true),
@@ -53,6 +54,16 @@ public static class RpcRegistry
         Event(nameof(EventService.EventServiceBase.SearchEvents), EventScopes.Read, RpcLimitClass.Read),
         Event(nameof(EventService.EventServiceBase.TodayEvents), EventScopes.Read, RpcLimitClass.Read),
         Event(nameof(EventService.EventServiceBase.WatchEvents), EventScopes.Read, RpcLimitClass.Watch),
+
+        // Managing channels needs notifications:admin; reading them (never their secrets) events:read.
+        Channel(nameof(ChannelService.ChannelServiceBase.CreateChannel), EventScopes.NotificationsAdmin, RpcLimitClass.Write, audited: true),
+        Channel(nameof(ChannelService.ChannelServiceBase.GetChannel), EventScopes.Read, RpcLimitClass.Read),
+        Channel(nameof(ChannelService.ChannelServiceBase.ListChannels), EventScopes.Read, RpcLimitClass.Read),
+        Channel(nameof(ChannelService.ChannelServiceBase.UpdateChannel), EventScopes.NotificationsAdmin, RpcLimitClass.Write, audited: true),
+        Channel(nameof(ChannelService.ChannelServiceBase.DeleteChannel), EventScopes.NotificationsAdmin, RpcLimitClass.Write, audited: true),
+        Channel(nameof(ChannelService.ChannelServiceBase.ListDeliveries), EventScopes.Read, RpcLimitClass.Read),
+        Channel(nameof(ChannelService.ChannelServiceBase.Redeliver), EventScopes.NotificationsAdmin, RpcLimitClass.Write, audited: true),
+        Channel(nameof(ChannelService.ChannelServiceBase.SendTestMessage), EventScopes.NotificationsAdmin, RpcLimitClass.Write, audited: true),
 
         // Public: health is open to probes by design; reflection is guarded, when Auth:Reflection
         // says so, by its endpoint's authorization policy before any gRPC code runs.
@@ -69,4 +80,7 @@ public static class RpcRegistry
 
     private static RpcRegistration Event(string method, string scope, RpcLimitClass limit, bool audited = false) =>
         new($"/{EventServiceName}/{method}", scope, limit, audited);
+
+    private static RpcRegistration Channel(string method, string scope, RpcLimitClass limit, bool audited = false) =>
+        new($"/{ChannelServiceName}/{method}", scope, limit, audited);
 }

@@ -20,7 +20,8 @@ namespace Tracker.Events.Pipeline;
 /// <item>A store outage becomes UNAVAILABLE (its cause is logged, never sent); a call stopped by
 /// its token DEADLINE_EXCEEDED when its deadline has passed, CANCELLED otherwise, logged at
 /// Debug. None is a fault of the handler, so none reaches the framework as an error.</item>
-/// <item>An audited method logs once at Information (<see cref="EventLog.EventWritten"/>).</item>
+/// <item>An audited method logs once at Information (<see cref="EventLog.EventWritten"/>, or
+/// <see cref="EventLog.ChannelWritten"/> for ChannelService's writes).</item>
 /// </list>
 /// Its log lines keep the category of <see cref="EventRpcService"/>, which log filters name.
 /// </summary>
@@ -75,7 +76,14 @@ public sealed class EventCallPipeline(ICallerIdentity identity, TimeProvider tim
         }
         finally
         {
-            EventLog.EventWritten(logger, rpc.Name, audit.EventId, audit.Caller, audit.Outcome);
+            if (audit.IsChannel)
+            {
+                EventLog.ChannelWritten(logger, rpc.Name, audit.Target, audit.Caller, audit.Outcome);
+            }
+            else
+            {
+                EventLog.EventWritten(logger, rpc.Name, audit.Target, audit.Caller, audit.Outcome);
+            }
         }
     }
 

@@ -6,3 +6,29 @@ namespace Tracker.Api.V1Alpha1;
 public sealed partial class UpdateEventRequest : ITargetsEvent;
 
 public sealed partial class DeleteEventRequest : ITargetsEvent;
+
+// The generated ChannelService requests that name the channel they write.
+public sealed partial class CreateChannelRequest : ITargetsChannel
+{
+    string ITargetsChannel.ChannelName => Channel?.Name ?? string.Empty;
+}
+
+public sealed partial class UpdateChannelRequest : ITargetsChannel
+{
+    string ITargetsChannel.ChannelName => Channel?.Name ?? string.Empty;
+}
+
+public sealed partial class DeleteChannelRequest : ITargetsChannel
+{
+    string ITargetsChannel.ChannelName => Name;
+}
+
+public sealed partial class RedeliverRequest : ITargetsChannel
+{
+    string ITargetsChannel.ChannelName => Name;
+}
+
+public sealed partial class SendTestMessageRequest : ITargetsChannel
+{
+    string ITargetsChannel.ChannelName => Name;
+}

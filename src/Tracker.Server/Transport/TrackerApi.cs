@@ -4,13 +4,16 @@ using Google.Rpc;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Tracker.Events;
 using Tracker.Events.Pipeline;
+using Tracker.Notifications;
+using Tracker.Notifications.ChannelApi;
 using Tracker.Server.Auth;
 
 namespace Tracker.Server.Transport;
 
 /// <summary>
-/// EventService as gRPC (Grpc.AspNetCore), gRPC-Web and REST (JSON transcoding of the protos'
-/// google.api.http rules), with server reflection. All three reach the same handler.
+/// EventService and ChannelService as gRPC (Grpc.AspNetCore), gRPC-Web and REST (JSON
+/// transcoding of the protos' google.api.http rules), with server reflection. All three reach
+/// the same handler.
 /// </summary>
 internal static class TrackerApi
 {
@@ -53,6 +56,8 @@ internal static class TrackerApi
     /// A client that leaves in the middle of its request body as a cancelled call
     /// (<see cref="AbandonedBodyGuard"/>), google.rpc.Status bodies for REST routing errors (<see cref="ApiStatusCodePages"/>), the
     /// checks of REST requests before transcoding (<see cref="RestRequestGuard"/>: UTF-8, 4 MiB),
+    /// the bodies of REST PATCH requests to the channels kept readable (UpdateChannel tells the
+    /// fields present in them),
     /// grpc-accept-encoding on gRPC responses (<see cref="GrpcAcceptEncodingHeader"/>), routing,
     /// then gRPC-Web for every gRPC service, so browsers can call them, and the check of gRPC
     /// framing (<see cref="Transport.GrpcFramingGuard"/>).
@@ -62,6 +67,7 @@ internal static class TrackerApi
         app.UseMiddleware<AbandonedBodyGuard>();
         app.UseStatusCodePages(ApiStatusCodePages.WriteAsync);
         app.UseMiddleware<RestRequestGuard>();
+        app.UseChannelApi();
         app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
         app.UseGrpcWebWithFramingGuard(new GrpcWebOptions { DefaultEnabled = true });
@@ -71,6 +77,7 @@ internal static class TrackerApi
     public static WebApplication MapTrackerApi(this WebApplication app)
     {
         app.MapGrpcService<EventRpcService>();
+        app.MapGrpcService<ChannelRpcService>();
         app.MapGrpcReflectionService().ProtectedAsConfigured(app);
         return app;
     }

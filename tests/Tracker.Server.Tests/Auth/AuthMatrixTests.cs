@@ -14,7 +14,9 @@ namespace Tracker.Server.Tests.Auth;
 /// The auth matrix: every RPC the call pipeline guards (<see cref="RpcRegistry"/>, all but the
 /// public health and reflection methods) over REST, gRPC and gRPC-Web, with no credentials, an unknown
 /// key, an expired JWT, a credential without the method's scope, one limited to another service,
-/// and the right API key and JWT, each with its exact code (and HTTP status for REST).
+/// and the right API key and JWT, each with its exact code (and HTTP status for REST). Channels
+/// are not limited by service: the key limited to "payments-*" reads them, and may not manage
+/// them for want of notifications:admin.
 /// </summary>
 public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
 {
@@ -66,15 +68,18 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
     {
         var expected = Expected(rpc, credential);
         // The event a write or read targets: of the payments key's services, except in the wrong-service case.
+        // A channel method targets a channel of its own instead.
         var service = credential == Credential.WrongService ? "checkout" : "payments-api";
-        var target = await _fixture.CreateAsAdminAsync(service);
+        var target = IsChannel(rpc) ? new Event() : await _fixture.CreateAsAdminAsync(service);
+        var channel = IsChannel(rpc) ? await _fixture.CreateChannelAsAdminAsync() : string.Empty;
         var authorization = Authorization(rpc, credential);
+        var factory = _fixture.Tracker.Factory;
 
         var outcome = transport switch
         {
-            Transport.Rest => await RestCallAsync(rpc, service, target, authorization),
-            Transport.Grpc => await GrpcCallAsync(_fixture.Tracker.Factory.CreateGrpcClient(), rpc, service, target, authorization),
-            _ => await GrpcCallAsync(_fixture.Tracker.Factory.CreateGrpcWebClient(GrpcWebMode.GrpcWebText), rpc, service, target, authorization),
+            Transport.Rest => await RestCallAsync(rpc, service, target, channel, authorization),
+            Transport.Grpc => await GrpcCallAsync(factory.CreateGrpcClient(), factory.CreateChannelClient(), rpc, service, target, channel, authorization),
+            _ => await GrpcCallAsync(factory.CreateGrpcWebClient(GrpcWebMode.GrpcWebText), factory.CreateChannelWebClient(GrpcWebMode.GrpcWebText), rpc, service, target, channel, authorization),
         };
 
         Assert.True(expected == outcome.Code, $"{rpc} over {transport} with {credential}: expected {expected}, got {outcome.Code}: {outcome.Detail}");
@@ -87,8 +92,71 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
         if (expected == StatusCode.PermissionDenied)
         {
             // A refusal for another service's event names the caller's services, never the event's.
-            Assert.Contains(credential == Credential.WrongService ? "may write only events of the services" : "scope", outcome.Detail, StringComparison.Ordinal);
+            Assert.Contains(credential == Credential.WrongService && !IsChannel(rpc) ? "may write only events of the services" : "scope", outcome.Detail, StringComparison.Ordinal);
             Assert.DoesNotContain("checkout", outcome.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The holders of the scopes channels are managed and read with (README, "Securing Tracker").</summary>
+    public enum ScopeHolder
+    {
+        NotificationsAdmin,
+        Admin,
+        EventsRead,
+        Nobody,
+    }
+
+    public static TheoryData<string, Transport, ScopeHolder> ChannelScopes()
+    {
+        var data = new TheoryData<string, Transport, ScopeHolder>();
+        foreach (var rpc in Rpcs.Where(IsChannel))
+        {
+            foreach (var transport in new[] { Transport.Rest, Transport.Grpc })
+            {
+                foreach (var holder in Enum.GetValues<ScopeHolder>())
+                {
+                    data.Add(rpc, transport, holder);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Managing channels needs notifications:admin (or admin); reading them events:read (or
+    /// admin): notifications:admin alone does not read them, nor events:read manage them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ChannelScopes))]
+    public async Task ChannelRpc_ScopeHolder_ExactCode(string rpc, Transport transport, ScopeHolder holder)
+    {
+        var expected = holder switch
+        {
+            ScopeHolder.Nobody => StatusCode.Unauthenticated,
+            ScopeHolder.Admin => StatusCode.OK,
+            ScopeHolder.NotificationsAdmin => IsWrite(rpc) ? StatusCode.OK : StatusCode.PermissionDenied,
+            _ => IsWrite(rpc) ? StatusCode.PermissionDenied : StatusCode.OK,
+        };
+        var channel = await _fixture.CreateChannelAsAdminAsync();
+        var authorization = holder switch
+        {
+            ScopeHolder.NotificationsAdmin => "Bearer " + SecuredTracker.NotificationsAdminKey,
+            ScopeHolder.Admin => "Bearer " + SecuredTracker.AdminKey,
+            ScopeHolder.EventsRead => "Bearer " + SecuredTracker.ReaderKey,
+            _ => null,
+        };
+        var factory = _fixture.Tracker.Factory;
+
+        var outcome = transport == Transport.Rest
+            ? await RestCallAsync(rpc, "payments-api", new Event(), channel, authorization)
+            : await GrpcCallAsync(factory.CreateGrpcClient(), factory.CreateChannelClient(), rpc, "payments-api", new Event(), channel, authorization);
+
+        Assert.True(expected == outcome.Code, $"{rpc} over {transport} by {holder}: expected {expected}, got {outcome.Code}: {outcome.Detail}");
+        if (expected == StatusCode.PermissionDenied)
+        {
+            var scope = IsWrite(rpc) ? "notifications:admin" : "events:read";
+            Assert.Contains($"{rpc} needs the scope \"{scope}\" (or \"admin\")", outcome.Detail.Replace("\\\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
         }
     }
 
@@ -96,7 +164,7 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
     {
         Credential.None or Credential.UnknownKey or Credential.ExpiredJwt => StatusCode.Unauthenticated,
         Credential.WrongScope => StatusCode.PermissionDenied,
-        // Reads are not limited by service; writes are.
+        // Reads are not limited by service; writes are. The payments key may not manage channels.
         Credential.WrongService when IsWrite(rpc) => StatusCode.PermissionDenied,
         _ => StatusCode.OK,
     };
@@ -104,7 +172,7 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
     private string? Authorization(string rpc, Credential credential)
     {
         var issuer = _fixture.Tracker.Issuer;
-        const string AllScopes = "events:read events:write events:delete";
+        const string AllScopes = "events:read events:write events:delete notifications:admin";
         return credential switch
         {
             Credential.None => null,
@@ -112,12 +180,15 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
             Credential.ExpiredJwt => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*", expires: DateTime.UtcNow.AddHours(-1)),
             // Reads need events:read, which the deleter lacks; writes and deletes need scopes the reader lacks.
             Credential.WrongScope => "Bearer " + (IsWrite(rpc) ? SecuredTracker.ReaderKey : SecuredTracker.DeleterKey),
+            Credential.RightKey when IsChannel(rpc) => "Bearer " + SecuredTracker.ChannelsKey,
             Credential.WrongService or Credential.RightKey => "Bearer " + SecuredTracker.PaymentsKey,
             _ => "Bearer " + issuer.Token("pipeline-jwt", AllScopes, "payments-*"),
         };
     }
 
     private static bool IsWrite(string rpc) => RpcRegistry.All.Single(r => r.Name == rpc).Scope != EventScopes.Read;
+
+    private static bool IsChannel(string rpc) => RpcRegistry.All.Single(r => r.Name == rpc).FullName.StartsWith($"/{ChannelService.Descriptor.FullName}/", StringComparison.Ordinal);
 
     private static HttpStatusCode HttpStatusOf(StatusCode code) => code switch
     {
@@ -126,7 +197,7 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
         _ => HttpStatusCode.Forbidden,
     };
 
-    private async Task<Outcome> RestCallAsync(string rpc, string service, Event target, string? authorization)
+    private async Task<Outcome> RestCallAsync(string rpc, string service, Event target, string channel, string? authorization)
     {
         using var client = _fixture.Tracker.Factory.CreateClient();
         using var request = rpc switch
@@ -139,6 +210,14 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
             "SearchEvents" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/events/search?service={service}"),
             "TodayEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/today"),
             "WatchEvents" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events:watch?afterId=0"),
+            "CreateChannel" => Json(HttpMethod.Post, "/api/v1alpha1/channels", $$$"""{"name": "{{{TestChannels.UniqueName()}}}", "kind": "CHANNEL_KIND_EMAIL", "emailTo": ["oncall@example.com"]}"""),
+            "GetChannel" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/channels/{channel}"),
+            "ListChannels" => new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/channels"),
+            "UpdateChannel" => Json(HttpMethod.Patch, $"/api/v1alpha1/channels/{channel}", """{"disabled": true}"""),
+            "DeleteChannel" => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1alpha1/channels/{channel}"),
+            "ListDeliveries" => new HttpRequestMessage(HttpMethod.Get, $"/api/v1alpha1/channels/{channel}/deliveries"),
+            "Redeliver" => Json(HttpMethod.Post, $"/api/v1alpha1/channels/{channel}:redeliver", """{"afterChangeId": "0"}"""),
+            "SendTestMessage" => Json(HttpMethod.Post, $"/api/v1alpha1/channels/{channel}:test", "{}"),
             _ => throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "A registered RPC this matrix does not call yet: add its REST call."),
         };
         if (authorization is not null)
@@ -166,7 +245,7 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
         return new Outcome(code, body, response.StatusCode, wwwAuthenticate);
     }
 
-    private static async Task<Outcome> GrpcCallAsync(EventService.EventServiceClient client, string rpc, string service, Event target, string? authorization)
+    private static async Task<Outcome> GrpcCallAsync(EventService.EventServiceClient client, ChannelService.ChannelServiceClient channels, string rpc, string service, Event target, string channel, string? authorization)
     {
         var headers = new Metadata();
         if (authorization is not null)
@@ -207,6 +286,30 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
                     }
 
                     break;
+                case "CreateChannel":
+                    await channels.CreateChannelAsync(new CreateChannelRequest { Channel = TestChannels.Email() }, options);
+                    break;
+                case "GetChannel":
+                    await channels.GetChannelAsync(new GetChannelRequest { Name = channel }, options);
+                    break;
+                case "ListChannels":
+                    await channels.ListChannelsAsync(new ListChannelsRequest(), options);
+                    break;
+                case "UpdateChannel":
+                    await channels.UpdateChannelAsync(new UpdateChannelRequest { Channel = new Channel { Name = channel, Disabled = true } }, options);
+                    break;
+                case "DeleteChannel":
+                    await channels.DeleteChannelAsync(new DeleteChannelRequest { Name = channel }, options);
+                    break;
+                case "ListDeliveries":
+                    await channels.ListDeliveriesAsync(new ListDeliveriesRequest { Name = channel }, options);
+                    break;
+                case "Redeliver":
+                    await channels.RedeliverAsync(new RedeliverRequest { Name = channel, AfterChangeId = "0" }, options);
+                    break;
+                case "SendTestMessage":
+                    await channels.SendTestMessageAsync(new SendTestMessageRequest { Name = channel }, options);
+                    break;
                 default:
                     throw new ArgumentOutOfRangeException(nameof(rpc), rpc, "A registered RPC this matrix does not call yet: add its gRPC call.");
             }
@@ -235,6 +338,17 @@ public sealed class AuthMatrixTests : IClassFixture<AuthMatrixTests.Fixture>
             return await Tracker.Factory.CreateGrpcClient()
                 .CreateEventAsync(new CreateEventRequest { Title = "Target", Attributes = new EventAttributes { Type = EventType.Incident, Service = service } }, headers)
                 .Bounded();
+        }
+
+        /// <summary>
+        /// A new channel, created with the admin key: a webhook to a loopback address, which the
+        /// senders refuse at once, so a test message fails fast (and is still answered OK).
+        /// </summary>
+        public async Task<string> CreateChannelAsAdminAsync()
+        {
+            var headers = new Metadata { { "authorization", "Bearer " + SecuredTracker.AdminKey } };
+            var channel = TestChannels.Webhook(url: "https://127.0.0.1:9/tracker");
+            return (await Tracker.Factory.CreateChannelClient().CreateChannelAsync(new CreateChannelRequest { Channel = channel }, headers).Bounded()).Name;
         }
 
         public Task InitializeAsync() => Task.CompletedTask;

@@ -37,7 +37,7 @@ public sealed class RpcRegistryTests : IAsyncLifetime
     [Fact]
     public void ServiceDescriptors_EveryMethod_HasARegistration()
     {
-        var descriptors = new[] { EventService.Descriptor, Grpc.Health.V1.Health.Descriptor, ServerReflection.Descriptor };
+        var descriptors = new[] { EventService.Descriptor, ChannelService.Descriptor, Grpc.Health.V1.Health.Descriptor, ServerReflection.Descriptor };
         var mappedServices = MappedMethods().Select(m => m.Split('/')[1]).ToHashSet(StringComparer.Ordinal);
 
         foreach (var method in descriptors.SelectMany(d => d.Methods))
@@ -50,9 +50,28 @@ public sealed class RpcRegistryTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Registrations_EventServiceMethods_GuardedAndOthersPublic()
+    public void Registrations_EventAndChannelServiceMethods_GuardedAndOthersPublic()
     {
-        Assert.All(RpcRegistry.All, r => Assert.Equal(r.FullName.StartsWith($"/{EventService.Descriptor.FullName}/", StringComparison.Ordinal), !r.IsPublic));
+        var guarded = new[] { EventService.Descriptor.FullName, ChannelService.Descriptor.FullName };
+
+        Assert.All(RpcRegistry.All, r => Assert.Equal(guarded.Any(s => r.FullName.StartsWith($"/{s}/", StringComparison.Ordinal)), !r.IsPublic));
+    }
+
+    [Fact]
+    public void Registrations_ChannelService_ManagementNeedsNotificationsAdminReadsNeedEventsRead()
+    {
+        var channels = RpcRegistry.All.Where(r => r.FullName.StartsWith($"/{ChannelService.Descriptor.FullName}/", StringComparison.Ordinal)).ToDictionary(r => r.Name);
+
+        Assert.Equal(ChannelService.Descriptor.Methods.Select(m => m.Name).Order(StringComparer.Ordinal), channels.Keys.Order(StringComparer.Ordinal));
+        foreach (var write in new[] { "CreateChannel", "UpdateChannel", "DeleteChannel", "Redeliver", "SendTestMessage" })
+        {
+            Assert.Equal((EventScopes.NotificationsAdmin, RpcLimitClass.Write, true), (channels[write].Scope, channels[write].Limit, channels[write].Audited));
+        }
+
+        foreach (var read in new[] { "GetChannel", "ListChannels", "ListDeliveries" })
+        {
+            Assert.Equal((EventScopes.Read, RpcLimitClass.Read, false), (channels[read].Scope, channels[read].Limit, channels[read].Audited));
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -5,8 +5,10 @@ using Tracker.Server.Tests.Support;
 namespace Tracker.Server.Tests.Auth;
 
 /// <summary>
-/// Tracker with Auth:Mode "ApiKey,Jwt": five API keys (reader, deleter, payments limited to
-/// "payments-*", payments-writer limited to "payments-*" and without events:read, admin) and the local <see cref="TestIssuer"/>'s tokens.
+/// Tracker with Auth:Mode "ApiKey,Jwt": seven API keys (reader, deleter, payments limited to
+/// "payments-*", payments-writer limited to "payments-*" and without events:read,
+/// notifications-admin with notifications:admin alone, channels with notifications:admin and
+/// events:read, admin) and the local <see cref="TestIssuer"/>'s tokens.
 /// </summary>
 public sealed class SecuredTracker : IAsyncDisposable
 {
@@ -15,6 +17,8 @@ public sealed class SecuredTracker : IAsyncDisposable
     public const string PaymentsKey = "trk_test-payments";
     public const string AdminKey = "trk_test-admin";
     public const string PaymentsWriterKey = "trk_test-payments-writer";
+    public const string NotificationsAdminKey = "trk_test-notifications-admin";
+    public const string ChannelsKey = "trk_test-channels";
 
     public SecuredTracker(IDictionary<string, string?>? extraSettings = null)
     {
@@ -34,6 +38,11 @@ public sealed class SecuredTracker : IAsyncDisposable
             ["Auth:ApiKeys:payments-writer:Scopes:0"] = "events:write",
             ["Auth:ApiKeys:payments-writer:Scopes:1"] = "events:delete",
             ["Auth:ApiKeys:payments-writer:Services:0"] = "payments-*",
+            ["Auth:ApiKeys:notifications-admin:Hash"] = HashOf(NotificationsAdminKey),
+            ["Auth:ApiKeys:notifications-admin:Scopes:0"] = "notifications:admin",
+            ["Auth:ApiKeys:channels:Hash"] = HashOf(ChannelsKey),
+            ["Auth:ApiKeys:channels:Scopes:0"] = "notifications:admin",
+            ["Auth:ApiKeys:channels:Scopes:1"] = "events:read",
             ["Auth:ApiKeys:admin:Hash"] = HashOf(AdminKey),
             ["Auth:ApiKeys:admin:Scopes:0"] = "admin",
         };

@@ -10,17 +10,24 @@ namespace Tracker.Server.Tests.OpenApi;
 public sealed class OpenApiTests(TrackerFactory factory) : IClassFixture<TrackerFactory>
 {
     [Fact]
-    public async Task OpenApiJson_Document_HasTheSixRestPaths()
+    public async Task OpenApiJson_Document_HasTheEventAndChannelRestPaths()
     {
         var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);
 
         Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal(
-            ["/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today", "/api/v1alpha1/events:watch"],
+            [
+                "/api/v1alpha1/channels", "/api/v1alpha1/channels/{channel.name}", "/api/v1alpha1/channels/{name}", "/api/v1alpha1/channels/{name}/deliveries",
+                "/api/v1alpha1/channels/{name}:redeliver", "/api/v1alpha1/channels/{name}:test",
+                "/api/v1alpha1/event", "/api/v1alpha1/event/{id}", "/api/v1alpha1/events/list", "/api/v1alpha1/events/search", "/api/v1alpha1/events/today", "/api/v1alpha1/events:watch",
+            ],
             document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         var paths = document.GetProperty("paths");
         Assert.Equal(["post", "put"], paths.GetProperty("/api/v1alpha1/event").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(["delete", "get"], paths.GetProperty("/api/v1alpha1/event/{id}").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["get", "post"], paths.GetProperty("/api/v1alpha1/channels").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["delete", "get"], paths.GetProperty("/api/v1alpha1/channels/{name}").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["patch"], paths.GetProperty("/api/v1alpha1/channels/{channel.name}").EnumerateObject().Select(p => p.Name));
     }
 
     [Theory]
@@ -31,6 +38,9 @@ public sealed class OpenApiTests(TrackerFactory factory) : IClassFixture<Tracker
     [InlineData("/api/v1alpha1/events/list", "get", "Lists every event, newest first unless order_by says otherwise.")]
     [InlineData("/api/v1alpha1/events/search", "get", "Finds the events that match every filter given; no filter matches everything.")]
     [InlineData("/api/v1alpha1/events/today", "get", "Lists the events of the current day in a time zone.")]
+    [InlineData("/api/v1alpha1/channels", "get", "Lists every channel by name, with health and without secrets.")]
+    [InlineData("/api/v1alpha1/channels/{name}", "delete", "Deletes a channel and its delivery log; its pending messages are not sent.")]
+    [InlineData("/api/v1alpha1/channels/{name}/deliveries", "get", "Lists a channel's messages, newest change first, with every attempt.")]
     public async Task OpenApiJson_Operation_SummaryIsTheProtoComment(string path, string method, string summary)
     {
         var document = (await factory.CreateClient().GetRestAsync("/openapi.json")).Expect(HttpStatusCode.OK);

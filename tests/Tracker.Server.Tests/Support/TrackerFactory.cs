@@ -58,6 +58,12 @@ public sealed class TrackerFactory : WebApplicationFactory<Program>
     public EventService.EventServiceClient CreateGrpcWebClient(GrpcWebMode mode) =>
         new(CreateGrpcChannel(new GrpcWebHandler(mode, Server.CreateHandler())));
 
+    public ChannelService.ChannelServiceClient CreateChannelClient() => new(CreateGrpcChannel());
+
+    /// <summary>A ChannelService client over gRPC-Web (binary or base64 text), as a browser would call.</summary>
+    public ChannelService.ChannelServiceClient CreateChannelWebClient(GrpcWebMode mode) =>
+        new(CreateGrpcChannel(new GrpcWebHandler(mode, Server.CreateHandler())));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         // Host settings reach Program's builder.Configuration before the store reads it.
