@@ -3,12 +3,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Tracker.Notifications.ChannelApi;
 using Tracker.Notifications.Delivery;
+using Tracker.Notifications.Sending;
 
 namespace Tracker.Notifications;
 
 /// <summary>The notifications' wiring, one method per part (README, "Notifications").</summary>
 public static class NotificationServiceCollectionExtensions
 {
+    /// <summary>
+    /// Notifications, whole: the senders and their settings ("Notifications"), the ChannelService,
+    /// and the router and dispatcher that deliver from the change log. Call after the event store's
+    /// registration, which brings the INotificationStore.
+    /// </summary>
+    public static IServiceCollection AddTrackerNotifications(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        services.AddNotificationSenders(configuration).AddChannelApi().AddNotificationDelivery();
+
     /// <summary>
     /// Registers the ChannelService (<see cref="ChannelRpcService"/>, which the host maps with
     /// MapGrpcService) and the <see cref="DeliveryWakeup"/> it signals after a redelivery. It

@@ -1,7 +1,5 @@
 using Tracker.Events.Hosting;
 using Tracker.Notifications;
-using Tracker.Notifications.Delivery;
-using Tracker.Notifications.Sending;
 using Tracker.Server;
 using Tracker.Server.Auth;
 using Tracker.Server.Limits;
@@ -22,9 +20,7 @@ builder.AddTrackerTelemetry();
 builder.Services.AddTrackerEvents(builder.Configuration);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddTrackerApi();
-builder.Services.AddNotificationSenders(builder.Configuration);
-builder.Services.AddChannelApi();
-builder.Services.AddNotificationDelivery();
+builder.Services.AddTrackerNotifications(builder.Configuration);
 builder.AddTrackerAuth();
 builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();

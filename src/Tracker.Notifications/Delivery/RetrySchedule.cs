@@ -5,11 +5,15 @@ namespace Tracker.Notifications.Delivery;
 /// <summary>
 /// When a message is tried again (README, "Notifications", retries): after the n-th failed
 /// attempt, the n-th of <see cref="NotificationOptions.RetryDelays"/> plus up to 20% jitter, or
-/// the receiver's Retry-After when that is longer (capped at the longest delay of the schedule);
+/// the receiver's Retry-After when that is longer (RFC 9110, section 10.2.3; honoured up to
+/// <see cref="LongestRetryAfter"/>, so that a receiver cannot park a message for months);
 /// after the last one, never (the message is failed). Only retryable outcomes are retried.
 /// </summary>
 public sealed class RetrySchedule(IReadOnlyList<TimeSpan> delays)
 {
+    /// <summary>The longest Retry-After honoured: a day.</summary>
+    public static readonly TimeSpan LongestRetryAfter = TimeSpan.FromDays(1);
+
     private const double MaxJitter = 0.2;
 
     /// <summary>How many retries follow the first attempt.</summary>
@@ -30,7 +34,7 @@ public sealed class RetrySchedule(IReadOnlyList<TimeSpan> delays)
         var delay = delays[attempts - 1] * (1 + (random.NextDouble() * MaxJitter));
         if (result.RetryAfter is { } retryAfter && retryAfter > delay)
         {
-            delay = retryAfter < delays.Max() ? retryAfter : delays.Max();
+            delay = retryAfter < LongestRetryAfter ? retryAfter : LongestRetryAfter;
         }
 
         return now + delay;

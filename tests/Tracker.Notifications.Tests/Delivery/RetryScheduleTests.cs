@@ -57,11 +57,19 @@ public sealed class RetryScheduleTests
     }
 
     [Fact]
-    public void NextAttempt_HugeRetryAfter_CappedAtTheLongestDelay()
+    public void NextAttempt_HugeRetryAfter_CappedAtADay()
     {
         var next = Default.NextAttempt(1, Retryable(TimeSpan.FromDays(30)), Now, new Random(1));
 
-        Assert.Equal(Now.AddHours(10), next);
+        Assert.Equal(Now.AddDays(1), next);
+    }
+
+    [Fact]
+    public void NextAttempt_RetryAfterLongerThanEveryDelay_StillHonoured()
+    {
+        var brief = new RetrySchedule([TimeSpan.FromMilliseconds(200)]);
+
+        Assert.Equal(Now.AddHours(2), brief.NextAttempt(1, Retryable(TimeSpan.FromHours(2)), Now, new Random(1)));
     }
 
     private static SendResult Retryable(TimeSpan? retryAfter = null) => new(SendOutcome.Retryable, 503, "HTTP 503", TimeSpan.FromMilliseconds(3), retryAfter);
