@@ -10,8 +10,8 @@ namespace Tracker.Interop.Tests;
 /// GET /metrics of the real server, scraped and parsed by the Prometheus client library's own
 /// parser (Debian's python3-prometheus-client, tests/interop/scrape_metrics.py), before and after
 /// creates over REST and gRPC: Tracker's counter moves by exactly the creates made, with their
-/// labels, and the watchers gauge and the store, ASP.NET Core, Kestrel and runtime metrics are
-/// there. The server is one of its own, so no other test's calls move its counters; it also
+/// labels, and the watchers gauge, the watch lag histogram and the store, ASP.NET Core, Kestrel
+/// and runtime metrics are there. The server is one of its own, so no other test's calls move its counters; it also
 /// writes its console log as JSON (Logging__Console__FormatterName=json).
 /// </summary>
 public sealed class PrometheusScrapeTests(PrometheusScrapeTests.JsonLoggingServer server) : IClassFixture<PrometheusScrapeTests.JsonLoggingServer>
@@ -76,6 +76,41 @@ public sealed class PrometheusScrapeTests(PrometheusScrapeTests.JsonLoggingServe
         Assert.Contains(scrape.Samples("http_server_request_duration_seconds_count", []), s => s.Labels.GetValueOrDefault("http_route") == "/api/v1alpha1/event");
         Assert.Contains(scrape.Families, f => f.StartsWith("kestrel_", StringComparison.Ordinal));
         Assert.Contains(scrape.Families, f => f.StartsWith("dotnet_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Metrics_AfterAWatchReceivedALiveChange_WatchLagHistogramParsesWithItsBuckets()
+    {
+        const string service = "scrape-watched";
+        using var http = new HttpClient { BaseAddress = server.Process.HttpAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using (var watch = await http.GetAsync($"/api/v1alpha1/events:watch?filter={Uri.EscapeDataString($"service=\"{service}\"")}", HttpCompletionOption.ResponseHeadersRead).WaitAsync(Limit))
+        {
+            using var reader = new StreamReader(await watch.Content.ReadAsStreamAsync());
+
+            // A change that comes while the watch still replays the log is not measured: another
+            // change follows until one came live (the replay ends within milliseconds).
+            var scrape = await ScrapeAsync();
+            for (var i = 0; i < 20 && scrape.Sum("tracker_watch_lag_seconds_count", []) == 0; i++)
+            {
+                await CreateOverRestAsync(service);
+                Assert.NotNull(await reader.ReadLineAsync().WaitAsync(Limit));
+                scrape = await ScrapeAsync();
+            }
+
+            Assert.Equal("histogram", scrape.Type("tracker_watch_lag_seconds"));
+            var sqlite = new Dictionary<string, string> { ["db_system_name"] = "sqlite" };
+            Assert.True(scrape.Sum("tracker_watch_lag_seconds_count", sqlite) >= 1, scrape.Names());
+            var bounds = scrape.Samples("tracker_watch_lag_seconds_bucket", sqlite).Select(b => b.Labels["le"]).ToList();
+            Assert.Contains("0.05", bounds);
+            Assert.Contains("+Inf", bounds);
+        }
+
+        // The watchers gauge is back to 0 for the other tests of this server.
+        var deadline = DateTime.UtcNow + Limit;
+        while ((await ScrapeAsync()).Sum("tracker_watch_watchers", []) != 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

@@ -118,6 +118,32 @@ public sealed class DeliveryMetricsTests : IDisposable
     }
 
     [Fact]
+    public void RecordFirstAttemptLag_ChangeTimeAheadOfTheServerClock_RecordedAsZero()
+    {
+        var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
+        using var lag = new MetricCollector<double>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.AttemptLagName);
+
+        metrics.RecordFirstAttemptLag(ChannelKind.Email, Now, Now.AddMilliseconds(-4));
+
+        Assert.Equal(0, lag.LastMeasurement?.Value);
+    }
+
+    [Fact]
+    public void RecordChannelDisabled_TwoKinds_CountedByKind()
+    {
+        var metrics = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);
+        using var disabled = new MetricCollector<long>(Meters, DeliveryMetrics.NotificationsMeterName, DeliveryMetrics.ChannelsDisabledName);
+
+        metrics.RecordChannelDisabled(ChannelKind.Webhook);
+        metrics.RecordChannelDisabled(ChannelKind.Slack);
+        metrics.RecordChannelDisabled(ChannelKind.Webhook);
+
+        Assert.Equal(
+            ["webhook 1", "slack 1", "webhook 1"],
+            disabled.GetMeasurementSnapshot().Select(m => $"{m.Tags["tracker.channel.kind"]} {m.Value}"));
+    }
+
+    [Fact]
     public void Pending_NoSourceGiven_NoMeasurement()
     {
         _ = new DeliveryMetrics(Meters, _time, StoreTelemetry.Sqlite);

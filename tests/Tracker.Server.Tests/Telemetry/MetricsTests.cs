@@ -191,7 +191,9 @@ public sealed class MetricsTests : IAsyncLifetime
 
         Assert.Contains("# TYPE tracker_watch_lag_seconds histogram", text, StringComparison.Ordinal);
         var series = text.Split('\n').Where(line => line.StartsWith("tracker_watch_lag_seconds", StringComparison.Ordinal)).ToList();
-        Assert.Contains(series, line => line.StartsWith("tracker_watch_lag_seconds_count{", StringComparison.Ordinal) && line.Contains("db_system_name=\"sqlite\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        // At least this watch's message: the exporter also sees the same meters of other hosts in this process.
+        var count = Assert.Single(series, line => line.StartsWith("tracker_watch_lag_seconds_count{", StringComparison.Ordinal) && line.Contains("db_system_name=\"sqlite\"", StringComparison.Ordinal));
+        Assert.True(double.Parse(count[(count.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture) >= 1, count);
 
         // The buckets step finely around the watch's 50 ms target.
         Assert.Contains(series, line => line.StartsWith("tracker_watch_lag_seconds_bucket{", StringComparison.Ordinal) && line.Contains("le=\"0.04\"", StringComparison.Ordinal));
