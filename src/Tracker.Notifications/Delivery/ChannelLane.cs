@@ -4,8 +4,9 @@ using Tracker.Events.Notifications;
 namespace Tracker.Notifications.Delivery;
 
 /// <summary>
-/// One channel's messages in this process, attempted one after another in the order they were
-/// leased (change order), and recorded in small batches. A message whose lease would run out
+/// One channel's messages in this process, attempted in the order they were leased (change
+/// order): each attempt starts after the one before it has started, with at most
+/// <see cref="MaxInFlight"/> running at once, and outcomes are recorded in small batches. A message whose lease would run out
 /// before its attempt could end is skipped: its lease expires and it is leased again, so no two
 /// processes attempt it at once.
 /// </summary>
@@ -13,11 +14,15 @@ internal sealed class ChannelLane
 {
     private const int RecordBatch = 50;
 
+    /// <summary>How many attempts of one channel may run at once; they start in change order.</summary>
+    private const int MaxInFlight = 4;
+
     private readonly DeliveryDispatcher _dispatcher;
     private readonly CancellationToken _stopping;
     private readonly Queue<(Channel Channel, LeasedMessage Message, DateTimeOffset LeasedUntil)> _queue = new();
     private readonly Lock _gate = new();
     private bool _active;
+    private Channel? _channel;
 
     public ChannelLane(DeliveryDispatcher dispatcher, string channel, CancellationToken stopping)
     {
@@ -62,19 +67,49 @@ internal sealed class ChannelLane
 
     private async Task RunAsync()
     {
+        var inFlight = new List<Task<AttemptOutcome>>();
         var outcomes = new List<AttemptOutcome>();
         try
         {
-            while (TryDequeue(out var next))
+            while (true)
             {
-                if (_dispatcher.WithinLease(next.LeasedUntil))
+                // Start attempts in the queue's (change) order, a few at a time.
+                var stopped = false;
+                while (inFlight.Count < MaxInFlight)
                 {
-                    outcomes.Add(await _dispatcher.AttemptAsync(next.Channel, next.Message, _stopping).ConfigureAwait(false));
+                    if (!TryDequeue(out var next, stopWhenEmpty: inFlight.Count == 0))
+                    {
+                        stopped = inFlight.Count == 0;
+                        break;
+                    }
+
+                    if (_dispatcher.WithinLease(next.LeasedUntil))
+                    {
+                        inFlight.Add(_dispatcher.AttemptAsync(next.Channel, next.Message, _stopping));
+                    }
+                    else
+                    {
+                        _dispatcher.Skipped();
+                    }
                 }
 
-                if (outcomes.Count > 0 && (outcomes.Count >= RecordBatch || QueueIsEmpty()))
+                if (stopped)
                 {
-                    await _dispatcher.CompleteAsync(next.Channel, outcomes, _stopping).ConfigureAwait(false);
+                    return;
+                }
+
+                if (inFlight.Count == 0)
+                {
+                    continue;
+                }
+
+                var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                inFlight.Remove(done);
+                outcomes.Add(await done.ConfigureAwait(false));
+                if (outcomes.Count >= RecordBatch || inFlight.Count == 0)
+                {
+                    await _dispatcher.CompleteAsync(_channel!, outcomes, _stopping).ConfigureAwait(false);
+                    _dispatcher.Finished(outcomes.Count);
                     outcomes = [];
                 }
             }
@@ -88,6 +123,7 @@ internal sealed class ChannelLane
             _dispatcher.LaneFailed(e);
             lock (_gate)
             {
+                _dispatcher.Finished(_queue.Count + inFlight.Count + outcomes.Count);
                 _queue.Clear();
                 _active = false;
             }
@@ -98,26 +134,26 @@ internal sealed class ChannelLane
         }
     }
 
-    /// <summary>The next queued message; when there is none, the lane stops in the same step, so an Enqueue after it starts a new run.</summary>
-    private bool TryDequeue(out (Channel Channel, LeasedMessage Message, DateTimeOffset LeasedUntil) next)
+    /// <summary>
+    /// The next queued message. When there is none and <paramref name="stopWhenEmpty"/> (nothing is
+    /// in flight), the lane stops in the same step, so an Enqueue after it starts a new run.
+    /// </summary>
+    private bool TryDequeue(out (Channel Channel, LeasedMessage Message, DateTimeOffset LeasedUntil) next, bool stopWhenEmpty)
     {
         lock (_gate)
         {
             if (_queue.TryDequeue(out next))
             {
+                _channel = next.Channel;
                 return true;
             }
 
-            _active = false;
-            return false;
-        }
-    }
+            if (stopWhenEmpty)
+            {
+                _active = false;
+            }
 
-    private bool QueueIsEmpty()
-    {
-        lock (_gate)
-        {
-            return _queue.Count == 0;
+            return false;
         }
     }
 }

@@ -27,6 +27,13 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private const int LeaseBatch = 200;
 
+    /// <summary>
+    /// At most this many leased messages wait in this process's lanes: more is leased only as
+    /// attempts finish, so no message waits in memory until its lease runs out, and other replicas
+    /// can take what this one cannot send yet.
+    /// </summary>
+    private const int MaxQueued = 400;
+
     /// <summary>How often the pending count that tracker.notifications.pending reports is read from the store.</summary>
     private static readonly TimeSpan PendingRefresh = TimeSpan.FromSeconds(5);
 
@@ -41,7 +48,9 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly RetrySchedule _retries;
     private readonly Dictionary<string, ChannelLane> _lanes = new(StringComparer.Ordinal);
     private readonly Lock _lanesGate = new();
+    private readonly DeliveryWakeup _progress = new();
     private long _pending;
+    private int _queued;
     private DateTimeOffset _pendingReadAt = DateTimeOffset.MinValue;
 
     public DeliveryDispatcher(
@@ -78,8 +87,22 @@ public sealed class DeliveryDispatcher : BackgroundService
             try
             {
                 await RefreshPendingAsync(stoppingToken).ConfigureAwait(false);
-                var leased = await LeaseAndDispatchAsync(stoppingToken).ConfigureAwait(false);
-                if (leased == LeaseBatch)
+                var room = MaxQueued - Volatile.Read(ref _queued);
+                if (room <= 0)
+                {
+                    // The lanes are full: lease again as their attempts finish.
+                    next = _progress.Next;
+                    if (Volatile.Read(ref _queued) >= MaxQueued)
+                    {
+                        await WaitAsync(next, wait, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                var limit = Math.Min(room, LeaseBatch);
+                var leased = await LeaseAndDispatchAsync(limit, stoppingToken).ConfigureAwait(false);
+                if (leased == limit)
                 {
                     continue;
                 }
@@ -99,14 +122,7 @@ public sealed class DeliveryDispatcher : BackgroundService
                 DeliveryLog.DispatchFailed(_logger, e);
             }
 
-            try
-            {
-                await next.WaitAsync(wait, _time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (!await WaitAsync(next, wait, stoppingToken).ConfigureAwait(false))
             {
                 break;
             }
@@ -115,11 +131,29 @@ public sealed class DeliveryDispatcher : BackgroundService
         await DrainLanesAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Leases one batch of due messages and queues each on its channel's lane; returns how many.</summary>
-    private async Task<int> LeaseAndDispatchAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for <paramref name="signal"/> or <paramref name="wait"/>; false when the server is stopping.</summary>
+    private async Task<bool> WaitAsync(Task signal, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await signal.WaitAsync(wait, _time, stoppingToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Leases up to <paramref name="limit"/> due messages and queues each on its channel's lane; returns how many.</summary>
+    private async Task<int> LeaseAndDispatchAsync(int limit, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        var leased = await _store.LeaseDueAsync(Owner, now, Lease, LeaseBatch, cancellationToken).ConfigureAwait(false);
+        var leased = await _store.LeaseDueAsync(Owner, now, Lease, limit, cancellationToken).ConfigureAwait(false);
         if (leased.Count == 0)
         {
             return 0;
@@ -133,6 +167,8 @@ public sealed class DeliveryDispatcher : BackgroundService
                 // Deleted meanwhile: its log went with it.
                 continue;
             }
+
+            Interlocked.Add(ref _queued, group.Count());
 
             lock (_lanesGate)
             {
@@ -250,6 +286,16 @@ public sealed class DeliveryDispatcher : BackgroundService
             }
         }
     }
+
+    /// <summary>Says that <paramref name="count"/> queued messages are done with (recorded, or dropped after a failure), making room to lease more.</summary>
+    internal void Finished(int count)
+    {
+        Interlocked.Add(ref _queued, -count);
+        _progress.Notify();
+    }
+
+    /// <summary>Says that a queued message was skipped because its lease would run out.</summary>
+    internal void Skipped() => Finished(1);
 
     /// <summary>Logs a lane's failure to record its outcomes; the leases then expire and the messages go again.</summary>
     internal void LaneFailed(Exception e) => DeliveryLog.DispatchFailed(_logger, e);
