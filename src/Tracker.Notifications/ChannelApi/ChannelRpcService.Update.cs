@@ -78,6 +78,6 @@ public sealed partial class ChannelRpcService
         }
 
         var present = await RestBodyProperties.ReadAsync(context, context.CancellationToken).ConfigureAwait(false);
-        return present is null ? ChannelUpdate.FromSetFields(request.Channel) : ChannelUpdate.FromJsonProperties(present);
+        return present is null ? ChannelUpdate.FromSetFields(request.Channel) : ChannelUpdate.FromJsonProperties(present, request.Channel, violations);
     }
 }

@@ -25,12 +25,14 @@ internal enum ChannelField
 /// a filter or enables a channel. Output-only paths (create_time, update_time, etag, health,
 /// disabled_reason) are ignored; any other path is refused on "update_mask".</item>
 /// <item>Without one, over REST: the fields present in the JSON body, even with their default
-/// value (<c>{"disabled": false}</c> enables, <c>{"filter": ""}</c> removes the filter).</item>
+/// value (<c>{"disabled": false}</c> enables, <c>{"filter": ""}</c> removes the filter); a
+/// property that is no field of a channel is refused on its own path.</item>
 /// <item>Without one, over gRPC: the fields set to something other than their default (proto3
 /// cannot tell an empty field from an absent one).</item>
 /// </list>
 /// name and kind may be present only with the channel's own value; secret, when present, must be
-/// a new secret (rotation) and is never returned. A url equal to the redacted one reads show
+/// a new secret (rotation) and is never returned; an empty secret in a REST body is what reads
+/// show, and leaves the secret as it is. A url equal to the redacted one reads show
 /// leaves the stored URL as it is, so a client may send back what it read.
 /// </summary>
 internal static class ChannelUpdate
@@ -73,9 +75,33 @@ internal static class ChannelUpdate
         return fields;
     }
 
-    /// <summary>The fields named by the top-level properties of a REST body (JSON or proto names); others are ignored.</summary>
-    public static IReadOnlySet<ChannelField> FromJsonProperties(IEnumerable<string> names) =>
-        names.Where(Paths.ContainsKey).Select(n => Paths[n]).ToHashSet();
+    /// <summary>
+    /// The fields named by the top-level properties of a REST body (JSON or proto names).
+    /// Output-only properties are ignored, so a client may send back what it read; any other
+    /// property is a violation on "channel.&lt;property&gt;": the transcoder drops names it does
+    /// not know, and a misspelt field ("disable") would otherwise answer 200 and change nothing.
+    /// </summary>
+    public static IReadOnlySet<ChannelField> FromJsonProperties(IEnumerable<string> names, Channel request, Violations violations)
+    {
+        var fields = new HashSet<ChannelField>();
+        foreach (var name in names)
+        {
+            if (Paths.TryGetValue(name, out var field))
+            {
+                // Reads show every secret as "": sent back, it keeps the secret, as a redacted url keeps the URL.
+                if (field != ChannelField.Secret || request.Secret.Length > 0)
+                {
+                    fields.Add(field);
+                }
+            }
+            else if (!OutputOnly.Contains(name))
+            {
+                violations.Add($"channel.{Clip(name)}", "is no field of a channel; see the Channel message in channel_service.proto", ViolationReasons.UnknownField);
+            }
+        }
+
+        return fields;
+    }
 
     /// <summary>The fields a gRPC request sets to something other than their default.</summary>
     public static IReadOnlySet<ChannelField> FromSetFields(Channel request)

@@ -8,8 +8,9 @@ namespace Tracker.Notifications.Sending;
 /// <summary>
 /// The rules of a channel's target and secret, for ChannelService's create and update (field
 /// violations, AIP-193's BadRequest) and for reads (redaction): a webhook or Slack <c>url</c> is
-/// absolute, https (http only with Notifications:AllowHttp), names a host, has no fragment and
-/// has at most <see cref="MaxUrlChars"/> characters; an email channel's <c>email_to</c> has 1 to
+/// absolute, https (http only with Notifications:AllowHttp), names a host and a port other than 0,
+/// has no fragment, no whitespace or control character, and at most <see cref="MaxUrlChars"/>
+/// characters; an email channel's <c>email_to</c> has 1 to
 /// <see cref="MaxRecipients"/> addresses, each an RFC 5322 addr-spec of at most
 /// <see cref="MaxAddressChars"/> characters (RFC 5321's path limit); a webhook secret is
 /// "whsec_" and the base64 of 24 to 64 bytes (Standard Webhooks).
@@ -128,7 +129,19 @@ public static class ChannelTargets
             return ($"must be at most {MaxUrlChars} characters", Reasons.TooLong);
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || url.Trim().Length != url.Length)
+        if (url.Trim().Length != url.Length)
+        {
+            return ("must be an absolute URL", Reasons.InvalidFormat);
+        }
+
+        // RFC 3986 has no whitespace or control characters in a URI; System.Uri would escape or
+        // drop them, so the URL stored and shown would not be the one the sender connects to.
+        if (url.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return ("must not contain spaces or control characters (percent-encode them, RFC 3986)", Reasons.InvalidFormat);
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
         {
             return ("must be an absolute URL", Reasons.InvalidFormat);
         }
@@ -146,6 +159,12 @@ public static class ChannelTargets
         if (uri.Host.Length == 0)
         {
             return ("must name a host", Reasons.InvalidFormat);
+        }
+
+        // Port 0 is no TCP port one can connect to (RFC 6335 reserves it): every attempt would fail.
+        if (uri.Port == 0)
+        {
+            return ("must not name port 0", Reasons.InvalidFormat);
         }
 
         if (url.Contains('#', StringComparison.Ordinal))

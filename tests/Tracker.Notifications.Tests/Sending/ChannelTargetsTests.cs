@@ -23,6 +23,9 @@ public sealed class ChannelTargetsTests
     [InlineData("http://hooks.example.com/", "channel.url must be https (http only with Notifications:AllowHttp) [INVALID_FORMAT]")]
     [InlineData("ftp://hooks.example.com/", "channel.url must be https [INVALID_FORMAT]")]
     [InlineData("https://hooks.example.com/#top", "channel.url must not have a fragment (\"#...\") [INVALID_FORMAT]")]
+    [InlineData("https://hooks.example.com/a b", "channel.url must not contain spaces or control characters (percent-encode them, RFC 3986) [INVALID_FORMAT]")]
+    [InlineData("https://hooks.example.com/a\r\nX-Evil: 1", "channel.url must not contain spaces or control characters (percent-encode them, RFC 3986) [INVALID_FORMAT]")]
+    [InlineData("https://hooks.example.com:0/tracker", "channel.url must not name port 0 [INVALID_FORMAT]")]
     public void Validate_WebhookUrlHttpsOnly_ExactViolations(string url, string expected)
     {
         Assert.Equal(expected, Violations(new ApiChannel { Kind = ChannelKind.Webhook, Url = url }, HttpsOnly));

@@ -114,6 +114,37 @@ public sealed class ChannelServiceRestTests(TrackerFactory factory) : IClassFixt
     }
 
     [Fact]
+    public async Task PatchChannel_MisspeltField_400OnItsPathAndUnchanged()
+    {
+        var name = await CreateAsync(disabled: false);
+
+        var status = (await _http.SendRestAsync(HttpMethod.Patch, $"/api/v1alpha1/channels/{name}", """{"disable": true, "filter": "severity>=ERROR"}""")).Expect(HttpStatusCode.BadRequest);
+
+        var violation = status.GetProperty("details")[0].GetProperty("fieldViolations")[0];
+        Assert.Equal("channel.disable", violation.GetProperty("field").GetString());
+        Assert.Equal("UNKNOWN_FIELD", violation.GetProperty("reason").GetString());
+        var stored = (await _http.GetRestAsync($"/api/v1alpha1/channels/{name}")).Expect(HttpStatusCode.OK);
+        Assert.False(stored.GetProperty("disabled").GetBoolean());
+        Assert.Equal(string.Empty, stored.GetProperty("filter").GetString());
+    }
+
+    [Fact]
+    public async Task PatchChannel_WebhookAsReadWithOneChange_ThatChangeOnlyAndTheSecretKept()
+    {
+        var name = await CreateWebhookAsync();
+        var before = await Store.GetChannelAsync(name, CancellationToken.None);
+        var read = (await _http.GetRestAsync($"/api/v1alpha1/channels/{name}")).Expect(HttpStatusCode.OK);
+        var edited = read.GetRawText().Replace("\"disabled\":false", "\"disabled\":true", StringComparison.Ordinal);
+
+        var json = (await _http.SendRestAsync(HttpMethod.Patch, $"/api/v1alpha1/channels/{name}", edited)).Expect(HttpStatusCode.OK);
+
+        Assert.True(json.GetProperty("disabled").GetBoolean());
+        var after = await Store.GetChannelAsync(name, CancellationToken.None);
+        Assert.Equal(before!.Secret, after!.Secret);
+        Assert.Equal(before.Url, after.Url);
+    }
+
+    [Fact]
     public async Task PatchChannel_ProtoFieldNames_Accepted()
     {
         var name = await CreateAsync();
