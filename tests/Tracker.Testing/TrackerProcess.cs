@@ -43,7 +43,10 @@ public sealed class TrackerProcess : IAsyncDisposable
         var grpcPort = FreePort();
         var httpPort = FreePort();
         var server = Path.Combine(AppContext.BaseDirectory, "Tracker.Server.dll");
-        var start = new ProcessStartInfo("dotnet", [server])
+        // SIGINT back to its default: a process started with it ignored (a background job of a
+        // non-interactive shell, or an MSBuild node reused from one) passes that on to its
+        // children, and .NET then never sees the Ctrl-C the shutdown tests send.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", server])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
