@@ -6,9 +6,9 @@ namespace Tracker.Notifications.Delivery;
 /// <summary>
 /// One channel's messages in this process, attempted in the order they were leased (change
 /// order): each attempt starts after the one before it has started, with at most
-/// <see cref="MaxInFlight"/> running at once, and outcomes are recorded in small batches. A message whose lease would run out
-/// before its attempt could end is skipped: its lease expires and it is leased again, so no two
-/// processes attempt it at once.
+/// <see cref="MaxInFlight"/> running at once, and outcomes are recorded in small batches. A
+/// message whose lease would run out before its attempt could end is skipped: its lease expires
+/// and it is leased again, so no two processes attempt it at once.
 /// </summary>
 internal sealed class ChannelLane
 {
