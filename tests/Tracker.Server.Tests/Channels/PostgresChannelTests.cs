@@ -1,9 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Notifications;
 using Tracker.Server.Tests.Support;
@@ -17,38 +15,19 @@ namespace Tracker.Server.Tests.Channels;
 /// </summary>
 public sealed class PostgresChannelTests : IAsyncLifetime
 {
-    private const string DefaultConnectionString = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
+    private readonly PostgresHost _host = new(new TrackerFactory());
 
-    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..16];
-    private readonly TrackerFactory _sqlite = new();
-    private readonly WebApplicationFactory<Program> _factory;
-
-    public PostgresChannelTests()
-    {
-        _factory = _sqlite.WithWebHostBuilder(builder => builder
-            .UseSetting("Storage:Provider", "Postgres")
-            .UseSetting("ConnectionStrings:Postgres", new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = _schema }.ConnectionString));
-    }
-
-    private static string ConnectionString =>
-        System.Environment.GetEnvironmentVariable("TRACKER_TEST_POSTGRES") is { Length: > 0 } given ? given : DefaultConnectionString;
+    private WebApplicationFactory<Program> Factory => _host.Factory;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _sqlite.DisposeAsync();
-        await using var admin = NpgsqlDataSource.Create(ConnectionString);
-        await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
-        await drop.ExecuteNonQueryAsync().Bounded();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task ChannelLifecycle_OnPostgres_AsOnSqlite()
     {
-        var client = new ChannelService.ChannelServiceClient(GrpcChannel.ForAddress(_factory.Server.BaseAddress, new() { HttpHandler = _factory.Server.CreateHandler() }));
-        var store = _factory.Services.GetRequiredService<INotificationStore>();
+        var client = new ChannelService.ChannelServiceClient(GrpcChannel.ForAddress(Factory.Server.BaseAddress, new() { HttpHandler = Factory.Server.CreateHandler() }));
+        var store = Factory.Services.GetRequiredService<INotificationStore>();
         var hook = TestChannels.Webhook();
         hook.Disabled = true;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using OpenTelemetry;
@@ -19,41 +18,26 @@ namespace Tracker.Server.Tests.Telemetry;
 /// </summary>
 public sealed class PostgresTracingTests : IAsyncLifetime
 {
-    private const string DefaultConnectionString = "Host=127.0.0.1;Port=55432;Username=postgres;Database=postgres";
-
-    private readonly string _schema = "t_" + Guid.NewGuid().ToString("N")[..16];
     private readonly ConcurrentQueue<Activity> _ended = new();
-    private readonly TrackerFactory _sqlite;
-    private readonly WebApplicationFactory<Program> _factory;
+    private readonly PostgresHost _host;
 
     public PostgresTracingTests()
     {
-        _sqlite = new TrackerFactory { TestServices = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(_ended))) };
-        _factory = _sqlite.WithWebHostBuilder(builder => builder
-            .UseSetting("Storage:Provider", "Postgres")
-            .UseSetting("ConnectionStrings:Postgres", new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = _schema }.ConnectionString));
+        _host = new PostgresHost(new TrackerFactory { TestServices = services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new Collector(_ended))) });
     }
 
-    private static string ConnectionString =>
-        System.Environment.GetEnvironmentVariable("TRACKER_TEST_POSTGRES") is { Length: > 0 } given ? given : DefaultConnectionString;
+    private WebApplicationFactory<Program> Factory => _host.Factory;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _sqlite.DisposeAsync();
-        await using var admin = NpgsqlDataSource.Create(ConnectionString);
-        await using var drop = admin.CreateCommand($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
-        await drop.ExecuteNonQueryAsync().Bounded();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Theory]
     [InlineData("create")]
     [InlineData("get")]
     public async Task StoreCall_OnPostgres_NpgsqlCommandSpansBeneathTheStoreSpanBeneathTheRequest(string operation)
     {
-        var client = new EventService.EventServiceClient(Grpc.Net.Client.GrpcChannel.ForAddress(_factory.Server.BaseAddress, new() { HttpHandler = _factory.Server.CreateHandler() }));
+        var client = new EventService.EventServiceClient(Grpc.Net.Client.GrpcChannel.ForAddress(Factory.Server.BaseAddress, new() { HttpHandler = Factory.Server.CreateHandler() }));
         var traceId = ActivityTraceId.CreateRandom();
         var traced = new Metadata { { "traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01" } };
 
