@@ -34,17 +34,26 @@ public sealed record EventCursor(IReadOnlyList<FilterValue> Keys, string Id);
 
 /// <summary>
 /// One page: either Offset (page-number paging) or After (keyset paging) is used, never both.
+/// <see cref="CountLimit"/> bounds the count: with it, the store counts at most CountLimit + 1
+/// matching rows and reports CountLimit as a lower bound when there are more (after
+/// Elasticsearch's track_total_hits); null counts every match exactly.
 /// </summary>
-public sealed record EventQuery(EventCriteria Criteria, EventOrder Order, int Limit, int Offset = 0, EventCursor? After = null);
+public sealed record EventQuery(EventCriteria Criteria, EventOrder Order, int Limit, int Offset = 0, EventCursor? After = null, long? CountLimit = null);
 
-/// <summary>One page of stored events, and how many events match in all.</summary>
-public sealed class EventPage(IReadOnlyList<StoredEvent> stored, long totalCount)
+/// <summary>
+/// One page of stored events, and how many events match in all: exactly when
+/// <see cref="TotalCountExact"/>, else at least <see cref="TotalCount"/> (the query's count limit was reached).
+/// </summary>
+public sealed class EventPage(IReadOnlyList<StoredEvent> stored, long totalCount, bool totalCountExact = true)
 {
     private IReadOnlyList<Event>? _events;
 
     public IReadOnlyList<StoredEvent> Stored { get; } = stored;
 
     public long TotalCount { get; } = totalCount;
+
+    /// <summary>False when more events match than the query's <see cref="EventQuery.CountLimit"/>: <see cref="TotalCount"/> is then a lower bound.</summary>
+    public bool TotalCountExact { get; } = totalCountExact;
 
     /// <summary>The page's events, decoded on first use.</summary>
     public IReadOnlyList<Event> Events => _events ??= Stored.Select(e => e.Decode()).ToArray();
