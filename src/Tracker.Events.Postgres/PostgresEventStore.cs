@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
+using Tracker.Events.Storage.Sql;
 using Type = Tracker.Api.V1Alpha1.Type;
 
 namespace Tracker.Events.Postgres;
@@ -226,7 +227,7 @@ public sealed class PostgresEventStore : IEventStore
                 }
             }
 
-            return new EventPage(events, total);
+            return SqlCount.Page(events, total, query.CountLimit);
         }, cancellationToken);
     }
 

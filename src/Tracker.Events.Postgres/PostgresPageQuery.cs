@@ -6,9 +6,10 @@ using Tracker.Events.Storage.Sql;
 namespace Tracker.Events.Postgres;
 
 /// <summary>
-/// Turns an <see cref="EventQuery"/> into one statement that returns the page and the exact
-/// total in a single round trip and a single snapshot: a row per event (total, document, seq),
-/// each carrying the total (one row with a null document when the page is empty).
+/// Turns an <see cref="EventQuery"/> into one statement that returns the page and the total
+/// (counted up to the query's count limit, <see cref="SqlCount"/>) in a single round trip and a
+/// single snapshot: a row per event (total, document, seq), each carrying the total (one row with
+/// a null document when the page is empty).
 /// </summary>
 internal static class PostgresPageQuery
 {
@@ -33,7 +34,7 @@ internal static class PostgresPageQuery
         var keys = string.Join(", ", expressions.Select((expression, i) => $"{expression} AS {KeyName(i)}"));
         command.CommandText = $"""
             SELECT c.total, e.document, e.seq
-            FROM (SELECT count(*) AS total FROM events WHERE {filter}) AS c
+            FROM ({SqlCount.Select(" WHERE " + filter, query.CountLimit, dialect)}) AS c (total)
             LEFT JOIN LATERAL (
                 SELECT {keys} FROM events
                 WHERE {page}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Folding;
 using Tracker.Events.Storage;
+using Tracker.Events.Storage.Sql;
 
 namespace Tracker.Events.Sqlite;
 
@@ -197,7 +198,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 }
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new EventPage(events, total);
+                return SqlCount.Page(events, total, query.CountLimit);
             },
             cancellationToken);
 

@@ -5,8 +5,9 @@ using Tracker.Events.Storage.Sql;
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
-/// The two statements of an <see cref="EventQuery"/>: the COUNT(*) of its criteria, and one page
-/// (documents and seqs) in its order, after its cursor or from its offset.
+/// The two statements of an <see cref="EventQuery"/>: the COUNT(*) of its criteria (up to its
+/// count limit, <see cref="SqlCount"/>), and one page (documents and seqs) in its order, after its
+/// cursor or from its offset.
 /// </summary>
 internal static class SqlitePageQuery
 {
@@ -16,7 +17,7 @@ internal static class SqlitePageQuery
         var parameters = new SqliteQueryParameters();
         var dialect = new SqliteSqlDialect(parameters);
         var conditions = new List<string>(new SqlFilterCompiler(dialect).Compile(query.Criteria));
-        count.CommandText = "SELECT COUNT(*) FROM events" + Where(conditions);
+        count.CommandText = SqlCount.Select(Where(conditions), query.CountLimit, dialect);
         parameters.AddTo(count);
 
         var order = new SqlOrder(query.Order, dialect);

@@ -12,7 +12,7 @@ public sealed partial class EventRpcService
     // ListEvents (AIP-132): a page of events, filtered, searched and ordered as asked.
     public override async Task<ListEventsResponse> ListEvents(ListEventsRequest request, ServerCallContext context)
     {
-        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy, request.ExactTotalCount);
         var search = new SearchFields(request.Filter, request.Query, request.Q, request.AfterId);
         var page = await FetchAsync(nameof(ListEvents), [], search, paging, new Violations(), context.CancellationToken).ConfigureAwait(false);
         return ListingResponses.List(page, context);
@@ -23,7 +23,7 @@ public sealed partial class EventRpcService
     {
         var violations = new Violations();
         var terms = SearchFilterParser.Parse(request, violations);
-        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy, request.ExactTotalCount);
         var search = new SearchFields(request.Filter, request.Query, request.Q, request.AfterId);
         var page = await FetchAsync(nameof(SearchEvents), terms, search, paging, violations, context.CancellationToken).ConfigureAwait(false);
         return ListingResponses.Search(page, context);
@@ -47,7 +47,7 @@ public sealed partial class EventRpcService
         }
 
         var (from, to) = DayWindow.Of(_clock.Now(), zone);
-        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy);
+        var paging = new PagingFields(request.PerPage, request.Page, request.PageSize, request.PageToken, request.OrderBy, request.ExactTotalCount);
         var search = new SearchFields(request.Filter, request.Query, request.Q, AfterId: string.Empty);
         var page = await FetchAsync(nameof(TodayEvents), SearchFilterParser.TimeWindow(from, to), search, paging, violations, context.CancellationToken).ConfigureAwait(false);
         return ListingResponses.Today(page, context);

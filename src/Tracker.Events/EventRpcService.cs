@@ -56,7 +56,7 @@ public sealed partial class EventRpcService : EventService.EventServiceBase
         _foldWindow = options.Value.FoldWindow;
         _logger = logger;
         _related = new RelatedEventResolver(store);
-        _pager = new EventPager(store);
+        _pager = new EventPager(store, options.Value.Search.CountLimit);
         _criteria = new SearchCriteriaBuilder(store);
     }
 

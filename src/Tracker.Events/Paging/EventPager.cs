@@ -6,9 +6,11 @@ namespace Tracker.Events.Paging;
 /// <summary>
 /// Runs one page of a listing against the store, in either paging mode, and mints the token
 /// of the next page. A token is a keyset position (sort keys, id), so walking by token while
-/// events are added yields every pre-existing event exactly once.
+/// events are added yields every pre-existing event exactly once. The total is counted up to
+/// <paramref name="countLimit"/> (Tracker:Search:CountLimit), or exactly when the request asks;
+/// whether a next page exists never depends on it.
 /// </summary>
-internal sealed class EventPager(IEventStore store)
+internal sealed class EventPager(IEventStore store, long countLimit)
 {
     public async Task<PageResult> FetchAsync(string method, EventCriteria criteria, PagingRequest paging, CancellationToken cancellationToken)
     {
@@ -27,31 +29,30 @@ internal sealed class EventPager(IEventStore store)
             };
         }
 
-        // Keyset pages ask for one event more than they show: its presence means a next page.
-        var limit = paging.UsesToken ? paging.Size + 1 : paging.Size;
+        // Pages ask for one event more than they show: its presence means a next page, in both
+        // paging modes, so that the end is found without the total, which may be a lower bound.
         var offset = (int)Math.Min(paging.Offset, int.MaxValue);
-        var query = new EventQuery(criteria, paging.Order, limit, paging.UsesToken ? 0 : offset, after);
+        var query = new EventQuery(
+            criteria, paging.Order, paging.Size + 1, paging.UsesToken ? 0 : offset, after,
+            CountLimit: paging.ExactTotalCount ? null : countLimit);
         var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
 
         var events = page.Stored;
-        bool hasMore;
-        if (paging.UsesToken)
+        var hasMore = events.Count > paging.Size;
+        if (hasMore)
         {
-            hasMore = events.Count > paging.Size;
-            if (hasMore)
-            {
-                events = events.Take(paging.Size).ToArray();
-            }
-        }
-        else
-        {
-            hasMore = events.Count > 0 && paging.Offset + events.Count < page.TotalCount;
+            events = events.Take(paging.Size).ToArray();
         }
 
         // Only the last event is decoded, for the next page's position.
         var next = hasMore ? NextPageToken(events[^1], paging.Order, fingerprint) : string.Empty;
-        return new PageResult(events, page.TotalCount, next);
+        return new PageResult(events, TotalCount(page, paging.Offset + events.Count), page.TotalCountExact, next);
     }
+
+    // A page read past the count limit (page and per_page) proves more matches than the limit:
+    // the lower bound reported is then the events up to the end of this page.
+    private static long TotalCount(EventPage page, long throughThisPage) =>
+        page.TotalCountExact ? page.TotalCount : Math.Max(page.TotalCount, throughThisPage);
 
     private static string NextPageToken(StoredEvent last, EventOrder order, ulong fingerprint)
     {
@@ -68,5 +69,8 @@ internal sealed class EventPager(IEventStore store)
     private static bool IsText(EventField field) => field.Kind == FieldKind.Text;
 }
 
-/// <summary>One page as the listing responses carry it, its events as stored.</summary>
-internal sealed record PageResult(IReadOnlyList<StoredEvent> Events, long TotalCount, string NextPageToken);
+/// <summary>
+/// One page as the listing responses carry it, its events as stored; <see cref="TotalCount"/> is
+/// exact when <see cref="TotalCountExact"/>, else a lower bound.
+/// </summary>
+internal sealed record PageResult(IReadOnlyList<StoredEvent> Events, long TotalCount, bool TotalCountExact, string NextPageToken);

@@ -21,21 +21,25 @@ internal static class ListingResponses
 
     public static ListEventsResponse List(PageResult page, ServerCallContext context)
     {
-        var response = new ListEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        var response = new ListEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken, TotalCountRelation = Relation(page) };
         return Fill(response, response.Events, page, context);
     }
 
     public static SearchEventsResponse Search(PageResult page, ServerCallContext context)
     {
-        var response = new SearchEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        var response = new SearchEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken, TotalCountRelation = Relation(page) };
         return Fill(response, response.Events, page, context);
     }
 
     public static TodayEventsResponse Today(PageResult page, ServerCallContext context)
     {
-        var response = new TodayEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken };
+        var response = new TodayEventsResponse { TotalCount = page.TotalCount, NextPageToken = page.NextPageToken, TotalCountRelation = Relation(page) };
         return Fill(response, response.Events, page, context);
     }
+
+    /// <summary>The relation of the page's total to the number of matches: EXACT, or AT_LEAST past the count limit.</summary>
+    public static TotalCountRelation Relation(PageResult page) =>
+        page.TotalCountExact ? TotalCountRelation.Exact : TotalCountRelation.AtLeast;
 
     /// <summary>The encoding kept for <paramref name="response"/>, removed as it is taken; false for any other message.</summary>
     public static bool TryTakeEncoded(object response, out byte[] encoded) =>

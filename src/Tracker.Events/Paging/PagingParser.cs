@@ -28,12 +28,12 @@ internal static class PagingParser
         {
             // page_size rules; per_page is honoured when a client mixes the two.
             var size = Size(fields.PageSize > 0 ? fields.PageSize : fields.PerPage);
-            return new PagingRequest(order, size, UsesToken: true, Offset: 0, fields.PageToken);
+            return new PagingRequest(order, size, UsesToken: true, Offset: 0, fields.PageToken, fields.ExactTotalCount);
         }
 
         var perPage = Size(fields.PerPage);
         var page = Math.Max(fields.Page, 1);
-        return new PagingRequest(order, perPage, UsesToken: false, Offset: (page - 1L) * perPage, PageToken: string.Empty);
+        return new PagingRequest(order, perPage, UsesToken: false, Offset: (page - 1L) * perPage, PageToken: string.Empty, fields.ExactTotalCount);
     }
 
     private static int Size(int requested) => requested <= 0 ? DefaultSize : Math.Min(requested, MaxSize);

@@ -90,7 +90,8 @@ internal sealed class WatchSession(IEventStore store, ChangeFeed feed, int buffe
         while (true)
         {
             var criteria = new EventCriteria(plan.Where, [], after);
-            var page = await store.QueryAsync(new EventQuery(criteria, EventOrder.CommitOrder, PageSize), cancellationToken).ConfigureAwait(false);
+            // The total is not used: a count limit of 0 reads at most one row for it.
+            var page = await store.QueryAsync(new EventQuery(criteria, EventOrder.CommitOrder, PageSize, CountLimit: 0), cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < page.Stored.Count; i++)
             {
                 // Created after the start: its creation comes as a live change.
