@@ -31,6 +31,18 @@ public sealed class PostgresEventStoreQueryContractTests : EventStoreQueryContra
     public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
 }
 
+/// <summary>Counting up to a limit (README, "Searching") against a real PostgreSQL, a schema per test.</summary>
+public sealed class PostgresEventStoreCountContractTests : EventStoreCountContractTests, IAsyncLifetime
+{
+    private readonly MigratedSchemas _schemas = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _schemas.CreateStoreAsync();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _schemas.DisposeAsync().AsTask();
+}
+
 /// <summary>Retention's store call (README, "Retention") against a real PostgreSQL, a schema per test.</summary>
 public sealed class PostgresEventStoreRetentionContractTests : EventStoreRetentionContractTests, IAsyncLifetime
 {

@@ -24,6 +24,16 @@ public sealed class SqliteEventStoreQueryContractTests : EventStoreQueryContract
     public void Dispose() => _files.Dispose();
 }
 
+/// <summary>Counting up to a limit (README, "Searching") against a SQLite file of its own per test, deleted afterwards.</summary>
+public sealed class SqliteEventStoreCountContractTests : EventStoreCountContractTests, IDisposable
+{
+    private readonly MigratedSqliteFiles _files = new();
+
+    protected override Task<IEventStore> CreateStoreAsync() => _files.CreateStoreAsync();
+
+    public void Dispose() => _files.Dispose();
+}
+
 /// <summary>Migrated stores, each in a SQLite file of its own, all closed and deleted on dispose.</summary>
 internal sealed class MigratedSqliteFiles : IDisposable
 {
