@@ -46,11 +46,16 @@ internal sealed class EventPager(IEventStore store, long countLimit)
 
         // Only the last event is decoded, for the next page's position.
         var next = hasMore ? NextPageToken(events[^1], paging.Order, fingerprint) : string.Empty;
-        return new PageResult(events, TotalCount(page, paging.Offset + events.Count), page.TotalCountExact, next);
+        var throughThisPage = paging.Offset > 0 && events.Count > 0 ? paging.Offset + events.Count : 0;
+        return new PageResult(events, TotalCount(page, throughThisPage), page.TotalCountExact, next);
     }
 
-    // A page read past the count limit (page and per_page) proves more matches than the limit:
-    // the lower bound reported is then the events up to the end of this page.
+    // Past the count limit the total is the limit, as Elasticsearch caps its count at
+    // track_total_hits, on a first page too. A later numbered page (page > 1, per_page) that
+    // reaches past the limit proves more: the events through its end (an empty page proves
+    // nothing) are reported instead, so that "page N of total / per_page" stays coherent. Still
+    // a lower bound on the last page: the relation says how the total was counted, the
+    // next_page_token where the results end.
     private static long TotalCount(EventPage page, long throughThisPage) =>
         page.TotalCountExact ? page.TotalCount : Math.Max(page.TotalCount, throughThisPage);
 

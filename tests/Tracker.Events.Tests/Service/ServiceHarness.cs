@@ -16,12 +16,13 @@ internal sealed class ServiceHarness : IDisposable
 
     private readonly TempSqliteDatabase _database;
 
-    private ServiceHarness(TempSqliteDatabase database, SqliteEventStore store, FakeTimeProvider clock, string timeZone)
+    private ServiceHarness(TempSqliteDatabase database, SqliteEventStore store, FakeTimeProvider clock, string timeZone, int countLimit)
     {
         _database = database;
         Store = store;
         Clock = clock;
-        Service = new EventRpcService(store, TestWatches.For(store), clock, Options.Create(new TrackerOptions { TimeZone = timeZone }), NullLogger<EventRpcService>.Instance);
+        var options = new TrackerOptions { TimeZone = timeZone, Search = new SearchOptions { CountLimit = countLimit } };
+        Service = new EventRpcService(store, TestWatches.For(store), clock, Options.Create(options), NullLogger<EventRpcService>.Instance);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -35,12 +36,13 @@ internal sealed class ServiceHarness : IDisposable
 
     /// <param name="timeZone">Tracker:TimeZone.</param>
     /// <param name="now">The fake clock's start (it only moves forward); default <see cref="Start"/>.</param>
-    public static async Task<ServiceHarness> StartAsync(string timeZone = "UTC", DateTimeOffset? now = null)
+    /// <param name="countLimit">Tracker:Search:CountLimit.</param>
+    public static async Task<ServiceHarness> StartAsync(string timeZone = "UTC", DateTimeOffset? now = null, int countLimit = SearchOptions.DefaultCountLimit)
     {
         var database = new TempSqliteDatabase();
         var store = new SqliteEventStore(database.ConnectionString);
         await store.MigrateAsync(CancellationToken.None).Bounded();
-        return new ServiceHarness(database, store, new FakeTimeProvider(now ?? Start), timeZone);
+        return new ServiceHarness(database, store, new FakeTimeProvider(now ?? Start), timeZone, countLimit);
     }
 
     /// <summary>A request the service accepts: a title, a type and a service.</summary>
