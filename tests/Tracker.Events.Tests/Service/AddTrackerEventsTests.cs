@@ -47,6 +47,22 @@ public sealed class AddTrackerEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task AddTrackerEvents_NoCountLimitConfigured_DefaultsToTenThousand()
+    {
+        await using var provider = Build([]);
+
+        Assert.Equal(10_000, provider.GetRequiredService<IOptions<TrackerOptions>>().Value.Search.CountLimit);
+    }
+
+    [Fact]
+    public async Task AddTrackerEvents_CountLimitConfigured_BindsIt()
+    {
+        await using var provider = Build(new Dictionary<string, string?> { ["Tracker:Search:CountLimit"] = "250" });
+
+        Assert.Equal(250, provider.GetRequiredService<IOptions<TrackerOptions>>().Value.Search.CountLimit);
+    }
+
+    [Fact]
     public async Task AddTrackerEvents_UnknownConfiguredTimeZone_FailsNamingTheSetting()
     {
         await using var provider = Build(new Dictionary<string, string?> { ["Tracker:TimeZone"] = "Mars/Olympus_Mons" });
@@ -87,6 +103,8 @@ public sealed class AddTrackerEventsTests : IDisposable
     [InlineData("Tracker:TimeZone", "Mars/Olympus_Mons", "Tracker:TimeZone must be an IANA time zone id, e.g. UTC or Europe/Paris.")]
     [InlineData("Tracker:FoldWindow", "-00:00:01", "Tracker:FoldWindow must be a duration from 00:00:00 (no folding) to 7.00:00:00.")]
     [InlineData("Tracker:Watch:BufferSize", "100001", "Tracker:Watch:BufferSize must be between 1 and 100000.")]
+    [InlineData("Tracker:Search:CountLimit", "0", "Tracker:Search:CountLimit must be between 1 and 1000000000.")]
+    [InlineData("Tracker:Search:CountLimit", "1000000001", "Tracker:Search:CountLimit must be between 1 and 1000000000.")]
     [InlineData("Tracker:Watch:ChangeRetention", "00:00:00", "Tracker:Watch:ChangeRetention must be a positive duration, e.g. 7.00:00:00.")]
     [InlineData("Tracker:Watch:PollInterval", "-00:00:01", "Tracker:Watch:PollInterval must be a positive duration, e.g. 00:00:01.")]
     [InlineData("Telemetry:EventAttributes:Reasons:0", "", "Telemetry:EventAttributes:Reasons may list at most 100 values, and no empty one.")]
@@ -105,6 +123,8 @@ public sealed class AddTrackerEventsTests : IDisposable
     [InlineData("Tracker:FoldWindow", "00:00:00")]
     [InlineData("Tracker:FoldWindow", "7.00:00:00")]
     [InlineData("Tracker:Watch:BufferSize", "100000")]
+    [InlineData("Tracker:Search:CountLimit", "1")]
+    [InlineData("Tracker:Search:CountLimit", "1000000000")]
     [InlineData("Retention:Interval", "00:00:01")]
     public async Task StartupValidation_SettingAtItsBound_Passes(string key, string value)
     {

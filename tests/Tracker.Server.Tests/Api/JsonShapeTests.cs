@@ -18,7 +18,7 @@ public sealed class JsonShapeTests(TrackerFactory factory) : IClassFixture<Track
     {
         var response = await _http.GetRestAsync($"/api/v1alpha1/events/search?service={TestEvents.UniqueService()}");
 
-        Assert.Equal("""{"events":[],"totalCount":0,"nextPageToken":""}""", response.Expect(HttpStatusCode.OK).GetRawText());
+        Assert.Equal("""{"events":[],"totalCount":0,"nextPageToken":"","totalCountRelation":"TOTAL_COUNT_RELATION_EXACT"}""", response.Expect(HttpStatusCode.OK).GetRawText());
     }
 
     [Fact]

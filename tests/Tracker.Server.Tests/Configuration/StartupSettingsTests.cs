@@ -24,6 +24,7 @@ public sealed class StartupSettingsTests
     [InlineData("Limits:PerCaller:PermitsPerSecond", "2000000", "Limits:PerCaller:PermitsPerSecond must be 0 (off) or from 0.0001 (one call in about 3 hours) to 1000000.")]
     [InlineData("Limits:PerCaller:Burst", "-1", "Limits:PerCaller:Burst must be 0 (twice PermitsPerSecond) or more.")]
     [InlineData("Tracker:Watch:BufferSize", "0", "Tracker:Watch:BufferSize must be between 1 and 100000.")]
+    [InlineData("Tracker:Search:CountLimit", "0", "Tracker:Search:CountLimit must be between 1 and 1000000000.")]
     [InlineData("Tracker:FoldWindow", "7.00:00:01", "Tracker:FoldWindow must be a duration from 00:00:00 (no folding) to 7.00:00:00.")]
     public async Task Start_BadSetting_FailsWithOneReasonNamingTheSetting(string setting, string value, string reason)
     {
