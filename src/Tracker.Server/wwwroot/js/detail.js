@@ -6,7 +6,7 @@ import { append, clear, h } from './dom.js';
 import { label } from './enums.js';
 import { eventRow, statusBadge, typeChip } from './eventview.js';
 import { listFields, valueAt } from './fields.js';
-import { durationSeconds, durationText, timeElement } from './format.js';
+import { countText, durationSeconds, durationText, isLowerBound, timeElement } from './format.js';
 import { watch } from './live.js';
 import { quote } from './query.js';
 import { urlOf } from './urlstate.js';
@@ -186,7 +186,7 @@ async function renderRelated(section, event, signal) {
     } else {
       append(followers, h('ol', { class: 'events' }, events.map(eventRow)));
       if (page.nextPageToken) {
-        append(followers, h('p', {}, h('a', { href: urlOf({ view: 'timeline', filters: { filter } }) }, `All ${Number(page.totalCount).toLocaleString()} events that follow it`)));
+        append(followers, h('p', {}, h('a', { href: urlOf({ view: 'timeline', filters: { filter } }) }, `All ${countText(Number(page.totalCount), { atLeast: isLowerBound(page), shown: events.length })} events that follow it`)));
       }
     }
   } catch (error) {

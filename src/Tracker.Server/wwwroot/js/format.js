@@ -19,6 +19,22 @@ export function prepareFormats() {
   return formats;
 }
 
+/**
+ * Whether a listing's totalCount is a lower bound: the server counts up to its limit
+ * (Tracker:Search:CountLimit) and says so with totalCountRelation (README, "Searching").
+ */
+export function isLowerBound(page) {
+  return page.totalCountRelation === 'TOTAL_COUNT_RELATION_AT_LEAST';
+}
+
+/**
+ * A count in the locale's grouping, '1,234'; a lower bound gets a '+', '10,000+', and is never
+ * less than `shown`, the events already on screen.
+ */
+export function countText(count, { atLeast = false, shown = 0 } = {}) {
+  return atLeast ? `${Math.max(count, shown).toLocaleString()}+` : count.toLocaleString();
+}
+
 /** The browser's IANA time zone, e.g. Europe/Paris (what TodayEvents takes as time_zone). */
 export function browserTimeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

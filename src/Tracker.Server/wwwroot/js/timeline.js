@@ -6,7 +6,7 @@ import { append, clear, fromTemplate, h } from './dom.js';
 import { ENUMS } from './enums.js';
 import { eventRow } from './eventview.js';
 import { FILTER_FIELDS } from './fields.js';
-import { browserTimeZone, dayKey, dayTitle, eventTime, localDayStart, prepareFormats, refreshRelativeTimes } from './format.js';
+import { browserTimeZone, countText, dayKey, dayTitle, eventTime, isLowerBound, localDayStart, prepareFormats, refreshRelativeTimes } from './format.js';
 import { watch } from './live.js';
 import { filterExpression, matchesText } from './query.js';
 import { FILTER_NAMES, hasFilters, urlOf } from './urlstate.js';
@@ -50,6 +50,8 @@ export async function renderTimeline(main, state, { signal, navigate }) {
 
   const shown = new Map();
   let total = 0;
+  // The server counted up to its limit: total is a lower bound, shown as '10,000+'.
+  let atLeast = false;
   let nextToken = '';
   let oldest = Infinity;
   let loaded = false;
@@ -58,7 +60,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
   const showSummary = () => {
     summary.textContent = shown.size === 0
       ? (hasFilters(filters) ? 'No event matches these filters.' : 'No events yet.')
-      : `Showing ${shown.size.toLocaleString()} of ${total.toLocaleString()} event${total === 1 ? '' : 's'}${hasFilters(filters) ? ' matching the filters' : ''}.`;
+      : `Showing ${shown.size.toLocaleString()} of ${countText(total, { atLeast, shown: shown.size })} event${total === 1 && !atLeast ? '' : 's'}${hasFilters(filters) ? ' matching the filters' : ''}.`;
   };
 
   // Takes a row out, and its day's section with it when it was the day's last row.
@@ -159,6 +161,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
       }
       problem.hidden = true;
       total = Number(page.totalCount ?? 0);
+      atLeast = isLowerBound(page);
       nextToken = page.nextPageToken ?? '';
       const rows = [];
       for (const event of page.events ?? []) {
@@ -232,6 +235,7 @@ export async function renderTimeline(main, state, { signal, navigate }) {
       }
     }
     total = Number(page.totalCount ?? total);
+    atLeast = isLowerBound(page);
     showSummary();
   };
   if (openedEarly) {
