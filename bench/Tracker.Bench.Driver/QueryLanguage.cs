@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Tracker.Api.V1Alpha1;
+using Tracker.Events.Hosting;
 using Tracker.Events.Storage;
 
 namespace Tracker.Bench.Driver;
@@ -181,7 +182,7 @@ internal static class QueryLanguage
         FilterNode[] terms = filter.Length > 0 ? [StoreInternals.ParseFilter(filter)] : [];
         var criteria = new EventCriteria(new AllOf(terms), StoreInternals.SplitWords(q), afterSequence);
         var order = afterSequence is null ? EventOrder.NewestFirst : EventOrder.CommitOrder;
-        return new ListCase(request, new EventQuery(criteria, order, PageSize));
+        return new ListCase(request, new EventQuery(criteria, order, PageSize, CountLimit: SearchOptions.DefaultCountLimit));
     }
 }
 

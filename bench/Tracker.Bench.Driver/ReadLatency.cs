@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using Tracker.Api.V1Alpha1;
 using Microsoft.Extensions.Logging.Abstractions;
+using Tracker.Events.Hosting;
 using Tracker.Events.Postgres;
 using Tracker.Events.Sqlite;
 using Tracker.Events.Storage;
@@ -153,7 +154,7 @@ internal static class ReadLatency
                 new Comparison(EventField.StartDate, Comparator.GreaterOrEqual, FilterValue.Of(EventKeys.ToMicros(from))),
                 new Comparison(EventField.StartDate, Comparator.LessOrEqual, FilterValue.Of(EventKeys.ToMicros(to))),
             ];
-            var query = new EventQuery(new EventCriteria(new AllOf(terms), []), EventOrder.NewestFirst, PageSize);
+            var query = new EventQuery(new EventCriteria(new AllOf(terms), []), EventOrder.NewestFirst, PageSize, CountLimit: SearchOptions.DefaultCountLimit);
             cases.Add(new SearchCase(request, query));
         }
 
@@ -297,6 +298,7 @@ internal abstract class DirectSql : IAsyncDisposable
 
     public abstract Task<int> SearchAsync(EventQuery query);
 
+    /// <summary>The page's ids and the total the server reports for it: the count, at most the query's count limit.</summary>
     public abstract Task<(long Total, List<string> Ids)> SearchIdsAsync(EventQuery query);
 
     public abstract Task<int> GetAsync(string id);
@@ -360,7 +362,7 @@ internal abstract class DirectSql : IAsyncDisposable
                 ids.Add(Event.Parser.ParseFrom((byte[])reader[0]).Id);
             }
 
-            return (total, ids);
+            return (Math.Min(total, query.CountLimit ?? total), ids);
         });
 
         public override Task<int> GetAsync(string id) => WithConnection(async connection =>
@@ -496,7 +498,7 @@ internal abstract class DirectSql : IAsyncDisposable
                 }
             }
 
-            return (total, ids);
+            return (Math.Min(total, query.CountLimit ?? total), ids);
         }
 
         public override async Task<int> GetAsync(string id)
