@@ -47,15 +47,20 @@ internal sealed class EventPager(IEventStore store, long countLimit)
         // Only the last event is decoded, for the next page's position.
         var next = hasMore ? NextPageToken(events[^1], paging.Order, fingerprint) : string.Empty;
         var throughThisPage = paging.Offset > 0 && events.Count > 0 ? paging.Offset + events.Count : 0;
+        if (!page.TotalCountExact && !hasMore && !paging.UsesToken && throughThisPage > 0)
+        {
+            // The last numbered page, read in the count's snapshot: the events through its end are all there are.
+            return new PageResult(events, throughThisPage, TotalCountExact: true, next);
+        }
+
         return new PageResult(events, TotalCount(page, throughThisPage), page.TotalCountExact, next);
     }
 
     // Past the count limit the total is the limit, as Elasticsearch caps its count at
     // track_total_hits, on a first page too. A later numbered page (page > 1, per_page) that
     // reaches past the limit proves more: the events through its end (an empty page proves
-    // nothing) are reported instead, so that "page N of total / per_page" stays coherent. Still
-    // a lower bound on the last page: the relation says how the total was counted, the
-    // next_page_token where the results end.
+    // nothing) are reported instead, so that "page N of total / per_page" stays coherent; the
+    // last such page knows the exact total (see FetchAsync).
     private static long TotalCount(EventPage page, long throughThisPage) =>
         page.TotalCountExact ? page.TotalCount : Math.Max(page.TotalCount, throughThisPage);
 
