@@ -38,7 +38,7 @@ internal static class PostgresFullTextSql
         var s = new Statement(query);
         var walk = $"""
             SELECT {string.Join(", ", s.KeyNames.Select(k => "w." + k))}, {s.Words("w.search_words")} AS hit
-            FROM (SELECT {s.Keys}, search_words FROM events WHERE {s.PageFilter} ORDER BY {s.Order.OrderBy()} LIMIT {s.Dialect.Parameter(budget)}) AS w
+            FROM (SELECT {s.Keys}, search_words FROM events WHERE {s.PageFilter} ORDER BY {s.Order.OrderBy()} LIMIT {Literal(budget)}) AS w
             """;
         return s.Command($"""
             WITH walk AS MATERIALIZED ({walk}),
@@ -57,7 +57,7 @@ internal static class PostgresFullTextSql
         var s = new Statement(query);
         var candidates = $"""
             SELECT {s.Keys}, ({s.Filter}) IS TRUE AS kept, ({s.Cursor}) IS TRUE AS after_cursor
-            FROM events WHERE {s.IndexedWords} LIMIT {s.Dialect.Parameter(cap)}
+            FROM events WHERE {s.IndexedWords} LIMIT {Literal(cap)}
             """;
         return s.Command($"""
             WITH candidates AS MATERIALIZED ({candidates}),
@@ -87,8 +87,8 @@ internal static class PostgresFullTextSql
         var s = new Statement(query);
         return s.Command($"""
             SELECT count(*) FROM (
-                SELECT 1 FROM (SELECT search_words FROM events WHERE {s.Filter} LIMIT {s.Dialect.Parameter(budget)}) AS r
-                WHERE {s.Words("r.search_words")} LIMIT {s.Dialect.Parameter(limit)}
+                SELECT 1 FROM (SELECT search_words FROM events WHERE {s.Filter} LIMIT {Literal(budget)}) AS r
+                WHERE {s.Words("r.search_words")} LIMIT {Literal(limit)}
             ) AS counted
             """);
     }
@@ -97,7 +97,7 @@ internal static class PostgresFullTextSql
     public static NpgsqlBatchCommand CountFiltered(EventQuery query, long limit)
     {
         var s = new Statement(query);
-        return s.Command($"SELECT count(*) FROM (SELECT 1 FROM events WHERE {s.Filter} LIMIT {s.Dialect.Parameter(limit)}) AS counted");
+        return s.Command($"SELECT count(*) FROM (SELECT 1 FROM events WHERE {s.Filter} LIMIT {Literal(limit)}) AS counted");
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ internal static class PostgresFullTextSql
     public static NpgsqlBatchCommand CountByIndex(EventQuery query, long? limit)
     {
         var s = new Statement(query);
-        var bound = limit is { } n ? " LIMIT " + s.Dialect.Parameter(n) : "";
+        var bound = limit is { } n ? " LIMIT " + Literal(n) : "";
         return s.Command($"SELECT count(*) FROM (SELECT 1 FROM events WHERE {s.IndexedWords} AND ({s.Filter}) IS TRUE{bound}) AS counted");
     }
 
@@ -186,6 +186,10 @@ internal static class PostgresFullTextSql
             return _command;
         }
     }
+
+    // The bounds are Tracker's own numbers, written into the text so that a prepared statement's
+    // generic plan is planned for them too (a LIMIT parameter would be planned as a guess).
+    private static string Literal(long bound) => bound.ToString(CultureInfo.InvariantCulture);
 
     private static string KeyName(int position) => "k" + position.ToString(CultureInfo.InvariantCulture);
 }
