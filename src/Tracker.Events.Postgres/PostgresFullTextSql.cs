@@ -79,16 +79,16 @@ internal static class PostgresFullTextSql
     }
 
     /// <summary>
-    /// How many of the first <paramref name="budget"/> rows the filters match (in no order) hold
-    /// the words, counting up to <paramref name="limit"/>: one number.
+    /// How many of the first <paramref name="budget"/> rows the filters match (in no order; every
+    /// one when null) hold the words, counting up to <paramref name="limit"/> (all when null): one number.
     /// </summary>
-    public static NpgsqlBatchCommand CountByWalk(EventQuery query, long budget, long limit)
+    public static NpgsqlBatchCommand CountByWalk(EventQuery query, long? budget, long? limit)
     {
         var s = new Statement(query);
         return s.Command($"""
             SELECT count(*) FROM (
-                SELECT 1 FROM (SELECT search_words FROM events WHERE {s.Filter} LIMIT {Literal(budget)}) AS r
-                WHERE {s.Words("r.search_words")} LIMIT {Literal(limit)}
+                SELECT 1 FROM (SELECT search_words FROM events WHERE {s.Filter}{Limit(budget)}) AS r
+                WHERE {s.Words("r.search_words")}{Limit(limit)}
             ) AS counted
             """);
     }
@@ -107,8 +107,7 @@ internal static class PostgresFullTextSql
     public static NpgsqlBatchCommand CountByIndex(EventQuery query, long? limit)
     {
         var s = new Statement(query);
-        var bound = limit is { } n ? " LIMIT " + Literal(n) : "";
-        return s.Command($"SELECT count(*) FROM (SELECT 1 FROM events WHERE {s.IndexedWords} AND ({s.Filter}) IS TRUE{bound}) AS counted");
+        return s.Command($"SELECT count(*) FROM (SELECT 1 FROM events WHERE {s.IndexedWords} AND ({s.Filter}) IS TRUE{Limit(limit)}) AS counted");
     }
 
     /// <summary>The pieces of one statement, its parameters added to its command as they are written.</summary>
@@ -190,6 +189,8 @@ internal static class PostgresFullTextSql
     // The bounds are Tracker's own numbers, written into the text so that a prepared statement's
     // generic plan is planned for them too (a LIMIT parameter would be planned as a guess).
     private static string Literal(long bound) => bound.ToString(CultureInfo.InvariantCulture);
+
+    private static string Limit(long? bound) => bound is { } n ? " LIMIT " + Literal(n) : "";
 
     private static string KeyName(int position) => "k" + position.ToString(CultureInfo.InvariantCulture);
 }
