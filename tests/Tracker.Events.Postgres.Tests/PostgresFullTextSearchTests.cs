@@ -17,8 +17,8 @@ public sealed class PostgresFullTextSearchTests(PostgresFullTextSearchTests.Data
     /// <summary>Bounds that send a query down each path.</summary>
     public static TheoryData<string> Bounds => new() { "default", "candidates", "walk", "count by walk", "count by index" };
 
-    /// <summary>Words of each density: everywhere, half, recent only, old only, a few, none, a short prefix, several.</summary>
-    private static readonly string[] Words = ["every", "common", "recent", "old", "rare", "absent", "co", "common eve"];
+    /// <summary>Words of each density: everywhere, half, recent only, old only, a few, none, a short prefix, several, one of one character.</summary>
+    private static readonly string[] Words = ["every", "common", "recent", "old", "rare", "absent", "co", "common eve", "common 1", "r 1"];
 
     [Theory]
     [MemberData(nameof(Bounds))]
