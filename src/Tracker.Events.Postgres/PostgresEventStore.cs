@@ -16,7 +16,8 @@ namespace Tracker.Events.Postgres;
 /// statement on a pooled connection (a second one only to read back the first event of a
 /// repeated request id, and for retention, whose read of the expired ids comes first; see
 /// <see cref="PostgresDeletion"/>); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
-/// a query is one statement too (<see cref="PostgresPageQuery"/>). Failures that mean PostgreSQL cannot
+/// a query is one statement too (<see cref="PostgresPageQuery"/>), or with words a few bounded ones
+/// (<see cref="PostgresFullTextSearch"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
 /// connections so that the calls after PostgreSQL comes back open fresh ones.
 /// </summary>
@@ -208,6 +209,11 @@ public sealed class PostgresEventStore : IEventStore
         {
             var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
             await using var connectionDisposal = connection.ConfigureAwait(false);
+            if (PostgresFullTextSearch.Applies(query))
+            {
+                return await PostgresFullTextSearch.QueryAsync(connection, query, ct).ConfigureAwait(false);
+            }
+
             var select = PostgresPageQuery.Build(query);
             await using var selectDisposal = select.ConfigureAwait(false);
             select.Connection = connection;

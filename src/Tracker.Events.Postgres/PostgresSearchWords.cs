@@ -57,6 +57,19 @@ internal static class PostgresSearchWords
     public static string Query(IReadOnlyList<string> words) =>
         string.Join(" & ", words.Select(w => "'" + Truncate(w).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "':*"));
 
+    /// <summary>
+    /// The same test as the tsquery of <see cref="Query"/>, written on the stored text: every word
+    /// begins one of the space-separated words of <paramref name="searchWords"/>, i.e. " word" is
+    /// in " " || search_words. No index serves it, so a statement that tests the words this way
+    /// reads the rows in the order of the index its other conditions choose; testing a row costs
+    /// a byte search (a tsvector would be built and sorted for each row).
+    /// </summary>
+    public static string Starts(string searchWords, IReadOnlyList<string> words, PostgresQueryParameters parameters)
+    {
+        var tests = words.Where(w => w.Length > 0).Select(w => $"strpos(' ' || {searchWords}, {parameters.Text(" " + Truncate(w))}) > 0").ToArray();
+        return tests.Length == 0 ? "true" : "(" + string.Join(" AND ", tests) + ")";
+    }
+
     private static void Flush(StringBuilder word, HashSet<string> words, StringBuilder text)
     {
         if (word.Length > 0)
