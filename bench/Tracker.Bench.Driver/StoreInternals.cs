@@ -38,7 +38,9 @@ internal static class StoreInternals
 
     /// <summary>
     /// The SQLite store's SqliteEventWriter on a write transaction: what CreateEvent runs for each
-    /// event (the seq from the counter, the row, its side rows; the full text by trigger).
+    /// event (the seq from the counter, the row, its full-text row, its side rows and its
+    /// change-log row). Like the store's write connection, it keeps its prepared statements for
+    /// the later transactions it joins.
     /// </summary>
     public static SqliteRowWriter OpenSqliteWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -46,7 +48,9 @@ internal static class StoreInternals
             ?? throw Missing("SqliteEventWriter(connection, transaction)"));
         var insert = (SqliteWriterType.GetMethod("InsertAsync", Instance) ?? throw Missing("SqliteEventWriter.InsertAsync"))
             .CreateDelegate<Func<Event, string?, CancellationToken, Task<long>>>(writer);
-        return new SqliteRowWriter(insert, writer);
+        var join = (SqliteWriterType.GetMethod("Join", Instance) ?? throw Missing("SqliteEventWriter.Join"))
+            .CreateDelegate<Action<SqliteTransaction>>(writer);
+        return new SqliteRowWriter(insert, join, writer);
     }
 
     /// <summary>SqlitePageQuery.Build(query, count, page): the two statements of a query.</summary>
@@ -116,11 +120,14 @@ internal static class StoreInternals
         new($"{member} is not in the store assembly any more; update bench/Tracker.Bench.Driver/StoreInternals.cs.");
 }
 
-/// <summary>The SQLite store's writer on one transaction: inserts events as CreateEvent does.</summary>
-internal sealed class SqliteRowWriter(Func<Event, string?, CancellationToken, Task<long>> insert, IAsyncDisposable writer) : IAsyncDisposable
+/// <summary>The SQLite store's writer on one transaction at a time: inserts events as CreateEvent does.</summary>
+internal sealed class SqliteRowWriter(Func<Event, string?, CancellationToken, Task<long>> insert, Action<SqliteTransaction> join, IAsyncDisposable writer) : IAsyncDisposable
 {
     /// <summary>Writes a new event without a request id; returns its seq.</summary>
     public Task<long> InsertAsync(Event e) => insert(e, null, CancellationToken.None);
+
+    /// <summary>Moves the writer and its prepared statements to a later transaction on the same connection.</summary>
+    public void Join(SqliteTransaction transaction) => join(transaction);
 
     public ValueTask DisposeAsync() => writer.DisposeAsync();
 }

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
@@ -23,8 +22,8 @@ internal static class SqliteEventRow
     /// <summary>Every column <see cref="Bind"/> gives a parameter of the same name ($column).</summary>
     public static IReadOnlyList<string> Columns { get; } = [.. FieldColumns.Select(c => c.Column), "etag", "doc"];
 
-    /// <summary>Adds one parameter per column of <see cref="Columns"/>, named $column.</summary>
-    public static void Bind(SqliteParameterCollection parameters, Event e)
+    /// <summary>Adds one parameter per column of <see cref="Columns"/>, named $column; <paramref name="document"/> is <paramref name="e"/>'s protobuf bytes.</summary>
+    public static void Bind(SqliteParameterCollection parameters, Event e, byte[] document)
     {
         foreach (var (column, read) in FieldColumns)
         {
@@ -32,7 +31,7 @@ internal static class SqliteEventRow
         }
 
         parameters.AddWithValue("$etag", e.Etag);
-        parameters.AddWithValue("$doc", e.ToByteArray());
+        parameters.AddWithValue("$doc", document);
     }
 
     /// <summary>"column = $column, ..." for an UPDATE of <paramref name="columns"/>.</summary>

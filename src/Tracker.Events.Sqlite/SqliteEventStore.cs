@@ -14,7 +14,8 @@ namespace Tracker.Events.Sqlite;
 /// of title and message (see <see cref="SqliteMigrations"/>). Writes run in BEGIN IMMEDIATE
 /// transactions (the write lock is taken up front, so a transaction never fails half-way on a
 /// lock upgrade) and, within this process, one at a time, so concurrent callers queue instead of
-/// spinning on SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit).
+/// spinning on SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit,
+/// <see cref="SqliteCreateBatcher"/>).
 /// Each create takes the next seq inside its transaction, so seqs follow the commit order. Reads
 /// run in their own snapshot and never wait for the writer (WAL).
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteWriteConnection _writer;
     private readonly SqliteStatistics _statistics;
-    private readonly Queue<PendingCreate<Event>> _waitingCreates = new();
+    private readonly SqliteCreateBatcher _creates;
 
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
     public SqliteEventStore(string connectionString)
@@ -40,6 +41,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         _writer = new SqliteWriteConnection(_connections);
         _logger = logger;
         _statistics = new SqliteStatistics(logger);
+        _creates = new SqliteCreateBatcher(WriteCreatesAsync);
     }
 
     /// <summary>
@@ -78,27 +80,16 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
     }
 
-    public async Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken)
-    {
-        var pending = new PendingCreate<Event>(newEvent, requestId);
-        lock (_waitingCreates)
-        {
-            _waitingCreates.Enqueue(pending);
-        }
-
-        // Group commit: whoever holds the write lock next writes every create waiting by then
-        // in one transaction, one fsync for all. When this returns, ours was written, by us or
-        // by the writer before us.
-        await WriteWaitingCreatesAsync().ConfigureAwait(false);
-        return await pending.Outcome.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task<Event> CreateAsync(Event newEvent, string? requestId, CancellationToken cancellationToken) =>
+        // Group commit: the batcher's one writer loop writes every create waiting by then in one
+        // transaction, one fsync for all; this returns once ours was committed.
+        _creates.InsertAsync(newEvent, requestId).WaitAsync(cancellationToken);
 
     public Task<Event> CreateOrFoldAsync(Event newEvent, string? requestId, TimeSpan window, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
-                var writer = new SqliteEventWriter(connection, transaction);
-                await using var writerDisposal = writer.ConfigureAwait(false);
+                var writer = _writer.EventWriter(transaction);
                 if (requestId is not null && await writer.FindByRequestIdAsync(requestId, cancellationToken).ConfigureAwait(false) is { } first)
                 {
                     return Event.Parser.ParseFrom(first);
@@ -138,8 +129,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                var writer = new SqliteEventWriter(connection, transaction);
-                await using var writerDisposal = writer.ConfigureAwait(false);
+                var writer = _writer.EventWriter(transaction);
                 return await writer.ReplaceAsync(updated, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -148,8 +138,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                var writer = new SqliteEventWriter(connection, transaction);
-                await using var writerDisposal = writer.ConfigureAwait(false);
+                var writer = _writer.EventWriter(transaction);
                 return await writer.DeleteAsync(id, expectedEtag, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -158,8 +147,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         WriteAsync(
             async (connection, transaction) =>
             {
-                var writer = new SqliteEventWriter(connection, transaction);
-                await using var writerDisposal = writer.ConfigureAwait(false);
+                var writer = _writer.EventWriter(transaction);
                 return await writer.DeleteExpiredAsync(cutoffs, limit, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
@@ -279,46 +267,35 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         }
     }
 
-    private async Task WriteWaitingCreatesAsync()
+    /// <summary>
+    /// Writes one batch of the create batcher in one BEGIN IMMEDIATE transaction on the write
+    /// connection, behind the write gate, and answers each create once it committed.
+    /// </summary>
+    private async Task WriteCreatesAsync(IReadOnlyList<PendingCreate<Event>> batch)
     {
         await _writeGate.WaitAsync().ConfigureAwait(false);
-        PendingCreate<Event>[] batch;
-        lock (_waitingCreates)
-        {
-            batch = [.. _waitingCreates];
-            _waitingCreates.Clear();
-        }
-
         try
         {
-            if (batch.Length == 0)
-            {
-                return;
-            }
-
-            var stored = new Event[batch.Length];
+            var stored = new Event[batch.Count];
             var connection = await _writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var writer = new SqliteEventWriter(connection, transaction);
-                await using (writer.ConfigureAwait(false))
+                var writer = _writer.EventWriter(transaction);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    for (var i = 0; i < batch.Length; i++)
-                    {
-                        stored[i] = await InsertOrFindAsync(writer, batch[i]).ConfigureAwait(false);
-                    }
+                    stored[i] = await InsertOrFindAsync(writer, batch[i]).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync().ConfigureAwait(false);
             }
 
-            for (var i = 0; i < batch.Length; i++)
+            for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Complete(stored[i]);
             }
 
-            if (_statistics.Count(batch.Length))
+            if (_statistics.Count(batch.Count))
             {
                 await RefreshStatisticsAsync().ConfigureAwait(false);
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
@@ -11,9 +12,11 @@ namespace Tracker.Events.Sqlite;
 /// text and side rows), its seq, which comes from event_sequence inside the same transaction,
 /// so that an event committed later always has a larger one, and the change-log row of each
 /// create, update and delete, at the position it takes from the same counter. The statements
-/// are prepared once per transaction and reused for each event of a group commit.
+/// are prepared on first use and reused for each event of a group commit, and, by the store's
+/// one write connection, for every transaction after (<see cref="Join"/>), so that a small
+/// batch does not pay for preparing them again.
 /// </summary>
-internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable, IDisposable
 {
     private static readonly string InsertSql =
         $"INSERT INTO events (request_id, seq, {string.Join(", ", SqliteEventRow.Columns)}) VALUES ($request_id, $seq, {string.Join(", ", SqliteEventRow.Columns.Select(c => "$" + c))})";
@@ -27,6 +30,8 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         $"UPDATE events SET {SqliteEventRow.Assignments(SqliteEventRow.SearchColumns)}, seq = $seq WHERE rowid = $rowid AND seq IS NULL";
 
     private readonly SqliteSearchRows _searchRows = new(connection, transaction);
+    [SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The transaction is its caller's, who commits or rolls it back.")]
+    private SqliteTransaction _transaction = transaction;
     private SqliteCommand? _findByRequestId;
     private SqliteCommand? _findVersion;
     private SqliteCommand? _bumpSequence;
@@ -80,12 +85,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         var seq = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
         var insert = _insert ??= Command(InsertSql);
         insert.Parameters.Clear();
-        SqliteEventRow.Bind(insert.Parameters, e);
+        var document = e.ToByteArray();
+        SqliteEventRow.Bind(insert.Parameters, e, document);
         insert.Parameters.AddWithValue("$request_id", (object?)requestId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$seq", seq);
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, e, cancellationToken).ConfigureAwait(false);
-        await AppendChangeAsync(seq, ChangeType.Created, e.ToByteArray(), cancellationToken).ConfigureAwait(false);
+        await AppendChangeAsync(seq, ChangeType.Created, document, cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
@@ -116,13 +122,14 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
 
         var replace = _replace ??= Command(ReplaceSql);
         replace.Parameters.Clear();
-        SqliteEventRow.Bind(replace.Parameters, updated);
+        var document = updated.ToByteArray();
+        SqliteEventRow.Bind(replace.Parameters, updated, document);
         replace.Parameters.AddWithValue("$seq", seq);
         await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
         var position = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
-        await AppendChangeAsync(position, ChangeType.Updated, updated.ToByteArray(), cancellationToken, previous).ConfigureAwait(false);
+        await AppendChangeAsync(position, ChangeType.Updated, document, cancellationToken, previous).ConfigureAwait(false);
         return true;
     }
 
@@ -218,7 +225,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         var seq = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
         var index = _index ??= Command(IndexSql);
         index.Parameters.Clear();
-        SqliteEventRow.Bind(index.Parameters, stored);
+        SqliteEventRow.Bind(index.Parameters, stored, stored.ToByteArray());
         index.Parameters.AddWithValue("$seq", seq);
         index.Parameters.AddWithValue("$rowid", rowid);
         if (await index.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
@@ -227,17 +234,38 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Moves the writer, with the statements it prepared, to <paramref name="next"/>, a later
+    /// transaction on the same connection: SQLite keeps a prepared statement across transactions.
+    /// </summary>
+    public void Join(SqliteTransaction next)
     {
-        foreach (var command in new[] { _findByRequestId, _findVersion, _bumpSequence, _readSequence, _insert, _replace, _index, _findForDelete, _delete, _appendChange, _findNewestOfKey, _recordFoldedRequest })
+        _transaction = next;
+        foreach (var command in Commands())
         {
             if (command is not null)
             {
-                await command.DisposeAsync().ConfigureAwait(false);
+                command.Transaction = next;
             }
         }
 
-        await _searchRows.DisposeAsync().ConfigureAwait(false);
+        _searchRows.Join(next);
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in Commands())
+        {
+            command?.Dispose();
+        }
+
+        _searchRows.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     // The oldest expired events of each type (each arm reads its type's index range up to the
@@ -266,10 +294,13 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         await append.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    private SqliteCommand?[] Commands() =>
+        [_findByRequestId, _findVersion, _bumpSequence, _readSequence, _insert, _replace, _index, _findForDelete, _delete, _appendChange, _findNewestOfKey, _recordFoldedRequest];
+
     private SqliteCommand Command(string sql)
     {
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        command.Transaction = _transaction;
         command.CommandText = sql;
         return command;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Tracker.Api.V1Alpha1;
 using Tracker.Events.Storage;
@@ -8,10 +9,10 @@ namespace Tracker.Events.Sqlite;
 /// Writes the rows that index an event for search, keyed by its seq, within one write
 /// transaction: its full text (title and message in events_fts) and the side rows of the fields
 /// with many values (labels, resources, and every repeated string field <see cref="EventFields"/>
-/// declares). Its statements are prepared once and reused for every event of the transaction.
-/// Deleting an event removes them by trigger (migration 3).
+/// declares). Its statements are prepared once and reused for every event of the transaction,
+/// and of the later transactions it joins. Deleting an event removes them by trigger (migration 3).
 /// </summary>
-internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransaction transaction) : IAsyncDisposable
+internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
 {
     // Every repeated string field, each of whose values is a row of event_repeated_values under its name.
     private static readonly IReadOnlyList<(string Name, EventField Field)> RepeatedFields =
@@ -23,6 +24,8 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
     private SqliteCommand? _insertResource;
     private SqliteCommand? _insertRepeated;
     private SqliteCommand? _deleteSideRows;
+    [SuppressMessage("Usage", "CA2213:Disposable fields should be disposed", Justification = "The transaction is its caller's, who commits or rolls it back.")]
+    private SqliteTransaction _transaction = transaction;
 
     /// <summary>Indexes <paramref name="e"/> under <paramref name="seq"/>: its full text and its side rows.</summary>
     public async Task InsertAsync(long seq, Event e, CancellationToken cancellationToken)
@@ -54,14 +57,24 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
         await deleteSideRows.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Moves the prepared statements to <paramref name="next"/>, a later transaction on the same connection.</summary>
+    public void Join(SqliteTransaction next)
     {
-        foreach (var command in new[] { _insertText, _deleteText, _insertLabel, _insertResource, _insertRepeated, _deleteSideRows })
+        _transaction = next;
+        foreach (var command in Commands())
         {
             if (command is not null)
             {
-                await command.DisposeAsync().ConfigureAwait(false);
+                command.Transaction = next;
             }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in Commands())
+        {
+            command?.Dispose();
         }
     }
 
@@ -126,10 +139,12 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
         }
     }
 
+    private SqliteCommand?[] Commands() => [_insertText, _deleteText, _insertLabel, _insertResource, _insertRepeated, _deleteSideRows];
+
     private SqliteCommand Command(string sql)
     {
         var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        command.Transaction = _transaction;
         command.CommandText = sql;
         return command;
     }

@@ -16,7 +16,10 @@ namespace Tracker.Notifications.Delivery;
 /// puts a pending message in the channel's outbox, moving the position in the same transaction
 /// (<see cref="INotificationStore.RouteAsync"/>). Nothing is held in memory between rounds, so a
 /// crash at any point loses nothing: the next round (here or on another replica) starts from the
-/// stored position. Wakes on each change signal, and every poll interval as a fallback.
+/// stored position. Wakes on each change signal, and every poll interval as a fallback, but
+/// starts a round at most every <see cref="RoundSpacing"/>: each round reads the log and writes
+/// the position in a transaction of its own (on SQLite behind the one write lock, with an fsync),
+/// and, woken by every commit, it ran one round per group commit under a steady load of creates.
 /// </summary>
 public sealed class NotificationRouter(
     IEventStore events,
@@ -27,6 +30,9 @@ public sealed class NotificationRouter(
     TimeProvider time,
     ILogger<NotificationRouter> logger) : BackgroundService
 {
+    /// <summary>The least time from one round's start to the next's: what routing adds to a change's delivery, at most.</summary>
+    public static readonly TimeSpan RoundSpacing = TimeSpan.FromMilliseconds(20);
+
     private const int PageSize = 500;
 
     private readonly Dictionary<string, (string Etag, ChannelRouting? Routing)> _routings = new(StringComparer.Ordinal);
@@ -37,6 +43,7 @@ public sealed class NotificationRouter(
         {
             // Taken before reading: a change committed while we route wakes the next round.
             var next = changes.Next;
+            var spacing = Task.Delay(RoundSpacing, stoppingToken);
             try
             {
                 await RouteAllAsync(stoppingToken).ConfigureAwait(false);
@@ -52,6 +59,8 @@ public sealed class NotificationRouter(
 
             try
             {
+                // The spacing on the real clock: it spares the processor, whatever time the host's clock tells.
+                await spacing.ConfigureAwait(false);
                 await next.WaitAsync(watchOptions.Value.PollInterval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
