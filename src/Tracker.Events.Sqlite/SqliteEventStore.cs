@@ -26,6 +26,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SqliteStatistics _statistics;
     private readonly Queue<PendingCreate<Event>> _waitingCreates = new();
 
+    /// <summary>
+    /// The most full-text matches a query sorts itself (<see cref="SqliteFullTextPlan"/>); with
+    /// more, it walks the order's index. Tests lower it to reach both plans with a few events.
+    /// </summary>
+    internal int FullTextSortCap { get; init; } = SqliteFullTextPlan.DefaultSortCap;
+
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
     public SqliteEventStore(string connectionString)
         : this(connectionString, NullLogger<SqliteEventStore>.Instance)
@@ -188,7 +194,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 await using var transactionDisposal = transaction.ConfigureAwait(false);
                 if (SqliteFullTextPlan.Applies(query))
                 {
-                    var found = await SqliteFullTextPlan.RunAsync(connection, transaction, query, cancellationToken).ConfigureAwait(false);
+                    var found = await SqliteFullTextPlan.RunAsync(connection, transaction, query, FullTextSortCap, cancellationToken).ConfigureAwait(false);
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     return found;
                 }

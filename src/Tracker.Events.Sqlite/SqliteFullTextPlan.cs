@@ -7,38 +7,42 @@ namespace Tracker.Events.Sqlite;
 /// <summary>
 /// The page and the count of a query with full text (q), in a plan Tracker chooses by what
 /// FTS5 finds, never left to SQLite's planner. events_fts is keyed by the event's seq and hands
-/// its matches back in seq order (its own order), cheaply: its doclists hold rowids only
-/// (detail=none) and one- and two-character words have prefix indexes (migration 7), so no
-/// word of q makes FTS5 gather hundreds of thousands of terms first.
+/// its matches back in seq order (its own order), lazily: its doclists hold rowids only
+/// (detail=none) and every word of up to 8 characters has a prefix index (migration 7), so no
+/// word of q makes FTS5 gather thousands of terms first.
 /// <list type="bullet">
 /// <item>Commit order (after_id polls, order by seq): FTS5 walks its matches in rowid order
 /// from the rowid bound (after_id, the page cursor), each event read by seq and filtered, and
 /// stops at the page's end: no join then sort.</item>
-/// <item>Any other order (the default, newest first): FTS5 counts its matches, at most
-/// <see cref="SortCap"/> + 1. When they fit under the cap, they are the candidates: read by
-/// seq, filtered and sorted, at most SortCap rows. Beyond the cap the word is common (at least
-/// one event in 200 at 1,000,000 events), and the order's index is walked instead, each row
-/// probed in FTS5 by its seq until the page is full.</item>
+/// <item>Any other order (the default, newest first): FTS5 counts its matches, up to the sort
+/// cap (<see cref="DefaultSortCap"/>) or the count limit + 1. When they fit under the cap, they
+/// are the candidates: read by seq, filtered and sorted, at most the cap's rows. Beyond it the
+/// word is common (one event in 200 at 1,000,000), and the filters' rows are read in the order
+/// instead, <see cref="ChunkRows"/> at a time, each chunk checked against FTS5's matches in its
+/// seq range, until the page is full.</item>
 /// <item>The count stops at <see cref="EventQuery.CountLimit"/> + 1 matches: FTS5's own count
-/// when q is the only criterion, else the candidates (when they fit) or the probed walk.</item>
+/// when q is the only criterion, else the candidates, or the walk.</item>
 /// </list>
-/// Measured at 1,000,000 events (bench generate, SQL p99 of page + count, 2 shared cores):
-/// every word kind (common, rare, absent, two-letter prefix, "gateway v6.36.9") and after_id
-/// polls run in milliseconds, from 0.1 to 3.6 s before.
+/// Measured at 1,000,000 events (bench generate, page of 50 + count to 10,001, p50/p99 in ms,
+/// one store call, on 2 cores shared with other work): common word 2.4/91 (2,179/3,578 before),
+/// two-letter prefix 1.3/5.7 (3,156/4,927), rare 0.1/0.1, absent 0.1/0.1, "gateway v6.36.9"
+/// 13/25 (79/109), after_id polls 0.4 to 5/4 to 13 (38 to 1,356/59 to 1,884). Slowest: a
+/// common word with a filter that leaves fewer matches than the count limit, 307/811 (3,531/
+/// 4,248): the count reads the word's whole list.
 /// </summary>
 internal static class SqliteFullTextPlan
 {
-    /// <summary>The most FTS5 matches sorted as candidates; more, and the order's index is walked.</summary>
-    public const int SortCap = 5000;
+    /// <summary>The most FTS5 matches sorted as candidates by default; more, and the order's index is walked.</summary>
+    public const int DefaultSortCap = 5000;
 
-    /// <summary>The rows of the order's index read at a time when the matches exceed <see cref="SortCap"/>.</summary>
+    /// <summary>The rows of the order's index read at a time when the matches exceed the sort cap (<see cref="DefaultSortCap"/>).</summary>
     public const int ChunkRows = 1000;
 
     /// <summary>Whether <paramref name="query"/> searches full text (q has a word).</summary>
     public static bool Applies(EventQuery query) => SqliteSqlDialect.FullTextQuery(query.Criteria.Words) is not null;
 
     /// <summary>Runs the page and the count of a full-text query in <paramref name="transaction"/> (one snapshot).</summary>
-    public static async Task<EventPage> RunAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, CancellationToken cancellationToken)
+    public static async Task<EventPage> RunAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, int sortCap, CancellationToken cancellationToken)
     {
         var match = SqliteSqlDialect.FullTextQuery(query.Criteria.Words)!;
         if (query.Order.Keys[0].Field == EventField.Sequence)
@@ -46,9 +50,9 @@ internal static class SqliteFullTextPlan
             return await InFtsOrderAsync(connection, transaction, query, match, cancellationToken).ConfigureAwait(false);
         }
 
-        var countTo = Math.Max(SortCap, query.CountLimit ?? long.MaxValue - 1) + 1;
+        var countTo = Math.Max(sortCap, query.CountLimit ?? long.MaxValue - 1) + 1;
         var matches = await FtsCountAsync(connection, transaction, match, query.Criteria.AfterSequence, countTo, cancellationToken).ConfigureAwait(false);
-        return matches <= SortCap
+        return matches <= sortCap
             ? await SortedAsync(connection, transaction, query, match, matches, cancellationToken).ConfigureAwait(false)
             : await WalkedAsync(connection, transaction, query, match, matches, cancellationToken).ConfigureAwait(false);
     }
@@ -70,7 +74,7 @@ internal static class SqliteFullTextPlan
         return await CountAsync(connection, transaction, count, $"SELECT 1 FROM {Matched(countBounds, direction)}{Where(count.Filters)}", stored, query, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>At most <see cref="SortCap"/> matches: read by seq, filtered, sorted.</summary>
+    /// <summary>At most the sort cap (<see cref="DefaultSortCap"/>) matches: read by seq, filtered, sorted.</summary>
     private static async Task<EventPage> SortedAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, string match, long matches, CancellationToken cancellationToken)
     {
         var page = new Statement(query);
@@ -97,7 +101,7 @@ internal static class SqliteFullTextPlan
     }
 
     /// <summary>
-    /// More than <see cref="SortCap"/> matches: the filters' rows are read in the query's order
+    /// More than the sort cap (<see cref="DefaultSortCap"/>) matches: the filters' rows are read in the query's order
     /// (one statement, read as far as needed), <see cref="ChunkRows"/> at a time, and each chunk's
     /// rows are kept when FTS5 lists their seq among its matches between the chunk's least and
     /// greatest seq (one lazy range read of its doclists, not a probe per row: a probe starts
@@ -107,16 +111,31 @@ internal static class SqliteFullTextPlan
     /// </summary>
     private static async Task<EventPage> WalkedAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, string match, long matches, CancellationToken cancellationToken)
     {
-        var walk = new Statement(query);
-        var countFilters = walk.Filters.Count > 0;
+        var countFilters = new Statement(query).Filters.Count > 0;
         var countTo = !countFilters ? 0 : query.CountLimit is { } limit ? limit + 1 : long.MaxValue;
-        var wanted = (long)query.Offset + query.Limit;
-        var found = new List<long>(query.Limit);
-        var hits = 0L;
 
+        // The count is of the criteria, not of what follows the cursor: past a cursor, a walk of its own.
+        var (found, hits) = await WalkAsync(connection, transaction, query, match, query.After, query.Offset, query.Limit, query.After is null ? countTo : 0, cancellationToken).ConfigureAwait(false);
+        if (query.After is not null && countFilters)
+        {
+            (_, hits) = await WalkAsync(connection, transaction, query, match, null, 0, 0, countTo, cancellationToken).ConfigureAwait(false);
+        }
+
+        var stored = await DocumentsAsync(connection, transaction, found, cancellationToken).ConfigureAwait(false);
+        return Bounded(stored, countFilters ? hits : matches, query.CountLimit);
+    }
+
+    /// <summary>The seqs of the page (<paramref name="offset"/>, <paramref name="limit"/>) after <paramref name="after"/>, and the matches walked, at least <paramref name="countTo"/> when there are as many.</summary>
+    private static async Task<(List<long> Found, long Hits)> WalkAsync(
+        SqliteConnection connection, SqliteTransaction transaction, EventQuery query, string match, EventCursor? after, int offset, int limit, long countTo, CancellationToken cancellationToken)
+    {
+        var walk = new Statement(query);
+        var wanted = (long)offset + limit;
+        var found = new List<long>(limit);
+        var hits = 0L;
         var order = new SqlOrder(query.Order, walk.Dialect);
         var conditions = new List<string>(walk.Filters);
-        if (query.After is { } after)
+        if (after is not null)
         {
             conditions.Add(order.After(after));
         }
@@ -145,7 +164,7 @@ internal static class SqliteFullTextPlan
                 var inText = await FtsRangeAsync(connection, transaction, match, query.Criteria.AfterSequence, chunk.Min(), chunk.Max(), cancellationToken).ConfigureAwait(false);
                 foreach (var seq in chunk.Where(inText.Contains))
                 {
-                    if (hits >= query.Offset && found.Count < query.Limit)
+                    if (hits >= offset && found.Count < limit)
                     {
                         found.Add(seq);
                     }
@@ -155,8 +174,7 @@ internal static class SqliteFullTextPlan
             }
         }
 
-        var stored = await DocumentsAsync(connection, transaction, found, cancellationToken).ConfigureAwait(false);
-        return Bounded(stored, countFilters ? hits : matches, query.CountLimit);
+        return (found, hits);
     }
 
     /// <summary>FTS5's matches with a rowid from <paramref name="from"/> to <paramref name="to"/> (and after <paramref name="afterSequence"/>).</summary>

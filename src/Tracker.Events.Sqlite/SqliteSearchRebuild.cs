@@ -32,7 +32,7 @@ internal sealed class SqliteSearchRebuild(ILogger logger, int batchSize = 5000, 
             }).ConfigureAwait(false);
             done += indexed;
             var finished = through >= target;
-            if ((finished && logged) || (!finished && (!logged || sinceLogged.Elapsed >= _progressInterval)))
+            if ((indexed > 0 && !logged) || (finished && logged) || (!finished && sinceLogged.Elapsed >= _progressInterval))
             {
                 SqliteLog.RebuildingFullText(logger, through, target);
                 sinceLogged.Restart();
