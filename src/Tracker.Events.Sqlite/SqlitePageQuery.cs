@@ -6,7 +6,8 @@ namespace Tracker.Events.Sqlite;
 
 /// <summary>
 /// The two statements of an <see cref="EventQuery"/>: the COUNT(*) of its criteria, and one page
-/// (documents and seqs) in its order, after its cursor or from its offset.
+/// (documents and seqs) in its order, after its cursor or from its offset. The store runs a
+/// query with full text (q) through <see cref="SqliteFullTextPlan"/> instead.
 /// </summary>
 internal static class SqlitePageQuery
 {
