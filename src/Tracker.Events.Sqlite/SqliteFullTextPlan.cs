@@ -23,12 +23,13 @@ namespace Tracker.Events.Sqlite;
 /// <item>The count stops at <see cref="EventQuery.CountLimit"/> + 1 matches: FTS5's own count
 /// when q is the only criterion, else the candidates, or the walk.</item>
 /// </list>
-/// Measured at 1,000,000 events (bench generate, page of 50 + count to 10,001, p50/p99 in ms,
-/// one store call, on 2 cores shared with other work): common word 2.4/91 (2,179/3,578 before),
-/// two-letter prefix 1.3/5.7 (3,156/4,927), rare 0.1/0.1, absent 0.1/0.1, "gateway v6.36.9"
-/// 13/25 (79/109), after_id polls 0.4 to 5/4 to 13 (38 to 1,356/59 to 1,884). Slowest: a
-/// common word with a filter that leaves fewer matches than the count limit, 307/811 (3,531/
-/// 4,248): the count reads the word's whole list.
+/// Measured at 1,000,000 events (bench generate; one store call, page of 50 + count to
+/// 10,001; p50/p99 in ms on 2 cores shared with other work, before in brackets): common word
+/// 2.0/27 (2,179/3,578), two-letter prefix 1.2/1.6 (3,156/4,927), rare and absent words 0.1/0.1
+/// (0.1 to 2.3/12 to 22), "gateway v6.36.9" 9/25 to 217 under load (79/109), after_id polls
+/// 0.4 to 8/5 to 29 (38 to 1,356/59 to 1,884). Slowest: a common word with a filter that keeps
+/// fewer matches than the count limit, 169 to 218/256 to 574 (3,531 to 4,580/4,248 to 6,408):
+/// the count walks the filter's rows and reads the word's list across their seqs.
 /// </summary>
 internal static class SqliteFullTextPlan
 {
