@@ -28,6 +28,12 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SqliteStatistics _statistics;
     private readonly SqliteCreateBatcher _creates;
 
+    /// <summary>
+    /// The most full-text matches a query sorts itself (<see cref="SqliteFullTextPlan"/>); with
+    /// more, it walks the order's index. Tests lower it to reach both plans with a few events.
+    /// </summary>
+    internal int FullTextSortCap { get; init; } = SqliteFullTextPlan.DefaultSortCap;
+
     /// <summary>A store on the file of <paramref name="connectionString"/>, which logs nothing.</summary>
     public SqliteEventStore(string connectionString)
         : this(connectionString, NullLogger<SqliteEventStore>.Instance)
@@ -45,8 +51,10 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     }
 
     /// <summary>
-    /// Applies the schema steps not yet applied, in one transaction, then indexes the events
-    /// written before step 3 for search (in batches, resumable; see <see cref="SqliteSearchBackfill"/>).
+    /// Checks that SQLite is recent enough (<see cref="SqliteVersion"/>: an
+    /// <see cref="InvalidOperationException"/> otherwise), applies the schema steps not yet
+    /// applied, in one transaction, then fills the full-text index that step 7 recreated
+    /// (<see cref="SqliteSearchRebuild"/>) and indexes the events written before step 3 for search (in batches, resumable; see <see cref="SqliteSearchBackfill"/>).
     /// Returns when both are done.
     /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
@@ -54,10 +62,15 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         await WriteAsync(
             async (connection, transaction) =>
             {
+                await SqliteVersion.RequireAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 await SqliteMigrator.ApplySchemaChangesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
+
+        await new SqliteSearchRebuild(_logger)
+            .RunAsync(work => WriteAsync(work, cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
 
         await new SqliteSearchBackfill(_logger)
             .RunAsync(work => WriteAsync(work, cancellationToken), cancellationToken)
@@ -168,6 +181,13 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
                 // One read transaction: the count and the page see the same snapshot.
                 var transaction = connection.BeginTransaction(deferred: true);
                 await using var transactionDisposal = transaction.ConfigureAwait(false);
+                if (SqliteFullTextPlan.Applies(query))
+                {
+                    var found = await SqliteFullTextPlan.RunAsync(connection, transaction, query, FullTextSortCap, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return found;
+                }
+
                 var count = Command(connection, transaction, string.Empty);
                 await using var countDisposal = count.ConfigureAwait(false);
                 var page = Command(connection, transaction, string.Empty);

@@ -12,4 +12,7 @@ internal static partial class SqliteLog
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Refreshing the query planner's statistics over {Events:N0} events (a full ANALYZE, some seconds per million events)")]
     public static partial void RefreshingStatistics(ILogger logger, long events);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Rebuilding the full-text index: through seq {Done:N0} of {Through:N0}")]
+    public static partial void RebuildingFullText(ILogger logger, long done, long through);
 }

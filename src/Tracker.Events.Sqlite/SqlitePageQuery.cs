@@ -7,7 +7,8 @@ namespace Tracker.Events.Sqlite;
 /// <summary>
 /// The two statements of an <see cref="EventQuery"/>: the COUNT(*) of its criteria (up to its
 /// count limit, <see cref="SqlCount"/>), and one page (documents and seqs) in its order, after its
-/// cursor or from its offset.
+/// cursor or from its offset. The store runs a query with full text (q) through
+/// <see cref="SqliteFullTextPlan"/> instead.
 /// </summary>
 internal static class SqlitePageQuery
 {
