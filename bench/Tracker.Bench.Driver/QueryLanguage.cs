@@ -252,7 +252,7 @@ internal static class QueryLanguage
             ["page_size"] = PageSize,
             ["count_limit"] = CountLimit,
             ["checked"] = totals.Count,
-            ["compared_with"] = direct is null ? "the store class" : "the store class and the SQL run directly",
+            ["compared_with"] = direct is null ? "the store class's" : "the store class's and the SQL's",
             ["matches_of_checked"] = new JsonObject { ["min"] = totals[0], ["median"] = totals[totals.Count / 2], ["max"] = totals[^1] },
             ["counts_at_least"] = atLeast,
         };

@@ -239,7 +239,7 @@ internal static class Report
             {
                 independent = r["kind"]?.ToString() == "get"
                     ? $"first {c} events equal to the asked ids; grpc-status of every call"
-                    : $"first {c} pages equal to the SQL's (ids, total); grpc-status of every call";
+                    : $"first {c} pages equal to {r["checked_against"]?.ToString() ?? "the SQL's"} (ids, total); grpc-status of every call";
             }
             else if (r["what"]?.ToString().StartsWith("raw", StringComparison.Ordinal) == true)
             {
@@ -601,7 +601,7 @@ internal static class Report
         text.AppendLine("event's position up with the store's statement. Where the store no longer builds its query as");
         text.AppendLine("statements the driver can run (SQL side \"store class\" below), the SQL side is the store class");
         text.AppendLine("in the driver's process: the store's own SQL and plan choice, without gRPC. Before timing, the first");
-        text.AppendLine("pages of 20 requests are checked equal to the store class's and to the SQL's (ids, total, and");
+        text.AppendLine("pages of up to 20 distinct requests are checked equal to the store class's and to the SQL's (ids, total, and");
         text.AppendLine("whether the total is exact); the word no event has must match nothing. What each kind asks");
         text.AppendLine("(services drawn with the data's popularity; the label and deployment requests taken from stored");
         text.AppendLine($"events; `{QueryLanguage.CommonWord}` is in about half of the events, `{QueryLanguage.PrefixWord}` starts a word of about 85% of them,");
