@@ -72,6 +72,6 @@ say "where the time went: two traced loads of the timeline in each browser (not 
 for browser in "$SHELL_BROWSER" /usr/bin/chromium; do
   echo "$browser"
   dotnet "$PUBLISH/webui/Tracker.Bench.WebUi.dll" --url "http://127.0.0.1:$PORT" --runs 2 --chromium "$browser" \
-    --path "/" --threads true | grep -v '^{'
+    --path "/" --threads true | grep -Ev '^([{|]|$)'
 done
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
