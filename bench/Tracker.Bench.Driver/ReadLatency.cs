@@ -203,7 +203,7 @@ internal static class ReadLatency
     /// <summary>
     /// Each worker alternates: one call through Tracker, the same request as SQL, then the next
     /// request in the other order, so both paths see the same requests and the same moments of a
-    /// shared machine. Nothing is recorded during the warm-up.
+    /// shared machine. Nothing is recorded during the warm-up; at least one pair is recorded.
     /// </summary>
     private static async Task<(Measurement Tracker, Measurement Sql)> MeasurePairedAsync(
         Func<int, Func<Task>> trackerFor, Func<int, Func<Task>> sqlFor, int concurrency, double warmup, double duration)
@@ -218,7 +218,9 @@ internal static class ReadLatency
             var trackerCall = trackerFor(worker);
             var sqlCall = sqlFor(worker);
             var trackerFirst = true;
-            while (clock.Elapsed < end)
+            // Until the end, and past it until one pair is recorded: a query of several seconds
+            // (counting a common word's every match) can span the whole measured window.
+            while (clock.Elapsed < end || tracker.Samples.Count == 0)
             {
                 var record = clock.Elapsed >= measureFrom;
                 if (trackerFirst)
