@@ -12,7 +12,11 @@
 # Environment (defaults in brackets): BENCH_ROUNDS [3] rounds of BENCH_WARMUP [3] plus
 # BENCH_DURATION [5] measured seconds for each side of a throughput comparison (15 s measured in
 # all), the first round warming up for BENCH_BURN_IN [30] s; BENCH_READ_DURATION [15] seconds of
-# paired read calls (search, get, query language) after BENCH_READ_WARMUP [10] s of warm-up;
+# paired read calls (search, get) after BENCH_READ_WARMUP [10] s of warm-up; for each of scenario
+# h's 14 kinds of query, BENCH_H_DURATION [READ_DURATION / 3] s after BENCH_H_WARMUP
+# [READ_WARMUP / 5] s (READ_WARMUP s on the first kind), and BENCH_H_SQL_PATH [auto] for its SQL
+# side (statements: the store's built SQL run directly; store: the store class in process; auto:
+# statements while the store builds them where the driver finds them);
 # BENCH_EVENTS [1000000] events for the read scenarios; BENCH_STARTUP_RUNS [10].
 #
 # BENCH_SCENARIOS [a,b,c,d,e,f,g,h,i,j,k] runs only the scenarios named (a and b run together; f's
@@ -36,6 +40,13 @@ EVENTS="${BENCH_EVENTS:-1000000}"
 READ_DURATION="${BENCH_READ_DURATION:-15}"
 READ_WARMUP="${BENCH_READ_WARMUP:-10}"
 STARTUP_RUNS="${BENCH_STARTUP_RUNS:-10}"
+# Scenario h's kinds (QueryLanguage.Kinds), each measured for a share of READ_DURATION.
+H_KINDS=(filter-or filter-label fulltext fulltext-service fulltext-common fulltext-common-service
+  fulltext-rare fulltext-rare-service fulltext-absent fulltext-absent-service fulltext-prefix
+  fulltext-prefix-service after-id after-id-service)
+H_DURATION="${BENCH_H_DURATION:-$(( READ_DURATION / 3 > 2 ? READ_DURATION / 3 : 2 ))}"
+H_WARMUP="${BENCH_H_WARMUP:-$(( READ_WARMUP / 5 > 1 ? READ_WARMUP / 5 : 1 ))}"
+H_SQL_PATH="${BENCH_H_SQL_PATH:-auto}"
 ALL_SCENARIOS="a,b,c,d,e,f,g,h,i,j,k"
 SCENARIOS="${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 STORES="${BENCH_STORES:-sqlite postgres}"
@@ -311,11 +322,16 @@ if wants d || wants f || wants h; then
     fi
 
     if wants h; then
-      # The query language (README, "Searching"): a three-term filter with an OR, a label filter, full text (q) and an after_id
-      # poll, each paired with the store's SQL as d's search is (see QueryLanguage.cs).
-      say "h: ListEvents with the query language over $EVENTS events on $store, vs the store's SQL"
-      for kind in filter-or filter-label fulltext after-id; do
-        driver latency --kind "$kind" --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --warmup "$READ_WARMUP" --duration "$READ_DURATION" --result "$RESULTS/h-$kind-$store.json"
+      # The query language (README, "Searching"; QueryLanguage.cs): filters, full text with common,
+      # rare, absent and prefix words and a deployment's name, after_id polls, the last four and
+      # the deployment also with a service filter; each paired with the store's SQL as d's search
+      # is. Each kind gets a share of the read time: H_WARMUP (READ_WARMUP on the first kind, the
+      # server and cache then warm) and H_DURATION, then as long again for the store class in process.
+      say "h: ListEvents with the query language over $EVENTS events on $store, vs the store's SQL (${#H_KINDS[@]} kinds, ${H_DURATION} s each)"
+      h_warmup="$READ_WARMUP"
+      for kind in "${H_KINDS[@]}"; do
+        driver latency --kind "$kind" --grpc "$GRPC_URL" --store "$target" --pid "$SERVER_PID" --sql-path "$H_SQL_PATH" --warmup "$h_warmup" --duration "$H_DURATION" --result "$RESULTS/h-$kind-$store.json"
+        h_warmup="$H_WARMUP"
       done
     fi
 

@@ -9,7 +9,9 @@ namespace Tracker.Bench.Driver;
 /// deployments most, then operations, drift, incidents and automation runs; more on working
 /// days and hours; a few popular services with most of the traffic (Zipf-like); titles,
 /// messages, labels, links and resources shaped like what CI pipelines and controllers send.
-/// Deterministic for a seed, so every run searches the same data.
+/// Deterministic for a seed, so every run searches the same data. Every message word is in about
+/// half of the events; <see cref="RareWord"/> is in <see cref="RareWordEvents"/> of them, spread
+/// over the load, and no event has <see cref="AbsentWord"/>: the full-text kinds of scenario h.
 /// </summary>
 internal sealed class EventFactory(int seed)
 {
@@ -23,6 +25,15 @@ internal sealed class EventFactory(int seed)
         "ledger", "invoicing", "tax", "returns", "warehouse", "scheduler", "identity", "audit", "export", "import",
         "metrics", "logging", "config", "feature-flags", "mailer", "sms", "geo", "currency", "support", "admin",
     ];
+
+    /// <summary>A word that ends <see cref="RareWordEvents"/> messages of a load and is in no other text (nor starts any other word).</summary>
+    public const string RareWord = "postmortem";
+
+    /// <summary>How many events of a load of <see cref="EventTimesMicros"/> carry <see cref="RareWord"/>, whatever its size.</summary>
+    public const int RareWordEvents = 8;
+
+    /// <summary>A word that no generated text has, nor starts a word of it.</summary>
+    public const string AbsentWord = "segfault";
 
     private static readonly string[] Sources = ["github-actions", "jenkins", "gitlab-ci", "argocd", "terraform", "ansible", "kubernetes", "ovirt", "rundeck", "uipath"];
     private static readonly string[] Owners = ["team-payments", "team-core", "team-search", "team-platform", "team-data", "team-identity", "team-logistics", "team-growth", "team-sre", "team-security", "team-mobile", "team-web"];
@@ -41,11 +52,17 @@ internal sealed class EventFactory(int seed)
     private static readonly (Impact Value, int Weight)[] ImpactWeights = [(Impact.Low, 60), (Impact.Medium, 30), (Impact.High, 10)];
 
     private readonly Random _random = new(seed);
+
+    // Which events carry the rare word: every _rareEvery-th made, counted without the random, so
+    // that the rest of the data stays as it was for a seed. 0 until a load's size is known.
+    private long _rareEvery;
+    private long _made;
     private readonly double[] _serviceCumulative = Cumulative(Services.Select((_, rank) => 1.0 / Math.Pow(rank + 1, 0.8)).ToArray());
 
     /// <summary>Event times over the year, sorted, busier on working days and hours.</summary>
     public long[] EventTimesMicros(int count)
     {
+        _rareEvery = Math.Max(1, count / RareWordEvents);
         var times = new long[count];
         var span = (YearEnd - YearStart).Ticks;
         for (var i = 0; i < count; i++)
@@ -90,7 +107,7 @@ internal sealed class EventFactory(int seed)
             Impact = Weighted(ImpactWeights),
             Status = StatusOf(type),
             Owner = Owners[_random.Next(Owners.Length)],
-            Message = Sentence(_random.Next(12, 60)),
+            Message = Sentence(_random.Next(12, 60)) + RareSuffix(),
             Severity = type == Api.V1Alpha1.Type.Incident ? Severity.Error : Severity.Normal,
             Reason = Reasons[_random.Next(Reasons.Length)],
             Code = _random.Next(0, 100) < 90 ? 0 : _random.Next(1, 255),
@@ -203,6 +220,10 @@ internal sealed class EventFactory(int seed)
     };
 
     private static string EnvironmentName(Api.V1Alpha1.Environment environment) => environment.ToString().ToLowerInvariant();
+
+    // The middle event of each stretch of _rareEvery: none at the very start or end of the load.
+    private string RareSuffix() =>
+        _rareEvery > 0 && _made++ % _rareEvery == _rareEvery / 2 && _made <= _rareEvery * RareWordEvents ? " See the " + RareWord + "." : string.Empty;
 
     private string Sentence(int words)
     {

@@ -30,7 +30,8 @@ internal static class Explain
         }
         else
         {
-            var chosen = (await QueryLanguage.CasesAsync(kind, direct, seed: 11, count: index + 1))[index];
+            await using var storeClass = StoreClass.Open(store);
+            var chosen = (await QueryLanguage.CasesAsync(kind, direct, storeClass.Store, seed: 11, count: index + 1))[index];
             Console.WriteLine($"-- {kind} #{index}: ListEvents {chosen}");
             query = chosen.Query;
         }
@@ -58,7 +59,7 @@ internal static class Explain
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         await using var page = connection.CreateCommand();
-        StoreInternals.SqliteBuildQuery(query, count, page);
+        (StoreInternals.SqliteBuildQuery ?? throw StoreInternals.Missing("SqlitePageQuery.Build(query, count, page)"))(query, count, page);
         foreach (var (name, statement) in new[] { ("count", count), ("page", page) })
         {
             Console.WriteLine($"-- {name}: {statement.CommandText}");
@@ -82,7 +83,7 @@ internal static class Explain
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var connection = await dataSource.OpenConnectionAsync();
-        await using var statement = StoreInternals.PostgresBuildQuery(query);
+        await using var statement = (StoreInternals.PostgresBuildQuery ?? throw StoreInternals.Missing("PostgresPageQuery.Build(query)"))(query);
         statement.Connection = connection;
         Console.WriteLine($"-- {statement.CommandText}");
         Console.WriteLine($"--   with {string.Join(", ", statement.Parameters.Select((p, i) => $"${i + 1} = {Show(p.Value)}"))}");

@@ -101,8 +101,7 @@ internal static class Report
                 {
                     var p99 = D(r["tracker"], "p99_ms");
                     var sql = D(r["sql"], "p99_ms");
-                    var ratio = p99 / sql;
-                    TargetRow(text, previous, "h", $"ListEvents p99, {what}, {StoreName(store)}", $"{p99:0.00} ms", $"the store's SQL run directly: {sql:0.00} ms", $"{ratio:0.00}x", "(new)", "<= 20 ms and <= 2x", Met(p99 <= 20 && ratio <= 2));
+                    TargetRow(text, previous, "h", $"ListEvents p99, {what}, {StoreName(store)}", $"{p99:0.00} ms", $"{SqlPathName(r)}: {sql:0.00} ms", $"{p99 / sql:0.00}x", "(new)", QueryTarget, Met(QueryTargetMet(p99, sql)));
                 }
             }
         }
@@ -242,7 +241,7 @@ internal static class Report
             {
                 independent = r["kind"]?.ToString() == "get"
                     ? $"first {c} events equal to the asked ids; grpc-status of every call"
-                    : $"first {c} pages equal to the SQL's (ids, total); grpc-status of every call";
+                    : $"first {c} pages equal to {r["checked_against"]?.ToString() ?? "the SQL's"} (ids, total); grpc-status of every call";
             }
             else if (r["what"]?.ToString().StartsWith("raw", StringComparison.Ordinal) == true)
             {
@@ -525,15 +524,8 @@ internal static class Report
             ("d-get-sqlite", "GetEvent load over the generated events, SQLite"),
             ("d-search-postgres", "SearchEvents load over the generated events, PostgreSQL"),
             ("d-get-postgres", "GetEvent load over the generated events, PostgreSQL"),
-            ("h-filter-or-sqlite", "ListEvents with a filter with an OR, SQLite"),
-            ("h-filter-label-sqlite", "ListEvents with a label filter, SQLite"),
-            ("h-fulltext-sqlite", "ListEvents with q, SQLite"),
-            ("h-after-id-sqlite", "ListEvents with after_id, SQLite"),
-            ("h-filter-or-postgres", "ListEvents with a filter with an OR, PostgreSQL"),
-            ("h-filter-label-postgres", "ListEvents with a label filter, PostgreSQL"),
-            ("h-fulltext-postgres", "ListEvents with q, PostgreSQL"),
-            ("h-after-id-postgres", "ListEvents with after_id, PostgreSQL"),
         };
+        labels = [.. labels, .. new[] { "sqlite", "postgres" }.SelectMany(store => QueryKinds.Select(k => ($"h-{k.Kind}-{store}", $"ListEvents, {k.What}, {StoreName(store)}")))];
         foreach (var (key, label) in labels)
         {
             if (results.GetValueOrDefault(key)?["rss"] is { } rss)
@@ -554,13 +546,38 @@ internal static class Report
     }
 
     /// <summary>Scenario h's kinds of query (the driver's --kind), as the report names them.</summary>
-    private static readonly (string Kind, string What)[] QueryKinds =
-    [
-        ("filter-or", "three-term filter with an OR"),
-        ("filter-label", "label filter"),
-        ("fulltext", "full text (q)"),
-        ("after-id", "after_id poll"),
-    ];
+    private static readonly (string Kind, string What)[] QueryKinds = QueryLanguage.Kinds.Select(kind => (kind, QueryKindName(kind))).ToArray();
+
+    private static string QueryKindName(string kind)
+    {
+        var withService = kind.EndsWith(QueryLanguage.ServiceSuffix, StringComparison.Ordinal);
+        var name = (withService ? kind[..^QueryLanguage.ServiceSuffix.Length] : kind) switch
+        {
+            "filter-or" => "three-term filter with an OR (service, types, environment)",
+            "filter-label" => "label filter (service and version)",
+            "fulltext" => "full text, a deployment (q=<service> v<version>)",
+            "fulltext-common" => $"full text, a common word (q={QueryLanguage.CommonWord})",
+            "fulltext-rare" => $"full text, a rare word (q={EventFactory.RareWord})",
+            "fulltext-absent" => $"full text, a word no event has (q={EventFactory.AbsentWord})",
+            "fulltext-prefix" => $"full text, a two-letter prefix (q={QueryLanguage.PrefixWord})",
+            "after-id" => "after_id poll",
+            _ => kind,
+        };
+        return withService ? name + " + service filter" : name;
+    }
+
+    /// <summary>
+    /// Scenario h's target (README, "Benchmarks"): at most 20 ms at p99, and at most twice the
+    /// same SQL run directly or that SQL plus 1.5 ms, whichever is larger (below a millisecond a
+    /// gRPC call's fixed cost, some 0.6 ms here, outweighs any ratio).
+    /// </summary>
+    private const string QueryTarget = "<= 20 ms and <= max(2x SQL, SQL + 1.5 ms)";
+
+    private static bool QueryTargetMet(double trackerP99, double sqlP99) =>
+        trackerP99 <= 20 && trackerP99 <= Math.Max(2 * sqlP99, sqlP99 + 1.5);
+
+    private static string SqlPathName(JsonNode r) =>
+        r["sql_path"]?.ToString() == "store class" ? "the store class in process" : "the store's SQL run directly";
 
     private static string StoreName(string store) => store == "sqlite" ? "SQLite" : "PostgreSQL";
 
@@ -578,14 +595,20 @@ internal static class Report
 
         text.AppendLine("## h. Query language");
         text.AppendLine();
-        text.AppendLine("ListEvents over gRPC with `filter`, `q` or `after_id` (issue 11), a page of 50 (per_page, with its");
-        text.AppendLine("exact total), paired call by call with the same request run as the store's SQL, as in scenario d.");
-        text.AppendLine("The SQL is what the store builds from the criteria the domain makes of the request: the filter's");
-        text.AppendLine("expression tree from its parser, q's words as the domain splits them, after_id's commit position;");
-        text.AppendLine("for after_id, both paths first look the event's position up with the store's statement. Before");
-        text.AppendLine("timing, the first pages of 20 requests are checked equal to the SQL's (ids and total). What each");
-        text.AppendLine("kind asks (services drawn with the data's popularity; the label and full-text requests taken from");
-        text.AppendLine("stored events), and how many events the checked requests matched (least / median / most):");
+        text.AppendLine("ListEvents over gRPC with `filter`, `q` or `after_id` (README, \"Searching\"), a page of 50 (per_page,");
+        text.AppendLine($"its total counted up to the server's default limit, {QueryLanguage.CountLimit:#,0}), paired call by call with the same request run");
+        text.AppendLine("as the store's SQL, as in scenario d. The SQL is what the store builds from the criteria the domain");
+        text.AppendLine("makes of the request (the filter's expression tree from its parser, q's words as the domain splits");
+        text.AppendLine("them, after_id's commit position, the same count limit); for after_id, both paths first look the");
+        text.AppendLine("event's position up with the store's statement. Where the store no longer builds its query as");
+        text.AppendLine("statements the driver can run (SQL side \"store class\" below), the SQL side is the store class");
+        text.AppendLine("in the driver's process: the store's own SQL and plan choice, without gRPC. Before timing, the first");
+        text.AppendLine("pages of up to 20 distinct requests are checked equal to the store class's and to the SQL's (ids, total, and");
+        text.AppendLine("whether the total is exact); the word no event has must match nothing. What each kind asks");
+        text.AppendLine("(services drawn with the data's popularity; the label and deployment requests taken from stored");
+        text.AppendLine($"events; `{QueryLanguage.CommonWord}` is in about half of the events, `{QueryLanguage.PrefixWord}` starts a word of about 85% of them,");
+        text.AppendLine($"`{EventFactory.RareWord}` is in {EventFactory.RareWordEvents} events, `{EventFactory.AbsentWord}` in none), and how many events the checked requests matched");
+        text.AppendLine("(least / median / most; a total at the count limit is a lower bound):");
         text.AppendLine();
         foreach (var (kind, what) in QueryKinds)
         {
@@ -601,15 +624,18 @@ internal static class Report
         }
 
         text.AppendLine();
-        text.AppendLine("| query | store | calls | Tracker p50 | Tracker p99 | SQL p50 | SQL p99 | p99 ratio | store class p99 (its SQL p99) | met |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+        text.AppendLine($"Target: {QueryTarget}, Tracker's p99 of the whole gRPC call against the SQL side's p99.");
+        text.AppendLine();
+        text.AppendLine("| query | store | calls | Tracker p50 | Tracker p99 | SQL side | SQL p50 | SQL p99 | p99 ratio | allowed p99 | store class p99 (its SQL p99) | met |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (kind, what, store, r) in runs)
         {
             var tracker = r!["tracker"];
             var sql = r["sql"];
             var p99 = D(tracker, "p99_ms");
-            var ratio = p99 / D(sql, "p99_ms");
-            text.AppendLine($"| {what} | {StoreName(store)} | {S(tracker, "calls")} | {D(tracker, "p50_ms"):0.00} ms | {p99:0.00} ms | {D(sql, "p50_ms"):0.00} ms | {D(sql, "p99_ms"):0.00} ms | {ratio:0.00}x | {D(r["store_class"], "p99_ms"):0.00} ms ({D(r["sql_paired_with_store_class"], "p99_ms"):0.00} ms) | {Met(p99 <= 20 && ratio <= 2)} |");
+            var sqlP99 = D(sql, "p99_ms");
+            var allowed = Math.Min(20, Math.Max(2 * sqlP99, sqlP99 + 1.5));
+            text.AppendLine($"| {what} | {StoreName(store)} | {S(tracker, "calls")} | {D(tracker, "p50_ms"):0.00} ms | {p99:0.00} ms | {r["sql_path"]?.ToString() ?? "statements"} | {D(sql, "p50_ms"):0.00} ms | {sqlP99:0.00} ms | {p99 / sqlP99:0.00}x | {allowed:0.00} ms | {D(r["store_class"], "p99_ms"):0.00} ms ({D(r["sql_paired_with_store_class"], "p99_ms"):0.00} ms) | {Met(QueryTargetMet(p99, sqlP99))} |");
         }
 
         text.AppendLine();

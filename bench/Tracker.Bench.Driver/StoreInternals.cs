@@ -53,9 +53,13 @@ internal static class StoreInternals
         return new SqliteRowWriter(insert, join, writer);
     }
 
-    /// <summary>SqlitePageQuery.Build(query, count, page): the two statements of a query.</summary>
-    public static Action<EventQuery, SqliteCommand, SqliteCommand> SqliteBuildQuery { get; } =
-        Delegate<Action<EventQuery, SqliteCommand, SqliteCommand>>(SqliteAssembly.GetType("Tracker.Events.Sqlite.SqlitePageQuery", true)!, "Build");
+    /// <summary>
+    /// SqlitePageQuery.Build(query, count, page): the two statements of a query; null when the
+    /// store no longer builds its query this way (the SQL side of scenarios d and h then times
+    /// the store class in process instead, and says so).
+    /// </summary>
+    public static Action<EventQuery, SqliteCommand, SqliteCommand>? SqliteBuildQuery { get; } =
+        TryDelegate<Action<EventQuery, SqliteCommand, SqliteCommand>>(SqliteAssembly.GetType("Tracker.Events.Sqlite.SqlitePageQuery"), "Build");
 
     /// <summary>PostgresEventRow.ValueColumns of the PostgreSQL store (after id and request_id).</summary>
     public static string[] PostgresValueColumns { get; } =
@@ -65,9 +69,9 @@ internal static class StoreInternals
     public static Action<NpgsqlParameterCollection, Event> PostgresAddValues { get; } =
         Delegate<Action<NpgsqlParameterCollection, Event>>(PostgresType("PostgresEventRow"), "AddValues");
 
-    /// <summary>PostgresPageQuery.Build(query): the one statement of a query.</summary>
-    public static Func<EventQuery, NpgsqlCommand> PostgresBuildQuery { get; } =
-        Delegate<Func<EventQuery, NpgsqlCommand>>(PostgresType("PostgresPageQuery"), "Build");
+    /// <summary>PostgresPageQuery.Build(query): the one statement of a query; null as <see cref="SqliteBuildQuery"/>.</summary>
+    public static Func<EventQuery, NpgsqlCommand>? PostgresBuildQuery { get; } =
+        TryDelegate<Func<EventQuery, NpgsqlCommand>>(PostgresAssembly.GetType("Tracker.Events.Postgres.PostgresPageQuery"), "Build");
 
     /// <summary>EventIdentity.NewId(now): a UUIDv7 as the domain mints it.</summary>
     public static Func<DateTimeOffset, string> NewId { get; } =
@@ -116,7 +120,16 @@ internal static class StoreInternals
         where T : Delegate =>
         (type.GetMethod(name, Static) ?? throw Missing($"{type.Name}.{name}")).CreateDelegate<T>();
 
-    private static InvalidOperationException Missing(string member) =>
+    // Null when the type or a static method of that name and shape is gone.
+    private static T? TryDelegate<T>(System.Type? type, string name)
+        where T : Delegate
+    {
+        var parameters = typeof(T).GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType).ToArray();
+        var method = type?.GetMethod(name, Static, parameters);
+        return method is not null && method.ReturnType == typeof(T).GetMethod("Invoke")!.ReturnType ? method.CreateDelegate<T>() : null;
+    }
+
+    public static InvalidOperationException Missing(string member) =>
         new($"{member} is not in the store assembly any more; update bench/Tracker.Bench.Driver/StoreInternals.cs.");
 }
 

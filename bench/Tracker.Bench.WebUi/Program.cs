@@ -11,7 +11,9 @@ using Microsoft.Playwright;
 // "tracker:first-page" (the first page of events is in the DOM) and "tracker:first-page-painted"
 // (the frame showing it has been made). --chromium picks the browser (default /usr/bin/chromium);
 // --resources true prints each request and milestone of the first and last loads, --threads true
-// the browser's busy threads during them (BrowserThreads).
+// the browser's busy threads during them (BrowserThreads). Each --target path (one of the --path
+// values) has a target: its median first view at most --target-ms [1000] ms; a table at the end
+// gives every page's median and p90 and whether its target is met.
 //
 //   dotnet Tracker.Bench.WebUi.dll --url http://127.0.0.1:18180 --runs 10 --result out.json \
 //     --path "/" --path "/?service=orders&environment=production"
@@ -20,6 +22,12 @@ var url = new Uri(options.Single("url"));
 var runs = int.Parse(options.SingleOr("runs", "10"), CultureInfo.InvariantCulture);
 var paths = options.All("path") is { Count: > 0 } given ? given : ["/"];
 var chromium = options.SingleOr("chromium", "/usr/bin/chromium");
+var targets = options.All("target");
+var targetMs = double.Parse(options.SingleOr("target-ms", "1000"), CultureInfo.InvariantCulture);
+if (targets.FirstOrDefault(t => !paths.Contains(t)) is { } stray)
+{
+    throw new ArgumentException($"--target {stray} is not one of the --path values");
+}
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true });
@@ -87,6 +95,7 @@ foreach (var path in paths)
         ["runs"] = runs,
         ["first_run_ms"] = Math.Round(wall[0], 1),
         ["wall_p50_ms"] = Math.Round(Percentile(wall, 0.5), 1),
+        ["wall_p90_ms"] = Math.Round(Percentile(wall, 0.9), 1),
         ["wall_max_ms"] = Math.Round(wall.Max(), 1),
         ["mark_p50_ms"] = Math.Round(Percentile(marks, 0.5), 1),
         ["mark_max_ms"] = Math.Round(marks.Max(), 1),
@@ -94,8 +103,25 @@ foreach (var path in paths)
         ["painted_p50_ms"] = Math.Round(Percentile(painted, 0.5), 1),
         ["painted_max_ms"] = Math.Round(painted.Max(), 1),
     };
+    if (targets.Contains(path))
+    {
+        entry["target_median_ms"] = targetMs;
+        entry["met"] = Percentile(wall, 0.5) < targetMs;
+    }
+
     Console.WriteLine(entry.ToJsonString());
     report.Add(entry);
+}
+
+// The first view: from the navigation to the 50th event row visible, as this tool times it.
+Console.WriteLine();
+Console.WriteLine($"| page | loads | first view median | p90 | page's first-page mark, median | target | met |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
+foreach (var entry in report)
+{
+    var met = entry!["met"] is { } m ? (m.GetValue<bool>() ? "met" : "NOT MET") : "-";
+    var target = entry["target_median_ms"] is { } t ? $"median < {t} ms" : "-";
+    Console.WriteLine($"| {entry["path"]} | {entry["runs"]} | {entry["wall_p50_ms"]} ms | {entry["wall_p90_ms"]} ms | {entry["mark_p50_ms"]} ms | {target} | {met} |");
 }
 
 if (options.SingleOr("result", string.Empty) is { Length: > 0 } result)
