@@ -43,11 +43,13 @@ internal static class ReadLatency
         // The SQL side: the statements the store builds, run here ("statements"), or, when the
         // store no longer builds them in one known shape (a plan chosen at run time, say), the
         // store class in this process ("store class"). --sql-path picks; auto takes statements
-        // whenever the store's builder is there.
+        // whenever the store's builder is there, except for full text (q): both stores answer it
+        // with steps chosen at run time (SqliteFullTextPlan, PostgresFullTextSearch), so the
+        // store class is its SQL side.
         var sqlPath = options.Find("sql-path") ?? "auto";
         var statements = sqlPath switch
         {
-            "auto" => direct.CanBuildQueries || kind == "get",
+            "auto" => (direct.CanBuildQueries && !kind.StartsWith("fulltext", StringComparison.Ordinal)) || kind == "get",
             "statements" => direct.CanBuildQueries || kind == "get" ? true : throw new InvalidOperationException("--sql-path statements: the store's query builder is not where StoreInternals looks for it"),
             "store" => false,
             _ => throw new ArgumentException($"--sql-path is auto, statements or store, not '{sqlPath}'"),
