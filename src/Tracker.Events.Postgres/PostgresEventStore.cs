@@ -15,7 +15,7 @@ namespace Tracker.Events.Postgres;
 /// its commit position (seq) from the one-row counter event_sequence. Every call is one
 /// statement on a pooled connection (a second one only to read back the first event of a
 /// repeated request id, and for retention, whose read of the expired ids comes first; see
-/// <see cref="PostgresDeletion"/>); concurrent creates share one INSERT (<see cref="PostgresCreateBatcher"/>);
+/// <see cref="PostgresDeletion"/>); concurrent creates share one INSERT (<see cref="CreateBatcher{TOutcome}"/>);
 /// a query is one statement too (<see cref="PostgresPageQuery"/>), or with words a few bounded ones
 /// (<see cref="PostgresFullTextSearch"/>). Failures that mean PostgreSQL cannot
 /// serve now become <see cref="StoreUnavailableException"/>, and the pool is cleared of its idle
@@ -81,13 +81,13 @@ public sealed class PostgresEventStore : IEventStore
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PostgresEventStore> _logger;
-    private readonly PostgresCreateBatcher _creates;
+    private readonly CreateBatcher<bool> _creates;
 
     public PostgresEventStore(NpgsqlDataSource dataSource, ILogger<PostgresEventStore> logger)
     {
         _dataSource = dataSource;
         _logger = logger;
-        _creates = new PostgresCreateBatcher(InsertBatchAsync);
+        _creates = new CreateBatcher<bool>(InsertBatchAsync, maxWritersInFlight: 2);
     }
 
     public Task MigrateAsync(CancellationToken cancellationToken) =>
@@ -303,8 +303,18 @@ public sealed class PostgresEventStore : IEventStore
         }
     }
 
+    /// <summary>Inserts a batch of creates in one statement, and tells each whether its row went in (false: its request id or id was taken).</summary>
+    private async Task InsertBatchAsync(IReadOnlyList<PendingCreate<bool>> batch)
+    {
+        var inserted = await InsertRowsAsync(batch).ConfigureAwait(false);
+        foreach (var pending in batch)
+        {
+            pending.Complete(inserted.Contains(pending.Event.Id));
+        }
+    }
+
     // Safe to retry: a repeat of a batch that landed conflicts, and each create then reads its row.
-    private Task<IReadOnlySet<string>> InsertBatchAsync(IReadOnlyList<PendingCreate<bool>> batch) =>
+    private Task<IReadOnlySet<string>> InsertRowsAsync(IReadOnlyList<PendingCreate<bool>> batch) =>
         RunAsync<IReadOnlySet<string>>("create", retryOnBrokenConnection: true, async ct =>
         {
             var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);

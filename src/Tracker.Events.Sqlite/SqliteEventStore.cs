@@ -15,7 +15,7 @@ namespace Tracker.Events.Sqlite;
 /// transactions (the write lock is taken up front, so a transaction never fails half-way on a
 /// lock upgrade) and, within this process, one at a time, so concurrent callers queue instead of
 /// spinning on SQLITE_BUSY; creates that queue meanwhile share one transaction (group commit,
-/// <see cref="SqliteCreateBatcher"/>).
+/// <see cref="CreateBatcher{TOutcome}"/>).
 /// Each create takes the next seq inside its transaction, so seqs follow the commit order. Reads
 /// run in their own snapshot and never wait for the writer (WAL).
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SqliteWriteConnection _writer;
     private readonly SqliteStatistics _statistics;
-    private readonly SqliteCreateBatcher _creates;
+    private readonly CreateBatcher<Event> _creates;
 
     /// <summary>
     /// The most full-text matches a query sorts itself (<see cref="SqliteFullTextPlan"/>); with
@@ -47,7 +47,7 @@ public sealed class SqliteEventStore : IEventStore, IDisposable
         _writer = new SqliteWriteConnection(_connections);
         _logger = logger;
         _statistics = new SqliteStatistics(logger);
-        _creates = new SqliteCreateBatcher(WriteCreatesAsync);
+        _creates = new CreateBatcher<Event>(WriteCreatesAsync, maxWritersInFlight: 1);
     }
 
     /// <summary>
