@@ -248,5 +248,13 @@ internal static class SqliteMigrations
                 DELETE FROM event_repeated_values WHERE seq = old.seq;
             END;
             """),
+        new(8, "a service's events in commit order", """
+            -- An after_id poll of one service (service = ? AND seq > ? ORDER BY seq) read from
+            -- its position on, in order, with its count: without this index SQLite took the
+            -- service's time index, read every event of the service for its seq and sorted
+            -- them (bench h, after-id-service: 668 ms of SQL at 1M events). Full text with a
+            -- service filter walks it too, in seq ranges.
+            CREATE INDEX events_by_service_seq ON events (service, seq);
+            """),
     ];
 }

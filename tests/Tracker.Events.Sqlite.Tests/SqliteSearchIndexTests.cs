@@ -199,6 +199,21 @@ public sealed class SqliteSearchIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Build_AfterSequenceOfOneServiceInCommitOrder_ReadsTheServiceSeqIndexAsARange()
+    {
+        var criteria = new EventCriteria(Compare(EventField.Service, Comparator.Equal, "gateway"), [], AfterSequence: 10);
+
+        var plan = await PagePlanAsync(criteria, EventOrder.CommitOrder);
+        var countPlan = await PlanAsync(criteria, EventOrder.CommitOrder, ofCount: true);
+
+        // The page's rows come from the index in order, from the position on: only the outer
+        // sort of the page's rows remains.
+        Assert.Contains("COVERING INDEX events_by_service_seq (service=? AND seq>?)", plan);
+        Assert.Equal(1, plan.Split("TEMP B-TREE").Length - 1);
+        Assert.Contains("COVERING INDEX events_by_service_seq (service=? AND seq>?)", countPlan);
+    }
+
+    [Fact]
     public async Task Build_SeverityAndEventTime_ReadTheSeverityIndex()
     {
         var where = new AllOf([new Comparison(EventField.Severity, Comparator.Equal, FilterValue.Of(3)), new Comparison(EventField.StartDate, Comparator.GreaterOrEqual, FilterValue.Of(0))]);
