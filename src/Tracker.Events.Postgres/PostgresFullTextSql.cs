@@ -152,7 +152,7 @@ internal static class PostgresFullTextSql
         /// <summary>
         /// The search_words of the rows <see cref="Filter"/> matches, in no order, in two parts
         /// that the indexes of migration 8 serve without the heap for a service filter: the rows
-        /// whose words events_words_service holds, then the rare longer ones.
+        /// whose words events_service_search_words holds, then the rare longer ones.
         /// </summary>
         public string WordsOfFiltered => $"""
             SELECT search_words FROM events WHERE {Filter} AND {PostgresSearchWords.Covered}

@@ -209,9 +209,15 @@ internal static class PostgresMigrations
             -- rows whose words fit in an index row are in it (at most 1,500 bytes, with a service
             -- and an id of 128 characters each under btree's 2,704 bytes); the rare longer rows
             -- are found through the second index. PostgresSearchWords.Covered writes the split.
-            CREATE INDEX events_words_service ON events (service, created_at_us, id) INCLUDE (search_words)
+            CREATE INDEX events_service_search_words ON events (service, created_at_us, id) INCLUDE (search_words)
                 WHERE octet_length(search_words) <= 1500;
-            CREATE INDEX events_words_long ON events (created_at_us, id) WHERE octet_length(search_words) > 1500;
+            CREATE INDEX events_long_search_words ON events (created_at_us, id) WHERE octet_length(search_words) > 1500;
+            -- Without statistics on octet_length the planner guesses a third of the rows on each
+            -- side, and then ANDs a bitmap of the whole first index into a type filter's plan
+            -- (1.2 s instead of 0.3 s at 1,000,000 events); with them it knows nearly every row
+            -- is covered. ANALYZE gathers them now rather than at autovacuum's next pass.
+            CREATE STATISTICS events_words_bytes ON (octet_length(search_words)) FROM events;
+            ANALYZE events;
             """),
     ];
 }
