@@ -26,15 +26,15 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrateAsync_NewSchema_IsAtVersionSevenWithTheSearchIndexesTheChangeLogTheExpiryIndexAndTheNotificationTables()
+    public async Task MigrateAsync_NewSchema_IsAtVersionEightWithTheSearchIndexesTheChangeLogTheExpiryIndexAndTheNotificationTables()
     {
         await _schema.CreateStore().MigrateAsync(CancellationToken.None).WaitAsync(TestPostgres.Timeout);
 
-        Assert.Equal(7, PostgresMigrations.All.Max(m => m.Version));
-        Assert.Equal(28L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
+        Assert.Equal(8, PostgresMigrations.All.Max(m => m.Version));
+        Assert.Equal(36L, await TestPostgres.ScalarAsync<long>($"SELECT sum(version) FROM {_schema.Name}.schema_migrations"));
         Assert.Equal(5L, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_tables WHERE schemaname = '{_schema.Name}' AND tablename IN ('event_changes', 'folded_requests', 'channels', 'notification_router', 'deliveries')"));
-        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_arguments", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at"];
+        string[] searchIndexes = ["events_seq", "events_words", "events_labels", "events_resources", "events_stake_holders", "events_notifications", "events_arguments", "events_time_severity", "events_aggregation_key", "events_expiry_type_updated_at", "events_service_search_words", "events_long_search_words"];
         Assert.Equal(searchIndexes.Length, await TestPostgres.ScalarAsync<long>(
             $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema.Name}' AND indexname IN ({string.Join(", ", searchIndexes.Select(i => $"'{i}'"))})"));
     }
