@@ -42,11 +42,13 @@ public static class FullTextWords
 
         var words = new List<string>();
         var word = new StringBuilder();
-        foreach (var rune in Composed(q).EnumerateRunes())
+        // Each word is composed on its own, not q whole: a word holds only letters, numbers and
+        // marks, which normalization accepts, while q may hold a noncharacter (U+FFFE) that it refuses.
+        foreach (var rune in q.EnumerateRunes())
         {
             if (IsWordRune(rune))
             {
-                word.Append(rune.ToString().ToLowerInvariant());
+                word.Append(rune.ToString());
             }
             else
             {
@@ -89,9 +91,10 @@ public static class FullTextWords
 
     private static void Flush(StringBuilder word, List<string> words)
     {
-        if (word.Length > 0 && !words.Contains(word.ToString(), StringComparer.Ordinal))
+        var composed = Composed(word.ToString()).ToLowerInvariant();
+        if (composed.Length > 0 && !words.Contains(composed, StringComparer.Ordinal))
         {
-            words.Add(word.ToString());
+            words.Add(composed);
         }
 
         word.Clear();

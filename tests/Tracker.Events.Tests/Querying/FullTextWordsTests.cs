@@ -11,6 +11,7 @@ public sealed class FullTextWordsTests
     [InlineData("cafe\u0301", new[] { "café" })]
     [InlineData("部署完成 🚀 Déploiement", new[] { "部署完成", "déploiement" })]
     [InlineData("v1.2.3 v1", new[] { "v1", "2", "3" })]
+    [InlineData("a\uFFFEb\uFFFFe\u0301", new[] { "a", "b", "é" })]
     public void Split_Text_GivesItsWordsLowerCasedAndComposed(string q, string[] expected)
     {
         var violations = new Violations();
