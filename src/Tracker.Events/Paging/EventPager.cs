@@ -36,6 +36,14 @@ internal sealed class EventPager(IEventStore store, long countLimit)
             criteria, paging.Order, paging.Size + 1, paging.UsesToken ? 0 : offset, after,
             CountLimit: paging.ExactTotalCount ? null : countLimit);
         var page = await store.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        if (!page.TotalCountExact && page.Stored.Count == 0 && !paging.UsesToken && offset > 0)
+        {
+            // A numbered page past the end, beyond the count limit: fewer than its offset match,
+            // so counting up to the offset gives the exact total at no more than the page's own
+            // walk past the offset cost, where the limit would report less than earlier pages did.
+            page = await store.QueryAsync(query with { CountLimit = offset }, cancellationToken).ConfigureAwait(false);
+        }
+
 
         var events = page.Stored;
         var hasMore = events.Count > paging.Size;

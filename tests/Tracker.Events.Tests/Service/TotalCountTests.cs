@@ -57,9 +57,9 @@ public sealed class TotalCountTests
         }
 
         Assert.Equal(newestFirst, pages.SelectMany(p => p.Events).Select(e => e.Id));
-        Assert.Equal([3L, 4, 6, 7, 3], pages.Select(p => p.TotalCount));
-        // Page 4 is the last: it knows the exact total. The empty page past it proves nothing.
-        Assert.Equal([TotalCountRelation.AtLeast, TotalCountRelation.AtLeast, TotalCountRelation.AtLeast, TotalCountRelation.Exact, TotalCountRelation.AtLeast], pages.Select(p => p.TotalCountRelation));
+        Assert.Equal([3L, 4, 6, 7, 7], pages.Select(p => p.TotalCount));
+        // Page 4 is the last: it knows the exact total; the empty page past it counts up to its offset, and finds it too.
+        Assert.Equal([TotalCountRelation.AtLeast, TotalCountRelation.AtLeast, TotalCountRelation.AtLeast, TotalCountRelation.Exact, TotalCountRelation.Exact], pages.Select(p => p.TotalCountRelation));
         Assert.Equal([true, true, true, false, false], pages.Select(p => p.NextPageToken.Length > 0));
     }
 
