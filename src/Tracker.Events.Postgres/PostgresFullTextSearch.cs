@@ -101,13 +101,8 @@ internal static class PostgresFullTextSearch
 
     private static async Task<long> ReadNumberAsync(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(connection);
+        var batch = Batch(connection, commands);
         await using var batchDisposal = batch.ConfigureAwait(false);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerDisposal = reader.ConfigureAwait(false);
         long value = 0;
@@ -126,13 +121,8 @@ internal static class PostgresFullTextSearch
     /// <summary>Runs a statement that returns (a, b, document, seq) rows, and any settings around it.</summary>
     private static async Task<PageRows> ReadPageAsync(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> commands, CancellationToken cancellationToken)
     {
-        var batch = new NpgsqlBatch(connection);
+        var batch = Batch(connection, commands);
         await using var batchDisposal = batch.ConfigureAwait(false);
-        foreach (var command in commands)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
         var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerDisposal = reader.ConfigureAwait(false);
         var events = new List<StoredEvent>();
@@ -159,6 +149,17 @@ internal static class PostgresFullTextSearch
         while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
 
         return new PageRows(first, second, events);
+    }
+
+    private static NpgsqlBatch Batch(NpgsqlConnection connection, IReadOnlyList<NpgsqlBatchCommand> commands)
+    {
+        var batch = new NpgsqlBatch(connection);
+        foreach (var command in commands)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
     }
 
     private sealed record PageRows(long First, long Second, IReadOnlyList<StoredEvent> Events);

@@ -82,7 +82,7 @@ public abstract class EventStoreCountContractTests
         await QueryFixture.CreateAsync(store).Bounded();
         foreach (var i in Enumerable.Range(0, 20))
         {
-            await store.CreateAsync(Extra($"extra {i}"), null, CancellationToken.None).Bounded();
+            await store.CreateAsync(QueryFixture.Extra($"extra {i}"), null, CancellationToken.None).Bounded();
         }
 
         var all = await CountAsync(store, EventCriteria.All, countLimit: null);
@@ -141,17 +141,4 @@ public abstract class EventStoreCountContractTests
     private static Task<EventPage> CountAsync(IEventStore store, EventCriteria criteria, long? countLimit, EventOrder? order = null) =>
         store.QueryAsync(new EventQuery(criteria, order ?? EventOrder.NewestFirst, Limit: 2, CountLimit: countLimit), CancellationToken.None).Bounded();
 
-    private static Event Extra(string title)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new Event
-        {
-            Title = title,
-            Attributes = new EventAttributes { Type = Api.V1Alpha1.Type.Deployment, Service = "extra" },
-            Id = Guid.CreateVersion7(now).ToString(),
-            CreatedAt = Timestamp.FromDateTimeOffset(now),
-            UpdatedAt = Timestamp.FromDateTimeOffset(now),
-            Etag = Guid.NewGuid().ToString("N"),
-        };
-    }
 }

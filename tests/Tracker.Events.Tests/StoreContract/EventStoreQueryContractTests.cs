@@ -366,7 +366,7 @@ public abstract class EventStoreQueryContractTests
         var deletedSequence = await store.FindSequenceAsync(latest.Id, CancellationToken.None).Bounded();
         await store.DeleteAsync(latest.Id, null, CancellationToken.None).Bounded();
 
-        var next = Extra("after the delete");
+        var next = QueryFixture.Extra("after the delete");
         await store.CreateAsync(next, null, CancellationToken.None).Bounded();
 
         Assert.True(await store.FindSequenceAsync(next.Id, CancellationToken.None).Bounded() > deletedSequence);
@@ -404,7 +404,7 @@ public abstract class EventStoreQueryContractTests
         var store = await CreateStoreAsync().Bounded();
         const int Writers = 4;
         const int EventsPerWriter = 60;
-        var created = Enumerable.Range(0, Writers * EventsPerWriter).Select(i => Extra($"polled {i}")).ToArray();
+        var created = Enumerable.Range(0, Writers * EventsPerWriter).Select(i => QueryFixture.Extra($"polled {i}")).ToArray();
         var writing = Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
         {
             for (var i = w; i < created.Length; i += Writers)
@@ -642,19 +642,6 @@ public abstract class EventStoreQueryContractTests
             ? Encoding.UTF8.GetBytes(a).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b))
             : x.Number.CompareTo(y.Number);
 
-    private static Event Extra(string title)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new Event
-        {
-            Title = title,
-            Attributes = new EventAttributes { Type = Api.V1Alpha1.Type.Deployment, Service = "extra" },
-            Id = Guid.CreateVersion7(now).ToString(),
-            CreatedAt = Timestamp.FromDateTimeOffset(now),
-            UpdatedAt = Timestamp.FromDateTimeOffset(now),
-            Etag = Guid.NewGuid().ToString("N"),
-        };
-    }
 
     private static Event NextVersion(Event current, Action<Event> change)
     {

@@ -14,6 +14,21 @@ namespace Tracker.Events.Tests.StoreContract;
 /// </summary>
 public sealed class QueryFixture
 {
+    /// <summary>An event outside the fixture's set (service "extra"), its id, times and etag assigned as the domain would.</summary>
+    public static Event Extra(string title)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Event
+        {
+            Title = title,
+            Attributes = new EventAttributes { Type = Type.Deployment, Service = "extra" },
+            Id = Guid.CreateVersion7(now).ToString(),
+            CreatedAt = Timestamp.FromDateTimeOffset(now),
+            UpdatedAt = Timestamp.FromDateTimeOffset(now),
+            Etag = Guid.NewGuid().ToString("N"),
+        };
+    }
+
     /// <summary>Every event's created_at is this plus some hours; "rpa" and "twin" share theirs.</summary>
     public static readonly DateTimeOffset Base = new(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
