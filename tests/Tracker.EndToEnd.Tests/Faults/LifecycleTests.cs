@@ -43,6 +43,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Server_HttpPortInUse_ExitsWithCode2AndOneLineNamingTheAddress()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var address = $"http://127.0.0.1:{((System.Net.IPEndPoint)holder.LocalEndpoint).Port}";
+        var settings = TrackerSettings.Sqlite();
+        settings.Environment["Kestrel__Endpoints__Http__Url"] = address;
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => TrackerProcess.StartAsync(settings));
+
+        Assert.Contains("Tracker exited with code 2 at start-up", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"Tracker cannot start: Failed to bind to address {address}: address already in use.", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Kestrel:Endpoints:Http:Url", failure.Message, StringComparison.Ordinal);
+        Directory.Delete(settings.DataDirectory, recursive: true);
+    }
+
+    [Fact]
     public async Task TwoReplicas_OnePostgresSchema_BehaveAsOneService()
     {
         var schema = "replicas_" + Guid.NewGuid().ToString("N")[..12];
