@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test command needs on a fresh machine, and nothing when it is already there:
 # PostgreSQL 15, python3-grpcio, python3-prometheus-client, python3-aiosmtpd (the SMTP server of
-# the email sender's tests), curl (the README's curl commands, run by the interop tests) and chromium
-# (the web UI's browser tests) from Debian, the pinned npm
-# clients, the NuGet packages.
+# the email sender's tests), curl (the README's curl commands, run by the interop tests), chromium
+# (the web UI's browser tests), protoc with its grpc plugins and the well-known types
+# (protobuf-compiler, protobuf-compiler-grpc, libprotobuf-dev: the generated Python client) from
+# Debian, the pinned npm clients and generators, the NuGet packages; then places google/api's
+# protos in protos/ (build/google-api-protos.sh) for buf and protoc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,10 @@ missing=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/curl ] || missing+=(curl)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/protoc ] || missing+=(protobuf-compiler)
+[ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
+[ -f /usr/include/google/protobuf/timestamp.proto ] || missing+=(libprotobuf-dev)
+/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || missing+=(python3-protobuf)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]} from Debian"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -29,3 +35,4 @@ if [ ! -x tests/interop/node_modules/.bin/buf ] || [ tests/interop/package-lock.
 fi
 
 dotnet restore Tracker.sln --verbosity quiet
+bash build/google-api-protos.sh

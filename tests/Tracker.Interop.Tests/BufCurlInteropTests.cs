@@ -142,6 +142,104 @@ public sealed class BufCurlInteropTests(TrackerServerFixture server)
         Assert.Equal("google.rpc.ResourceInfo", error.GetProperty("details")[0].GetProperty("type").GetString());
     }
 
+    /// <summary>The events guide's grpcurl CreateEvent body, its enum values given as <paramref name="type"/> etc.</summary>
+    private static string GuideCreateBody(string type, string priority, string status, string environment) => $$"""
+        {
+          "title": "Deploy user-service v2.1.0",
+          "attributes": {
+            "message": "Deployed via GitHub Actions",
+            "type": {{type}},
+            "priority": {{priority}},
+            "service": "user-service",
+            "status": {{status}},
+            "environment": {{environment}},
+            "start_date": "2024-01-15T10:00:00Z",
+            "end_date": "2024-01-15T10:05:00Z"
+          },
+          "links": {
+            "pull_request_link": "https://github.com/org/repo/pull/123"
+          }
+        }
+        """;
+
+    [Theory]
+    [InlineData("1", "2", "3", "7")]
+    [InlineData("\"TYPE_DEPLOYMENT\"", "\"PRIORITY_P2\"", "\"STATUS_SUCCESS\"", "\"ENVIRONMENT_PRODUCTION\"")]
+    public async Task CreateEvent_GuideExampleWithUnquotedNumbersOrNames_Creates(string type, string priority, string status, string environment)
+    {
+        var run = await BufCurl(["-d", GuideCreateBody(type, priority, status, environment), Method("tracker.event.v1alpha1.EventService/CreateEvent")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var attributes = JsonDocument.Parse(run.Output).RootElement.GetProperty("attributes");
+        Assert.Equal("TYPE_DEPLOYMENT", attributes.GetProperty("type").GetString());
+        Assert.Equal("PRIORITY_P2", attributes.GetProperty("priority").GetString());
+        Assert.Equal("STATUS_SUCCESS", attributes.GetProperty("status").GetString());
+        Assert.Equal("ENVIRONMENT_PRODUCTION", attributes.GetProperty("environment").GetString());
+        Assert.Equal("2024-01-15T10:05:00Z", attributes.GetProperty("endDate").GetString());
+    }
+
+    [Fact]
+    public async Task CreateEvent_GuideExampleWithQuotedNumbers_RefusedByBufCurlBeforeSending()
+    {
+        // buf curl reads -d as proto3 JSON (protojson), where an enum in a JSON string must be a
+        // value's name: it refuses "1" itself, before connecting, so the port needs no server.
+        var port = ClosedPort();
+
+        var run = await BufCurl(
+            ["--schema", RepoPaths.Root, "-d", GuideCreateBody("\"1\"", "\"2\"", "\"3\"", "\"7\""),
+             $"http://127.0.0.1:{port}/tracker.event.v1alpha1.EventService/CreateEvent"]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        // protobuf-go puts a space or a no-break space after "proto:" (deliberately unstable text).
+        Assert.StartsWith("Failure: json unmarshal: proto:", run.Error, StringComparison.Ordinal);
+        Assert.Contains("(line 5:13): invalid value for enum field type: \"1\"", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListEvents_GuideExampleWithoutBody_ListsEvents()
+    {
+        await Call("CreateEvent", new { title = "listed", attributes = new { type = "TYPE_OPERATION", service = "interop-guide-list" } });
+
+        var run = await BufCurl([Method("tracker.event.v1alpha1.EventService/ListEvents")]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEmpty(JsonDocument.Parse(run.Output).RootElement.GetProperty("events").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("""{"priority": 1}""")]
+    [InlineData("""{"priority": "PRIORITY_P1"}""")]
+    public async Task SearchEvents_GuideExampleByPriority_FindsOnlyThatPriority(string body)
+    {
+        var created = await Call("CreateEvent", new { title = "P1 incident", attributes = new { type = "TYPE_INCIDENT", priority = "PRIORITY_P1", service = "interop-guide-p1" } });
+
+        var found = await Call("SearchEvents", JsonDocument.Parse(body).RootElement);
+
+        var events = found.GetProperty("events").EnumerateArray().ToArray();
+        Assert.Contains(events, e => e.GetProperty("id").GetString() == created.GetProperty("id").GetString());
+        Assert.All(events, e => Assert.Equal("PRIORITY_P1", e.GetProperty("attributes").GetProperty("priority").GetString()));
+    }
+
+    [Fact]
+    public async Task SearchEvents_GuideExampleByDateRange_FindsTheEventsOfThoseDays()
+    {
+        var created = await Call("CreateEvent", new { title = "January", attributes = new { type = "TYPE_OPERATION", service = "interop-guide-dates", start_date = "2024-01-20T08:00:00Z" } });
+
+        var found = await Call("SearchEvents", JsonDocument.Parse("""{"start_date": "2024-01-01", "end_date": "2024-01-31"}""").RootElement);
+
+        var events = found.GetProperty("events").EnumerateArray().ToArray();
+        Assert.Contains(events, e => e.GetProperty("id").GetString() == created.GetProperty("id").GetString());
+        Assert.All(events, e => Assert.StartsWith("2024-01-", e.GetProperty("attributes").GetProperty("startDate").GetString(), StringComparison.Ordinal));
+    }
+
+    /// <summary>A port on 127.0.0.1 that nothing listens on: bound, then released.</summary>
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<JsonElement> Call(string method, object request)
     {
         var run = await BufCurl(["-d", JsonSerializer.Serialize(request), Method("tracker.event.v1alpha1.EventService/" + method)]);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Generates a Tracker client from the repository's protos, as the README's "Clients in other
+# languages" shows: python (Debian's protoc and its grpc plugin) or typescript (buf with
+# @bufbuild/protoc-gen-es), into OUT_DIR. Needs build/setup.sh first: protoc, the grpc plugin and
+# the pinned npm tools installed, google/api's protos placed in protos/google.
+#
+# Usage: bash examples/clients/generate.sh python|typescript OUT_DIR
+set -euo pipefail
+if [ $# -ne 2 ]; then
+  echo "usage: $0 python|typescript OUT_DIR" >&2
+  exit 2
+fi
+language=$1
+out=$(mkdir -p "$2" && cd "$2" && pwd)
+cd "$(dirname "$0")/../.."
+
+case "$language" in
+  python)
+    # Debian's protoc 3.21 (protobuf-compiler) understands proto3 `optional`; the well-known types
+    # come from its own include directory, google/api from protos/google.
+    protoc -I protos \
+      --python_out="$out" \
+      --grpc_python_out="$out" --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin \
+      $(find protos -name '*.proto' | sort)
+    ;;
+  typescript)
+    # buf and protoc-gen-es, pinned in tests/interop/package.json.
+    PATH="$PWD/tests/interop/node_modules/.bin:$PATH" \
+      buf generate --template examples/clients/typescript/buf.gen.yaml --output "$out"
+    ;;
+  *)
+    echo "unknown language $language: python or typescript" >&2
+    exit 2
+    ;;
+esac
