@@ -14,8 +14,15 @@ language=$1
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 cd "$(dirname "$0")/../.."
 
+# What build/setup.sh places, checked first, so that a missing step is named rather than shown as
+# a dozen unresolved imports.
+missing() { echo "$1 is missing: run 'bash build/setup.sh' from the repository root first." >&2; exit 2; }
+[ -f protos/google/api/annotations.proto ] || missing "protos/google/api/annotations.proto (google/api's protos)"
+
 case "$language" in
   python)
+    command -v protoc >/dev/null || missing "protoc (Debian's protobuf-compiler)"
+    [ -x /usr/bin/grpc_python_plugin ] || missing "/usr/bin/grpc_python_plugin (Debian's protobuf-compiler-grpc)"
     # Debian's protoc 3.21 (protobuf-compiler) understands proto3 `optional`; the well-known types
     # come from its own include directory, google/api from protos/google.
     protoc -I protos \
@@ -24,6 +31,7 @@ case "$language" in
       $(find protos -name '*.proto' | sort)
     ;;
   typescript)
+    [ -x tests/interop/node_modules/.bin/buf ] || missing "tests/interop/node_modules/.bin/buf (the pinned npm tools)"
     # buf and protoc-gen-es, pinned in tests/interop/package.json.
     PATH="$PWD/tests/interop/node_modules/.bin:$PATH" \
       buf generate --template examples/clients/typescript/buf.gen.yaml --output "$out"

@@ -14,6 +14,8 @@ from tracker.event.v1alpha1 import event_pb2, event_service_pb2, event_service_p
 
 
 def main() -> None:
+    if len(sys.argv) != 3:
+        sys.exit(f"usage: {sys.argv[0]} HOST:PORT SERVICE   (e.g. localhost:8765 api)")
     target, service = sys.argv[1], sys.argv[2]
     with grpc.insecure_channel(target) as channel:
         events = event_service_pb2_grpc.EventServiceStub(channel)
