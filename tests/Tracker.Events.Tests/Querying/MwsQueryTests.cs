@@ -94,4 +94,66 @@ public sealed class MwsQueryTests
     {
         Assert.Equal(expected, FilterParser.Parse(filter).Error!.Description);
     }
+
+    /// <summary>README's MWS tables ("Searching") say what <c>query</c> does: each name there means its Tracker field, each word its severity, and the refused name is refused.</summary>
+    [Fact]
+    public void ReadmeMwsTables_EachRow_IsWhatQueryDoes()
+    {
+        var fields = ReadmeTable("| MWS | Tracker | note |");
+        var severities = ReadmeTable("| MWS severity | Tracker |");
+        Assert.NotEmpty(fields);
+        Assert.Equal(4, severities.Count);
+
+        foreach (var row in fields)
+        {
+            foreach (var name in Names(row[0]))
+            {
+                var asMws = MongoQueryParser.Parse($"{{\"{name}\":{{\"$exists\":true}}}}");
+                if (row[1] == "none")
+                {
+                    Assert.Equal("UNKNOWN_FIELD", asMws.Error?.Reason);
+                    continue;
+                }
+
+                var tracker = row[1] == "the same" ? name : Names(row[1]).Single();
+                Assert.True(asMws.Error is null, $"{name}: {asMws.Error?.Description}");
+                Assert.Equal(FilterText.Print(MongoQueryParser.Parse($"{{\"{tracker}\":{{\"$exists\":true}}}}").Node!), FilterText.Print(asMws.Node!));
+            }
+        }
+
+        foreach (var row in severities)
+        {
+            var tracker = FilterText.Print(MongoQueryParser.Parse($"{{\"severity\":\"{Names(row[1]).Single()}\"}}").Node!);
+            Assert.All(Names(row[0]), word => Assert.Equal(tracker, FilterText.Print(MongoQueryParser.Parse($"{{\"severity\":\"{word}\"}}").Node!)));
+        }
+
+        // And every MWS name an error lists is in the table.
+        var listed = MongoQueryParser.Parse("{\"x\":1}").Error!.Description.Split("MWS names: ")[1];
+        var documented = fields.SelectMany(row => Names(row[0])).ToHashSet();
+        foreach (var name in listed.Split(", "))
+        {
+            var names = name.StartsWith("associatedObjects.<", StringComparison.Ordinal)
+                ? name["associatedObjects.<".Length..^1].Split('|').Select(member => "associatedObjects." + member)
+                : [name];
+            Assert.All(names.Where(n => n is not ("associatedObjects.kind" or "associatedObjects.name" or "associatedObjects.namespace")), n => Assert.Contains(n, documented));
+        }
+    }
+
+    private static string[] Names(string cell) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(cell, "`([^`]+)`").Select(m => m.Groups[1].Value)];
+
+    // The rows (cells trimmed) of the README table whose header line is given, up to its first blank line.
+    private static List<string[]> ReadmeTable(string header)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "Tracker.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException($"No Tracker.sln above {AppContext.BaseDirectory}.");
+        }
+
+        var lines = File.ReadAllLines(Path.Combine(directory.FullName, "README.md"));
+        var start = Array.IndexOf(lines, header);
+        Assert.True(start >= 0, $"README.md has no table headed {header}");
+        return [.. lines.Skip(start + 2).TakeWhile(line => line.StartsWith('|')).Select(line => line.Trim('|').Split('|').Select(cell => cell.Trim()).ToArray())];
+    }
 }
