@@ -74,6 +74,21 @@ public sealed partial class MwsSeedQueryTests(MwsSeedQueryTests.SeedStores store
         Assert.Equal(expected, overGrpc.Events.Select(e => e.Id).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{\"eventTyp\":\"Service Create\"}", "UNKNOWN_FIELD", "at $.eventTyp: unknown field \"eventTyp\"; fields: title, ")]
+    [InlineData("{\"associatedObjects.version\":0}", "UNKNOWN_FIELD", "at $.associatedObjects.version: associatedObjects are compared by a member: associatedObjects.id, ")]
+    [InlineData("{code:}", "INVALID_FORMAT", "at line 1, column 7: expected a value (a string, a number, true, false, null, an object or an array), found \"}\"")]
+    [InlineData("{\"severity\":\"DEBUG\"}", "UNDEFINED_ENUM_VALUE", "at $.severity: severity has no value \"DEBUG\"; expected one of ")]
+    public async Task ListEvents_QueryOutsideTheMwsDialect_400OnQueryWithThePositionAndRule(string query, string reason, string start)
+    {
+        var response = (await stores.Host("sqlite").CreateClient().GetRestAsync($"/api/v1alpha1/events/list?query={Uri.EscapeDataString(query)}")).Expect(HttpStatusCode.BadRequest);
+
+        var violation = response.GetProperty("details")[0].GetProperty("fieldViolations").EnumerateArray().Single();
+        Assert.Equal("query", violation.GetProperty("field").GetString());
+        Assert.Equal(reason, violation.GetProperty("reason").GetString());
+        Assert.StartsWith(start, violation.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The distinct values of <c>query=</c> in the seed's examples, as written (the "[&amp;query=...]" of its URL templates left out).</summary>
     private static string[] SeedQueries() =>
         File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Seeds", "mws-events-api.txt"))
