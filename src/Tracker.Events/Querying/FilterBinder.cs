@@ -43,9 +43,10 @@ internal sealed class FilterSyntaxException(string where, string message, string
 /// <see cref="FilterNode"/>, so <c>filter</c> and <c>query</c> mean exactly the same. It finds the field in <see cref="EventFields"/>, checks that the operator applies
 /// (ordered enums by rank, AIP-160 §"Comparison"), converts the literal to the field's kind,
 /// expands text wildcards ("pay*", "*pay", "*pay*"; "\*" is a star, "\\" a backslash) and bare dates (a whole UTC
-/// day), and counts terms against <see cref="MaxTerms"/>.
+/// day), and counts terms against <see cref="MaxTerms"/>. A dialect's own names (<see cref="FieldVocabulary"/>)
+/// are read as the Tracker names they stand for.
 /// </summary>
-internal sealed class FilterBinder(bool countsTerms = true)
+internal sealed class FilterBinder(bool countsTerms = true, FieldVocabulary? vocabulary = null)
 {
     public const int MaxChars = 4096;
     public const int MaxDepth = 16;
@@ -53,6 +54,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
     public const int MaxInValues = 256;
 
     private const string Operators = "= != < <= > >= :";
+    private readonly FieldVocabulary _vocabulary = vocabulary ?? FieldVocabulary.Tracker;
     private int _terms;
 
     public static string FieldNames { get; } = string.Join(", ", EventFields.All.Select(f => f.Name == "labels" ? "labels.<key>" : f.Name));
@@ -79,6 +81,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
     public FilterNode Bind(string path, FilterOperator op, Literal literal, string fieldWhere, string valueWhere)
     {
         CountTerm(fieldWhere);
+        path = _vocabulary.Resolve(path, fieldWhere);
         if (EventFields.IsLabel(path, out var key))
         {
             return BindLabel(key, op, literal, fieldWhere, valueWhere);
@@ -94,7 +97,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
             }
 
             throw field is null
-                ? new FilterSyntaxException(fieldWhere, $"unknown field \"{Clip(path)}\"; fields: {FieldNames}", ViolationReasons.UnknownField)
+                ? new FilterSyntaxException(fieldWhere, $"unknown field \"{Clip(path)}\"; fields: {_vocabulary.FieldNames}", ViolationReasons.UnknownField)
                 : new FilterSyntaxException(fieldWhere, "labels are compared by key: labels.<key>, e.g. labels.team=\"payments\", or labels:team for the key's presence");
         }
 
@@ -106,7 +109,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         return field.Kind switch
         {
             FieldKind.Text => Text(field, null, field.Name, op, literal, valueWhere),
-            FieldKind.Enum => Ordered(field, op, EnumNumber(field, literal, valueWhere), valueWhere),
+            FieldKind.Enum => Ordered(field, op, EnumNumber(field, literal, valueWhere, _vocabulary), valueWhere),
             FieldKind.Integer => Ordered(field, op, Integer(field, literal, valueWhere), valueWhere),
             FieldKind.Boolean => Ordered(field, op, Boolean(field, literal, valueWhere), valueWhere),
             FieldKind.Timestamp => Time(field, op, literal, valueWhere),
@@ -118,6 +121,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
     public FilterNode Exists(string path, bool exists, string fieldWhere)
     {
         CountTerm(fieldWhere);
+        path = _vocabulary.Resolve(path, fieldWhere);
         FilterNode presence;
         if (EventFields.IsLabel(path, out var key))
         {
@@ -129,7 +133,7 @@ internal sealed class FilterBinder(bool countsTerms = true)
         }
         else
         {
-            throw new FilterSyntaxException(fieldWhere, $"unknown field \"{Clip(path)}\"; fields: {FieldNames}", ViolationReasons.UnknownField);
+            throw new FilterSyntaxException(fieldWhere, $"unknown field \"{Clip(path)}\"; fields: {_vocabulary.FieldNames}", ViolationReasons.UnknownField);
         }
 
         return exists ? presence : new Negation(presence);
@@ -250,28 +254,30 @@ internal sealed class FilterBinder(bool countsTerms = true)
         _ => Comparator.Equal,
     };
 
-    private static long EnumNumber(EventField field, Literal literal, string where)
+    private static long EnumNumber(EventField field, Literal literal, string where, FieldVocabulary vocabulary)
     {
         var values = field.Enum!.Values;
+        var expected = $"expected one of {Names(values)}{vocabulary.EnumWordsOf(field)} or its number";
         if (literal.Kind == LiteralKind.Boolean)
         {
-            throw new FilterSyntaxException(where, $"{field.Name} is an enum; expected one of {Names(values)} or its number, got {literal.Text}");
+            throw new FilterSyntaxException(where, $"{field.Name} is an enum; {expected}, got {literal.Text}");
         }
 
         if (long.TryParse(literal.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
             return values.Any(v => v.Number == number)
                 ? number
-                : throw new FilterSyntaxException(where, $"{field.Name} has no value {number}; expected one of {Names(values)} or its number", ViolationReasons.UndefinedEnumValue);
+                : throw new FilterSyntaxException(where, $"{field.Name} has no value {number}; {expected}", ViolationReasons.UndefinedEnumValue);
         }
 
-        // The full name (SEVERITY_ERROR), or the name without its prefix (ERROR), any case.
+        // The full name (SEVERITY_ERROR), or the name without its prefix (ERROR), any case; or the dialect's word for it.
+        var name = vocabulary.EnumName(field, literal.Text);
         var prefix = values[0].Name[..(values[0].Name.IndexOf('_', StringComparison.Ordinal) + 1)];
         var match = values.FirstOrDefault(v =>
-            string.Equals(v.Name, literal.Text, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(v.Name, prefix + literal.Text, StringComparison.OrdinalIgnoreCase));
+            string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(v.Name, prefix + name, StringComparison.OrdinalIgnoreCase));
         return match?.Number
-            ?? throw new FilterSyntaxException(where, $"{field.Name} has no value \"{Clip(literal.Text)}\"; expected one of {Names(values)} or its number", ViolationReasons.UndefinedEnumValue);
+            ?? throw new FilterSyntaxException(where, $"{field.Name} has no value \"{Clip(literal.Text)}\"; {expected}", ViolationReasons.UndefinedEnumValue);
     }
 
     private static string Names(IEnumerable<EnumValueDescriptor> values) => string.Join(", ", values.Select(v => v.Name));

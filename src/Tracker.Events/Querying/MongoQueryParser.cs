@@ -6,7 +6,9 @@ namespace Tracker.Events.Querying;
 
 /// <summary>
 /// Parses a MongoDB-style JSON query, the dialect of the MWS events API, into the same
-/// <see cref="FilterNode"/> tree as <see cref="FilterParser"/> (README, "Searching"):
+/// <see cref="FilterNode"/> tree as <see cref="FilterParser"/> (README, "Searching"). The JSON
+/// may be relaxed as MongoDB's parsers take it (<see cref="RelaxedJson"/>: <c>{code:33554946}</c>),
+/// and fields may have their MWS names (<see cref="FieldVocabulary.Mws"/>: eventType, origin, ...):
 /// <code>
 /// query     = { key: condition, ... }                      (several keys: AND)
 /// key       = field path ("severity", "resources.name", "labels.team") | "$and" | "$or" | "$nor" | "$not"
@@ -16,12 +18,12 @@ namespace Tracker.Events.Querying;
 /// </code>
 /// $and, $or and $nor take a non-empty array of queries; "$not" at the top takes a query.
 /// A null literal means "not set" ($eq) or "set" ($ne). Errors give the JSON path of what is
-/// wrong ($.severity.$in[2]), or the line and column of a syntax error.
+/// wrong ($.severity.$in[2]), or the line and column of a syntax error (line 1, column 12).
 /// </summary>
 internal sealed class MongoQueryParser
 {
     private static readonly string[] Operators = ["$eq", "$ne", "$gt", "$gte", "$lt", "$lte", "$in", "$nin", "$exists", "$not"];
-    private readonly FilterBinder _binder = new();
+    private readonly FilterBinder _binder = new(vocabulary: FieldVocabulary.Mws);
 
     public static FilterParseResult Parse(string text)
     {
@@ -30,19 +32,18 @@ internal sealed class MongoQueryParser
             return FilterParseResult.Failed($"is {TextRules.CharCount(text)} characters long; at most {FilterBinder.MaxChars} are allowed", ViolationReasons.TooLong);
         }
 
-        JsonDocument document;
+        string json;
         try
         {
-            // Deep enough for any text of MaxChars characters (each level takes two), so that a
-            // query nested too deep is told so by the depth rule, in its own words, as it is read.
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = FilterBinder.MaxChars / 2 });
+            json = RelaxedJson.ToStrictJson(text);
         }
-        catch (JsonException e)
+        catch (FilterSyntaxException e)
         {
-            var where = $"line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}";
-            return FilterParseResult.Failed($"at {where}: is not valid JSON; expected an object such as {{\"service\":\"payments\"}}", ViolationReasons.InvalidFormat);
+            return FilterParseResult.Failed(e.Description, e.Reason);
         }
 
+        // RelaxedJson checked the grammar and the depth: what it writes always parses.
+        var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = FilterBinder.MaxChars / 2 });
         using (document)
         {
             if (LoneSurrogateAt(document.RootElement, "$") is { } invalid)
@@ -214,7 +215,7 @@ internal sealed class MongoQueryParser
 
         // One term for the whole list: $in is the cheap way to ask for many values.
         _binder.CountTerm(path);
-        var binder = new FilterBinder(countsTerms: false);
+        var binder = new FilterBinder(countsTerms: false, FieldVocabulary.Mws);
         return values.EnumerateArray().Select((value, i) => Compare(binder, field, FilterOperator.Equal, value, $"{path}[{i}]")).ToList();
     }
 

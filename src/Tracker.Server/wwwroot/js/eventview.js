@@ -1,5 +1,6 @@
-// One event as a row of the timeline: type (symbol, label, colour), title, status, service,
-// environment, priority, owner, duration and time. All text goes in as text nodes.
+// One event as a row of the timeline: type (symbol, label, colour), title, status, how often a
+// folded event was seen, service, environment, priority, owner, duration and time. All text goes
+// in as text nodes.
 
 import { h } from './dom.js';
 import { cssName, isSet, label, typeIcon } from './enums.js';
@@ -16,6 +17,24 @@ export function typeChip(type) {
 /** The status badge, coloured by status class; '' when the event has none. */
 export function statusBadge(status) {
   return isSet(status) ? h('span', { class: `badge status-${cssName('status', status)}` }, label('status', status)) : null;
+}
+
+/**
+ * How often a folded event was seen and when last (README, "Folding repeated events"): '×12'
+ * (read out as "Seen 12 times"), then "last seen 3 minutes ago" (UTC on hover); null for an
+ * event seen once, or recorded before folding existed (count 0).
+ */
+export function foldedFact(event) {
+  const count = Number(event.count ?? 0);
+  if (!(count > 1)) {
+    return null;
+  }
+  const times = `Seen ${count.toLocaleString()} times`;
+  const last = event.lastSeenAt ? new Date(event.lastSeenAt) : null;
+  return h('span', { class: 'fact folded' },
+    h('span', { class: 'badge fold-count', 'aria-hidden': 'true', title: times }, `×${count.toLocaleString()}`),
+    h('span', { class: 'visually-hidden' }, `${times},`),
+    last ? [' ', h('span', { class: 'fact-label' }, 'last seen'), ' ', timeElement(last, { style: 'relative', className: 'last-seen' })] : null);
 }
 
 function fact(name, value, className) {
@@ -37,6 +56,7 @@ export function eventRow(event) {
       h('a', { class: 'event-title', dir: 'auto', href: urlOf({ view: 'detail', id: event.id }) }, event.title),
       h('div', { class: 'facts' },
         statusBadge(a.status),
+        foldedFact(event),
         fact('Service', a.service, 'service'),
         fact('Env', label('environment', a.environment)),
         fact('Priority', label('priority', a.priority)),
