@@ -133,13 +133,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         try
         {
             var response = await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false);
-            var json = new JsonObject { ["since"] = sinceText };
-            foreach (var (name, value) in JsonNode.Parse(McpToolResults.Json.Format(response))!.AsObject().ToList())
-            {
-                json[name] = value?.DeepClone();
-            }
-
-            return McpToolResults.Ok(json.ToJsonString());
+            return McpToolResults.Ok(response, new JsonObject { ["since"] = sinceText });
         }
         catch (RpcException e)
         {

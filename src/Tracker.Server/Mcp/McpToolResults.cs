@@ -1,8 +1,10 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using ModelContextProtocol.Protocol;
+using Tracker.Api.V1Alpha1;
 
 namespace Tracker.Server.Mcp;
 
@@ -15,11 +17,33 @@ namespace Tracker.Server.Mcp;
 /// </summary>
 internal static class McpToolResults
 {
-    public static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
 
     public static CallToolResult Ok(IMessage message) => Text(Json.Format(message), isError: false);
 
     public static CallToolResult Ok(string json) => Text(json, isError: false);
+
+    /// <summary>
+    /// A page of events as {events, totalCount, totalCountRelation, nextPageToken}, every member
+    /// written even when empty or 0 (the model must see that nothing matched, and that the last
+    /// page has no token), totalCount as a JSON number as REST writes it; <paramref name="first"/>
+    /// members go before them.
+    /// </summary>
+    public static CallToolResult Ok(SearchEventsResponse page, JsonObject? first = null)
+    {
+        var json = first ?? [];
+        var events = new JsonArray();
+        foreach (var found in page.Events)
+        {
+            events.Add(JsonNode.Parse(Json.Format(found)));
+        }
+
+        json["events"] = events;
+        json["totalCount"] = page.TotalCount;
+        json["totalCountRelation"] = ProtoEnumArgument<TotalCountRelation>.NameOf(page.TotalCountRelation);
+        json["nextPageToken"] = page.NextPageToken;
+        return Ok(json.ToJsonString());
+    }
 
     public static CallToolResult Failed(ToolArgumentProblems problems) => Text(problems.Describe(), isError: true);
 
