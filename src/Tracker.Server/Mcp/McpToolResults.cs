@@ -12,8 +12,9 @@ namespace Tracker.Server.Mcp;
 /// What a tool answers: the API's messages as proto3 JSON (lowerCamelCase, enums by name, as the
 /// REST API writes them, with fields at their defaults left out so the model reads less), or a
 /// tool error (<see cref="CallToolResult.IsError"/>) the model can act on. An error reads
-/// "CODE: message", the API's status code and message, followed by each field violation of a
-/// google.rpc.BadRequest ("- filter: ..."); never an exception's text or stack.
+/// "CODE: message", the API's status code and message, followed by each field violation of its
+/// google.rpc.BadRequest that the message does not already give ("- filter: ..."); never an
+/// exception's text or stack.
 /// </summary>
 internal static class McpToolResults
 {
@@ -55,7 +56,8 @@ internal static class McpToolResults
             .Append(error.Status.Detail);
         if (error.GetRpcStatus()?.GetDetail<BadRequest>() is { } badRequest)
         {
-            foreach (var violation in badRequest.FieldViolations)
+            // The message summarizes the first violations; the rest are listed after it.
+            foreach (var violation in badRequest.FieldViolations.Where(v => !error.Status.Detail.Contains($"{v.Field} {v.Description}", StringComparison.Ordinal)))
             {
                 text.Append("\n- ").Append(violation.Field).Append(": ").Append(violation.Description);
             }

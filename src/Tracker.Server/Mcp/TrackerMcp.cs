@@ -46,6 +46,7 @@ internal static class TrackerMcp
                     + "counts by type and service, and create_event to record an event (needs the events:write scope).";
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolArgumentCheck.Filter))
             .WithTools<EventReadTools>()
             .WithTools<EventWriteTools>();
         return services;

@@ -94,8 +94,8 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
         var result = await CallAsync(client, "create_event", new() { ["title"] = invalid.Title, ["type"] = "incident", ["service"] = "checkout" });
 
         Assert.True(result.IsError);
-        Assert.StartsWith("INVALID_ARGUMENT: " + api.Status.Detail, result.Text(), StringComparison.Ordinal);
-        Assert.Contains("- title: must be at most 500 characters", result.Text(), StringComparison.Ordinal);
+        Assert.Equal("INVALID_ARGUMENT: " + api.Status.Detail, result.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid event: title must be at most 500 characters", result.Text());
     }
 
     [Fact]
@@ -110,6 +110,56 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
             "INVALID_ARGUMENT: Invalid arguments: type must be one of deployment, operation, drift, incident, rpa_usage (or the full name, e.g. TYPE_DEPLOYMENT); "
             + "start_date must be an RFC 3339 time with an offset, e.g. 2026-12-07T14:30:00Z",
             result.Text());
+    }
+
+    [Fact]
+    public async Task CreateEvent_ManyViolations_ToolErrorListsThoseTheMessageLeavesOut()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var tooLong = new string('x', 129);
+        var invalid = new CreateEventRequest
+        {
+            Title = string.Empty,
+            RequestId = tooLong,
+            Attributes = new EventAttributes
+            {
+                Type = Tracker.Api.V1Alpha1.Type.Incident, Service = tooLong, Source = tooLong, Owner = tooLong, Reason = tooLong,
+                StartDate = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 12, 7, 0, 0, 0, DateTimeKind.Utc)),
+                EndDate = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(new DateTime(2026, 12, 6, 0, 0, 0, DateTimeKind.Utc)),
+            },
+        };
+        var api = await Assert.ThrowsAsync<RpcException>(() => tracker.Factory.CreateGrpcClient().CreateEventAsync(invalid).Bounded());
+
+        var result = await CallAsync(client, "create_event", new()
+        {
+            ["title"] = string.Empty, ["type"] = "incident", ["service"] = tooLong, ["source"] = tooLong, ["owner"] = tooLong, ["reason"] = tooLong,
+            ["start_date"] = "2026-12-07T00:00:00Z", ["end_date"] = "2026-12-06T00:00:00Z", ["request_id"] = tooLong,
+        });
+
+        Assert.True(result.IsError);
+        Assert.Contains("(and ", api.Status.Detail, StringComparison.Ordinal);
+        var lines = result.Text().Split('\n');
+        Assert.Equal("INVALID_ARGUMENT: " + api.Status.Detail, lines[0]);
+        Assert.NotEmpty(lines.Skip(1));
+        Assert.All(lines.Skip(1), line => Assert.StartsWith("- ", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CallTool_WrongTypesMissingAndUnknownArguments_ToolErrorNamesEach()
+    {
+        await using var client = await tracker.ConnectAsync();
+
+        var search = await CallAsync(client, "search_events", new() { ["page_size"] = "20", ["fitler"] = "type=deployment" });
+        var get = await CallAsync(client, "get_event", new());
+        var create = await CallAsync(client, "create_event", new() { ["title"] = "x", ["type"] = "incident", ["service"] = "s", ["labels"] = new Dictionary<string, object> { ["attempt"] = 2 } });
+
+        Assert.Equal(
+            "INVALID_ARGUMENT: Invalid arguments: page_size must be an integer (32-bit), not a string; "
+            + "fitler is not an argument of this tool; its arguments are filter, q, start_date, end_date, order_by, page_size, page_token",
+            search.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: id is required", get.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels must be an object whose values are strings, not an object", create.Text());
+        Assert.True(search.IsError == true && get.IsError == true && create.IsError == true);
     }
 
     [Fact]
@@ -195,7 +245,8 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
 
         Assert.True(result.IsError);
         Assert.Equal(StatusCode.InvalidArgument, api.StatusCode);
-        Assert.StartsWith("INVALID_ARGUMENT: " + api.Status.Detail + "\n- filter: ", result.Text(), StringComparison.Ordinal);
+        Assert.Equal("INVALID_ARGUMENT: " + api.Status.Detail, result.Text());
+        Assert.StartsWith("INVALID_ARGUMENT: Invalid request: filter ", result.Text(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -270,7 +321,7 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
         var result = await CallAsync(client, "count_events", new() { ["start_date"] = "last week" });
 
         Assert.True(result.IsError);
-        Assert.Contains("- start_date: must be an RFC 3339 date-time", result.Text(), StringComparison.Ordinal);
+        Assert.StartsWith("INVALID_ARGUMENT: Invalid request: start_date must be an RFC 3339 date-time", result.Text(), StringComparison.Ordinal);
     }
 
     internal static Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments) =>
