@@ -3,6 +3,7 @@ using Tracker.Notifications;
 using Tracker.Server;
 using Tracker.Server.Auth;
 using Tracker.Server.Limits;
+using Tracker.Server.Mcp;
 using Tracker.Server.Transport;
 
 // `-- new-api-key <name>` prints a new API key and the settings that accept it, and exits.
@@ -12,7 +13,8 @@ if (NewApiKeyCommand.Matches(args))
 }
 
 // Tracker: gRPC on Kestrel:Endpoints:Grpc (default :8765); REST, gRPC-Web and gRPC on
-// Kestrel:Endpoints:Http (default :8080); events in SQLite or PostgreSQL (Storage:Provider).
+// Kestrel:Endpoints:Http (default :8080), and the MCP server for agents at /mcp there; events in
+// SQLite or PostgreSQL (Storage:Provider).
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTrackerDefaults();
 builder.ConfigureTrackerEndpoints();
@@ -26,6 +28,7 @@ builder.Services.AddTrackerLimits();
 builder.Services.AddTrackerHealth();
 builder.Services.AddTrackerOpenApi();
 builder.Services.AddTrackerWebUi();
+builder.Services.AddTrackerMcp();
 
 var app = builder.Build();
 app.UseTrackerApi();
@@ -36,5 +39,6 @@ app.MapTrackerApi();
 app.MapTrackerHealth();
 app.MapTrackerOpenApi();
 app.MapTrackerTelemetry();
+app.MapTrackerMcp();
 app.MapTrackerWebUi();
 return app.RunOrExplain();

@@ -21,12 +21,13 @@ internal static class CallerPartitions
     /// The limiter class (<see cref="RpcRegistry"/>) of the gRPC method a request was routed to
     /// (gRPC, gRPC-Web or transcoded REST), from its endpoint's metadata, so that no spelling of
     /// the path escapes the limits. A mapped method without a registration, which the call
-    /// pipeline refuses, counts as a read; a request routed to no gRPC method is null.
+    /// pipeline refuses, counts as a read; another endpoint has the class its
+    /// <see cref="LimitClassMetadata"/> gives (the MCP endpoint: a read), or null.
     /// </summary>
     public static RpcLimitClass? LimitOf(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
-            ? RpcRegistry.Find(grpc.Method.FullName)?.Limit ?? RpcLimitClass.Read
-            : null;
+        context.GetEndpoint()?.Metadata is not { } metadata ? null
+        : metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc ? RpcRegistry.Find(grpc.Method.FullName)?.Limit ?? RpcLimitClass.Read
+        : metadata.GetMetadata<LimitClassMetadata>()?.Limit;
 
     /// <summary>Whether the request is limited: a method not marked unlimited, or a path under /api/ that names no method.</summary>
     public static bool IsApiCall(HttpContext context) =>
@@ -41,4 +42,14 @@ internal static class CallerPartitions
     /// as long as its client and so is kept out of the concurrency limit.
     /// </summary>
     public static bool IsWatch(HttpContext context) => LimitOf(context) == RpcLimitClass.Watch;
+}
+
+/// <summary>The limiter class of an endpoint that is not a gRPC method (the MCP endpoint), set with <see cref="LimitClassEndpoints.LimitedAs"/>.</summary>
+internal sealed record LimitClassMetadata(RpcLimitClass Limit);
+
+/// <summary>Puts an endpoint under the limits as a call of one class.</summary>
+internal static class LimitClassEndpoints
+{
+    public static IEndpointConventionBuilder LimitedAs(this IEndpointConventionBuilder endpoint, RpcLimitClass limit) =>
+        endpoint.WithMetadata(new LimitClassMetadata(limit));
 }
