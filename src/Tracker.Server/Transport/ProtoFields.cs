@@ -67,7 +67,7 @@ internal static class ProtoFields
             "google.protobuf.Duration" => "a duration in seconds such as 30s or 1.5s",
             "google.protobuf.FieldMask" => "comma-separated field paths such as title,attributes.status",
             _ when IsWrapper(field.MessageType) => Expected(WrappedValue(field.MessageType)),
-            _ => $"a JSON object (a {field.MessageType.Name})",
+            _ => $"a JSON object ({field.MessageType.Name})",
         },
     };
 

@@ -60,7 +60,7 @@ internal sealed class RestInputGuard(RequestDelegate next)
         catch (JsonException e)
         {
             var message = request.Body.Length == 0
-                ? $"The request body is empty; {route.Display} takes a JSON object (a {route.Body!.Name})."
+                ? $"The request body is empty; {route.Display} takes a JSON object ({route.Body!.Name})."
                 : $"The request body is not valid JSON, or nests deeper than {DocumentOptions.MaxDepth} levels (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
             await RestStatusBody.WriteAsync(context.Response, StatusCodes.Status400BadRequest, Google.Rpc.Code.InvalidArgument, message).ConfigureAwait(false);
             return false;
@@ -82,7 +82,7 @@ internal sealed class RestInputGuard(RequestDelegate next)
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                var message = $"The request body must be a JSON object (a {route.Body!.Name}), not {RestBodyCheck.KindOf(root)}.";
+                var message = $"The request body must be a JSON object ({route.Body!.Name}), not {RestBodyCheck.KindOf(root)}.";
                 await RestStatusBody.WriteAsync(context.Response, StatusCodes.Status400BadRequest, Google.Rpc.Code.InvalidArgument, message).ConfigureAwait(false);
                 return false;
             }
