@@ -14,15 +14,16 @@ namespace Tracker.Server.Transport;
 /// an enum value's name or number, an RFC 3339 timestamp, an object for a message, an array
 /// (not null) for a repeated field, an object for a map; null leaves a singular field unset.</item>
 /// </list>
-/// Violations name the field by its proto path, with indexes and map keys
-/// (<c>attributes.resources[0].kindd</c>, <c>attributes.labels.team</c>), an unknown name as it was sent.
+/// Violations name the field by its proto path in the request message, with indexes and map keys
+/// (<c>attributes.resources[0].kindd</c>, <c>attributes.labels.team</c>, <c>channel.urll</c> for a
+/// body that is the request's <c>channel</c>), an unknown name as it was sent.
 /// Only refuses what the transcoder refuses too or would drop; anything else is left to it.
 /// </summary>
 internal static class RestBodyCheck
 {
     /// <summary>Checks <paramref name="body"/>, a JSON object, against <paramref name="route"/>'s body message.</summary>
     public static void Check(RestRoute route, JsonElement body, InputViolations violations) =>
-        CheckMessage(body, route.Body!, string.Empty, route, violations);
+        CheckMessage(body, route.Body!, route.BodyField is null ? string.Empty : route.BodyField.Name + ".", route, violations);
 
     private static void CheckMessage(JsonElement json, MessageDescriptor message, string path, RestRoute? top, InputViolations violations)
     {

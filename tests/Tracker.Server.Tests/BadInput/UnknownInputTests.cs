@@ -180,7 +180,7 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
     {
         var violation = Single(Refused(await _http.PostRestAsync("/api/v1alpha1/channels", $$"""{"name":"{{TestChannels.UniqueName()}}","kind":"CHANNEL_KIND_WEBHOOK","urll":"{{TestChannels.WebhookUrl}}"}""")));
 
-        Assert.Equal("urll", violation.Field);
+        Assert.Equal("channel.urll", violation.Field);
         Assert.StartsWith("is not a field of Channel; its fields are name, kind, url,", violation.Description, StringComparison.Ordinal);
     }
 
