@@ -4,8 +4,8 @@ namespace Tracker.Server.Transport;
 
 /// <summary>
 /// Checks a REST request's query parameters against its route (<see cref="RestRoute"/>): each must
-/// be one the route binds, given once unless its field is repeated, with a value its field's
-/// type accepts. JSON transcoding would skip an unknown name without a word and answer a value
+/// be one the route binds, given once (in one spelling) unless its field is repeated, with a value
+/// its field's type accepts. JSON transcoding would skip an unknown name without a word and answer a value
 /// it cannot convert with .NET's exception text ("String 'maybe' was not recognized as a valid
 /// Boolean."); here both are INVALID_ARGUMENT naming the parameter and the rule.
 /// </summary>
@@ -13,6 +13,8 @@ internal static class RestQueryCheck
 {
     public static void Check(RestRoute route, IQueryCollection query, InputViolations violations)
     {
+        // The proto path of each field set so far, and the name that set it (per_page, perPage).
+        Dictionary<string, string>? set = null;
         foreach (var (name, values) in query)
         {
             var path = route.ResolveQuery(name);
@@ -32,6 +34,14 @@ internal static class RestQueryCheck
             if (!field.IsRepeated && values.Count > 1)
             {
                 violations.Add(name, "is given more than once; it takes one value", "INVALID_FORMAT");
+                continue;
+            }
+
+            var protoPath = string.Join('.', path.Select(f => f.Name));
+            set ??= new(StringComparer.Ordinal);
+            if (!field.IsRepeated && !set.TryAdd(protoPath, name))
+            {
+                violations.Add(name, $"sets the same field as {set[protoPath]}; it takes one value", "INVALID_FORMAT");
                 continue;
             }
 

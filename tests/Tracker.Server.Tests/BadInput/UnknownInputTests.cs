@@ -108,7 +108,7 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
     [InlineData("/api/v1alpha1/events/list?perPage=5&page=1&exactTotalCount=True&orderBy=created_at%20desc&filter=service%3D%22x%22&q=deploy")]
     [InlineData("/api/v1alpha1/events/list?page_size=5&query=%7B%22service%22%3A%22x%22%7D")]
     [InlineData("/api/v1alpha1/events/search?type=TYPE_DEPLOYMENT&priority=1&environment=ENVIRONMENT_PRODUCTION&start_date=2024-01-01&endDate=2024-01-31&source=ci&owner=me&impact=IMPACT_HIGH&status=STATUS_DONE&service=x")]
-    [InlineData("/api/v1alpha1/events/today?timeZone=Europe/Paris&time_zone=UTC&pageSize=5")]
+    [InlineData("/api/v1alpha1/events/today?timeZone=Europe/Paris&page_size=5")]
     public async Task Query_KnownParametersInEitherSpelling_200(string path)
     {
         (await _http.GetRestAsync(path)).Expect(HttpStatusCode.OK);
@@ -123,6 +123,7 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
     [InlineData("/api/v1alpha1/channels/any/deliveries?state=LOST", "state", "must be one of DELIVERY_STATE_UNSPECIFIED, DELIVERY_STATE_PENDING, DELIVERY_STATE_DELIVERED, DELIVERY_STATE_FAILED (or its number), not \"LOST\"")]
     [InlineData("/api/v1alpha1/events:watch?sendInitialEvents=yes", "sendInitialEvents", "must be true or false, not \"yes\"")]
     [InlineData("/api/v1alpha1/events/list?perPage=1&perPage=2", "perPage", "is given more than once; it takes one value")]
+    [InlineData("/api/v1alpha1/events/list?per_page=1&perPage=2", "perPage", "sets the same field as per_page; it takes one value")]
     public async Task Query_ValueItsFieldCannotTake_400NamingParameterAndRule(string path, string parameter, string description)
     {
         var status = Refused(await _http.GetRestAsync(path));
