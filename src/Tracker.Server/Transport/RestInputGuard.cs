@@ -71,9 +71,11 @@ internal sealed class RestInputGuard(RequestDelegate next)
             await RestStatusBody.WriteAsync(context.Response, StatusCodes.Status400BadRequest, Google.Rpc.Code.InvalidArgument, e.Message).ConfigureAwait(false);
             return false;
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (AbandonedBodyGuard.ClientWentAway(context, e))
         {
-            // The client left while sending (AbandonedBodyGuard aborted the request): no one to answer.
+            // The client left while sending: no one to answer. Aborting the request keeps Kestrel
+            // from draining the dead body (and logging that at Error), as AbandonedBodyGuard does.
+            context.Abort();
             return false;
         }
 
