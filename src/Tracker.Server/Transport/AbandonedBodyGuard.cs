@@ -28,6 +28,16 @@ internal sealed class AbandonedBodyGuard(RequestDelegate next)
         return context.ReadThroughAsync(new Reader(context.Request.BodyReader, context), next);
     }
 
+    /// <summary>
+    /// Whether a failed read of the request body means the client went away: a reset or aborted
+    /// connection, or any failed read once the request is aborted (an HTTP/2 stream reset surfaces
+    /// as a plain IOException). Also for readers of <c>HttpRequest.Body</c>, which this guard's
+    /// pipe reader does not see (<see cref="RestInputGuard"/>).
+    /// </summary>
+    public static bool ClientWentAway(HttpContext context, Exception e) =>
+        e is ConnectionResetException or ConnectionAbortedException
+        || (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+
     private sealed class Reader(PipeReader inner, HttpContext context) : PipeReader
     {
         public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
@@ -75,11 +85,7 @@ internal sealed class AbandonedBodyGuard(RequestDelegate next)
             }
         }
 
-        // A reset or aborted connection, or any failed read once the request is aborted (an
-        // HTTP/2 stream reset surfaces as a plain IOException).
-        private bool ClientWentAway(Exception e) =>
-            e is ConnectionResetException or ConnectionAbortedException
-            || (e is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+        private bool ClientWentAway(Exception e) => AbandonedBodyGuard.ClientWentAway(context, e);
 
         private Exception Abandoned(Exception e)
         {

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Google.Protobuf;
 using Google.Rpc;
 using HttpResponse = Microsoft.AspNetCore.Http.HttpResponse;
@@ -30,6 +32,20 @@ internal static class RestStatusBody
     {
         response.StatusCode = httpStatus;
         response.ContentType = "application/json; charset=utf-8";
-        return response.WriteAsync(Formatter.Format(status), response.HttpContext.RequestAborted);
+        return response.Body.WriteAsync(Compact(Formatter.Format(status)), response.HttpContext.RequestAborted).AsTask();
+    }
+
+    // JsonFormatter writes "{ "code": 3, ... }"; the transcoder's own error bodies are compact, and
+    // a client sees the same shape whichever of them answers.
+    private static byte[] Compact(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            document.WriteTo(writer);
+        }
+
+        return buffer.ToArray();
     }
 }

@@ -59,6 +59,7 @@ internal static class TrackerApi
     /// the bodies of REST PATCH requests to the channels kept readable (UpdateChannel tells the
     /// fields present in them),
     /// grpc-accept-encoding on gRPC responses (<see cref="GrpcAcceptEncodingHeader"/>), routing,
+    /// the refusal of REST query parameters and body fields the route does not take (<see cref="RestInputGuard"/>),
     /// then gRPC-Web for every gRPC service, so browsers can call them, and the check of gRPC
     /// framing (<see cref="Transport.GrpcFramingGuard"/>).
     /// </summary>
@@ -70,6 +71,7 @@ internal static class TrackerApi
         app.UseChannelApi();
         app.UseMiddleware<GrpcAcceptEncodingHeader>();
         app.UseRouting();
+        app.UseMiddleware<RestInputGuard>();
         app.UseGrpcWebWithFramingGuard(new GrpcWebOptions { DefaultEnabled = true });
         return app;
     }

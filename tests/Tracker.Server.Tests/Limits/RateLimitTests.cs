@@ -54,7 +54,7 @@ public sealed class RateLimitTests
 
         Assert.Equal(HttpStatusCode.TooManyRequests, rest.StatusCode);
         Assert.True(int.Parse(rest.Headers.RetryAfter!.ToString(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
-        Assert.Contains("\"code\": 8", restBody, StringComparison.Ordinal);
+        Assert.Equal(8, System.Text.Json.JsonDocument.Parse(restBody).RootElement.GetProperty("code").GetInt32());
         Assert.Contains("google.rpc.RetryInfo", restBody, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
