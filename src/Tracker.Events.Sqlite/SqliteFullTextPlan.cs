@@ -9,7 +9,9 @@ namespace Tracker.Events.Sqlite;
 /// FTS5 finds, never left to SQLite's planner. events_fts is keyed by the event's seq and hands
 /// its matches back in seq order (its own order), lazily: its doclists hold rowids only
 /// (detail=none) and every word of up to 8 characters has a prefix index (migration 7), so no
-/// word of q makes FTS5 gather thousands of terms first.
+/// word of q makes FTS5 gather thousands of terms first. A service the filter requires by
+/// equality is part of FTS5's query (each event's service is a token of the index, migration 9),
+/// so FTS5 intersects the words with it and counts the matches itself.
 /// <list type="bullet">
 /// <item>Commit order (after_id polls, order by seq): FTS5 walks its matches in rowid order
 /// from the rowid bound (after_id, the page cursor), each event read by seq and filtered, and
@@ -53,7 +55,11 @@ internal static class SqliteFullTextPlan
     /// <summary>Runs the page and the count of a full-text query in <paramref name="transaction"/> (one snapshot).</summary>
     public static async Task<EventPage> RunAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, int sortCap, int membershipRows, CancellationToken cancellationToken)
     {
-        var match = SqliteSqlDialect.FullTextQuery(query.Criteria.Words)!;
+        // A service the filter requires is a token of the index (SqliteSearchText): FTS5
+        // intersects it with the words, and the filter keeps only the rest.
+        var (services, others) = SqliteSearchText.SplitServices(query.Criteria.Where);
+        var match = SqliteSearchText.Match(query.Criteria.Words, services)!;
+        query = query with { Criteria = query.Criteria with { Where = others } };
         if (query.Order.Keys[0].Field == EventField.Sequence)
         {
             return await InFtsOrderAsync(connection, transaction, query, match, cancellationToken).ConfigureAwait(false);
