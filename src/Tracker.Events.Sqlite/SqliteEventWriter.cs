@@ -102,12 +102,12 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
     public async Task<bool> ReplaceAsync(Event updated, string expectedEtag, CancellationToken cancellationToken)
     {
         // Read first: the full-text index must be given the text it indexed to forget it.
-        var find = _findVersion ??= Command("SELECT seq, title, message, doc FROM events WHERE id = $id AND etag = $expected_etag");
+        var find = _findVersion ??= Command("SELECT seq, title, message, service, doc FROM events WHERE id = $id AND etag = $expected_etag");
         find.Parameters.Clear();
         find.Parameters.AddWithValue("$id", updated.Id);
         find.Parameters.AddWithValue("$expected_etag", expectedEtag);
         long seq;
-        string title, message;
+        string title, message, service;
         byte[] previous;
         var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -117,7 +117,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
                 return false;
             }
 
-            (seq, title, message, previous) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<byte[]>(3));
+            (seq, title, message, service, previous) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<byte[]>(4));
         }
 
         var replace = _replace ??= Command(ReplaceSql);
@@ -126,7 +126,7 @@ internal sealed class SqliteEventWriter(SqliteConnection connection, SqliteTrans
         SqliteEventRow.Bind(replace.Parameters, updated, document);
         replace.Parameters.AddWithValue("$seq", seq);
         await replace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await _searchRows.DeleteAsync(seq, title, message, cancellationToken).ConfigureAwait(false);
+        await _searchRows.DeleteAsync(seq, title, message, service, cancellationToken).ConfigureAwait(false);
         await _searchRows.InsertAsync(seq, updated, cancellationToken).ConfigureAwait(false);
         var position = await NextSequenceAsync(cancellationToken).ConfigureAwait(false);
         await AppendChangeAsync(position, ChangeType.Updated, document, cancellationToken, previous).ConfigureAwait(false);

@@ -9,19 +9,22 @@ namespace Tracker.Events.Sqlite;
 /// FTS5 finds, never left to SQLite's planner. events_fts is keyed by the event's seq and hands
 /// its matches back in seq order (its own order), lazily: its doclists hold rowids only
 /// (detail=none) and every word of up to 8 characters has a prefix index (migration 7), so no
-/// word of q makes FTS5 gather thousands of terms first.
+/// word of q makes FTS5 gather thousands of terms first. A service the filter requires by
+/// equality is part of FTS5's query (each event's service is a token of the index, migration 9),
+/// so FTS5 intersects the words with it and counts the matches itself.
 /// <list type="bullet">
 /// <item>Commit order (after_id polls, order by seq): FTS5 walks its matches in rowid order
 /// from the rowid bound (after_id, the page cursor), each event read by seq and filtered, and
 /// stops at the page's end: no join then sort.</item>
 /// <item>Any other order (the default, newest first): FTS5 counts its matches, up to the sort
 /// cap (<see cref="DefaultSortCap"/>) or the count limit + 1. When they fit under the cap, they
-/// are the candidates: read by seq, filtered and sorted, at most the cap's rows. Beyond it the
+/// are the candidates, kept by that same statement (FTS5's query runs once): read by seq,
+/// filtered and sorted, at most the cap's rows. Beyond it the
 /// word is common (one event in 200 at 1,000,000), and the filters' rows are read in the order
 /// instead, <see cref="ChunkRows"/> at a time, each chunk checked against FTS5's matches in its
 /// seq range, until the page is full.</item>
 /// <item>The count stops at <see cref="EventQuery.CountLimit"/> + 1 matches: FTS5's own count
-/// when q is the only criterion, else the candidates; for a common word, when the filters keep
+/// when q and a service are the only criteria, else the candidates; for a common word, when the filters keep
 /// at most <see cref="DefaultMembershipRows"/> rows, one statement that reads FTS5's list and tests
 /// each match against the filters' seqs (held in a temporary b-tree), else the walk.</item>
 /// </list>
@@ -32,6 +35,13 @@ namespace Tracker.Events.Sqlite;
 /// 0.4 to 8/5 to 29 (38 to 1,356/59 to 1,884). Slowest: a common word with a filter that keeps
 /// fewer matches than the count limit, 169 to 218/256 to 574 (3,531 to 4,580/4,248 to 6,408):
 /// the count walks the filter's rows and reads the word's list across their seqs.
+/// With the service in FTS5's query (migration 9), the same store call on the same file, p50 in
+/// ms of 30 calls on a machine loaded far beyond its 2 cores, before in brackets: "rollback" and
+/// service "inventory" 9.5 (119), "checkout" 3.9 (316), "admin" (4,111 matches, sorted) 23 (70);
+/// "ca" and "inventory" 6.6 (114), "admin" 16 (95); "gateway v6.36.9" 1.2 (5.9), with its
+/// service 2.8 (7.8); "checkout v1.11.1" (642 matches) 12 (19). With seq in the created_at
+/// index too (the walk reads that index alone): "rollback" and "inventory" 6.5, "ca" and
+/// "admin" (7,106 matches, walked) 11.
 /// </summary>
 internal static class SqliteFullTextPlan
 {
@@ -53,16 +63,20 @@ internal static class SqliteFullTextPlan
     /// <summary>Runs the page and the count of a full-text query in <paramref name="transaction"/> (one snapshot).</summary>
     public static async Task<EventPage> RunAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, int sortCap, int membershipRows, CancellationToken cancellationToken)
     {
-        var match = SqliteSqlDialect.FullTextQuery(query.Criteria.Words)!;
+        // A service the filter requires is a token of the index (SqliteSearchText): FTS5
+        // intersects it with the words, and the filter keeps only the rest.
+        var (services, others) = SqliteSearchText.SplitServices(query.Criteria.Where);
+        var match = SqliteSearchText.Match(query.Criteria.Words, services)!;
+        query = query with { Criteria = query.Criteria with { Where = others } };
         if (query.Order.Keys[0].Field == EventField.Sequence)
         {
             return await InFtsOrderAsync(connection, transaction, query, match, cancellationToken).ConfigureAwait(false);
         }
 
         var countTo = Math.Max(sortCap, query.CountLimit ?? long.MaxValue - 1) + 1;
-        var matches = await FtsCountAsync(connection, transaction, match, query.Criteria.AfterSequence, countTo, cancellationToken).ConfigureAwait(false);
-        return matches <= sortCap
-            ? await SortedAsync(connection, transaction, query, match, matches, cancellationToken).ConfigureAwait(false)
+        var (matches, candidates) = await FtsCountAsync(connection, transaction, match, query.Criteria.AfterSequence, countTo, sortCap, cancellationToken).ConfigureAwait(false);
+        return candidates is not null
+            ? await SortedAsync(connection, transaction, query, candidates, matches, cancellationToken).ConfigureAwait(false)
             : await WalkedAsync(connection, transaction, query, match, matches, membershipRows, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,11 +97,15 @@ internal static class SqliteFullTextPlan
         return await CountAsync(connection, transaction, count, $"SELECT 1 FROM {Matched(countBounds, direction)}{Where(count.Filters)}", stored, query, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>At most the sort cap (<see cref="DefaultSortCap"/>) matches: read by seq, filtered, sorted.</summary>
-    private static async Task<EventPage> SortedAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, string match, long matches, CancellationToken cancellationToken)
+    /// <summary>
+    /// At most the sort cap (<see cref="DefaultSortCap"/>) matches: read by seq, filtered, sorted.
+    /// <paramref name="candidates"/> are FTS5's matches (a JSON array of seqs) as its count read
+    /// them: FTS5's query is not run again (for several prefixes of short words, as a version's,
+    /// running it is most of the work).
+    /// </summary>
+    private static async Task<EventPage> SortedAsync(SqliteConnection connection, SqliteTransaction transaction, EventQuery query, string candidates, long matches, CancellationToken cancellationToken)
     {
         var page = new Statement(query);
-        var bounds = page.Bounds(match, query.Criteria.AfterSequence, null, null);
         var order = new SqlOrder(query.Order, page.Dialect);
         var conditions = new List<string>(page.Filters);
         if (query.After is { } after)
@@ -96,7 +114,7 @@ internal static class SqliteFullTextPlan
         }
 
         var orderBy = "ORDER BY " + order.OrderBy();
-        page.Sql = $"SELECT doc, seq FROM events WHERE rowid IN (SELECT events.rowid FROM {Matched(bounds, null)}{Where(conditions)} {orderBy} LIMIT {page.Parameters.Add(query.Limit)} OFFSET {page.Parameters.Add(query.Offset)}) {orderBy}";
+        page.Sql = $"SELECT doc, seq FROM events WHERE rowid IN (SELECT events.rowid FROM {Candidates(page.Parameters.Add(candidates))}{Where(conditions)} {orderBy} LIMIT {page.Parameters.Add(query.Limit)} OFFSET {page.Parameters.Add(query.Offset)}) {orderBy}";
         var stored = await page.ReadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         var count = new Statement(query);
@@ -105,8 +123,7 @@ internal static class SqliteFullTextPlan
             return SqlCount.Page(stored, matches, query.CountLimit);
         }
 
-        var countBounds = count.Bounds(match, query.Criteria.AfterSequence, null, null);
-        return await CountAsync(connection, transaction, count, $"SELECT 1 FROM {Matched(countBounds, null)}{Where(count.Filters)}", stored, query, cancellationToken).ConfigureAwait(false);
+        return await CountAsync(connection, transaction, count, $"SELECT 1 FROM {Candidates(count.Parameters.Add(candidates))}{Where(count.Filters)}", stored, query, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -256,14 +273,18 @@ internal static class SqliteFullTextPlan
         return [.. seqs.Where(bySeq.ContainsKey).Select(s => bySeq[s])];
     }
 
-    /// <summary>FTS5's matches (after <paramref name="afterSequence"/>), counted up to <paramref name="countTo"/>.</summary>
-    private static async Task<long> FtsCountAsync(SqliteConnection connection, SqliteTransaction transaction, string match, long? afterSequence, long countTo, CancellationToken cancellationToken)
+    /// <summary>
+    /// FTS5's matches (after <paramref name="afterSequence"/>), counted up to <paramref name="countTo"/>,
+    /// and, when there are at most <paramref name="sortCap"/>, their seqs (a JSON array), read by the same run of FTS5's query.
+    /// </summary>
+    private static async Task<(long Matches, string? Candidates)> FtsCountAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string match, long? afterSequence, long countTo, int sortCap, CancellationToken cancellationToken)
     {
         var command = connection.CreateCommand();
         await using var commandDisposal = command.ConfigureAwait(false);
         command.Transaction = transaction;
         var after = afterSequence is null ? string.Empty : " AND rowid > $after";
-        command.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM events_fts WHERE events_fts MATCH $match{after} LIMIT $limit)";
+        command.CommandText = $"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM events_fts WHERE events_fts MATCH $match{after} LIMIT $limit)";
         command.Parameters.AddWithValue("$match", match);
         command.Parameters.AddWithValue("$limit", countTo);
         if (afterSequence is { } position)
@@ -271,7 +292,13 @@ internal static class SqliteFullTextPlan
             command.Parameters.AddWithValue("$after", position);
         }
 
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var matches = reader.GetInt64(0);
+            return (matches, matches <= sortCap ? reader.GetString(1) : null);
+        }
     }
 
     /// <summary>The count of <paramref name="rows"/> (a SELECT of the matching rows), up to the count limit + 1.</summary>
@@ -284,6 +311,10 @@ internal static class SqliteFullTextPlan
         var total = await count.ScalarAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         return SqlCount.Page(stored, total, query.CountLimit);
     }
+
+    /// <summary>The seqs of <paramref name="candidates"/> (a parameter holding a JSON array) joined to their events, the seqs the outer loop.</summary>
+    private static string Candidates(string candidates) =>
+        $"(SELECT value AS fts_seq FROM json_each({candidates})) AS matched CROSS JOIN events ON events.seq = matched.fts_seq";
 
     /// <summary>FTS5's matches joined to their events by seq, FTS5 the outer loop (CROSS JOIN keeps it there).</summary>
     private static string Matched(string bounds, string? direction) =>

@@ -256,5 +256,43 @@ internal static class SqliteMigrations
             -- service filter walks it too, in seq ranges.
             CREATE INDEX events_by_service_seq ON events (service, seq);
             """),
+        new(9, "full text with each event's service as a reserved token, and seq in the created_at index", $"""
+            -- q with a service filter: FTS5 intersects the words' lists with the service's in
+            -- seq order and counts the matches itself, instead of the service's rows being walked
+            -- against the words' lists (bench h: 282 ms for q=rollback with a service filter at
+            -- 1M events). The service is indexed as one token no word of q can match
+            -- (SqliteSearchText): U+E000, a token character here, then the service's UTF-8 in
+            -- hex; U+E000 in a title or message is indexed as the space it was split as before.
+            -- The index reads what it holds from a view of events, so that FTS5's own checks
+            -- ('integrity-check', 'rebuild') see the same text. It starts empty, and
+            -- SqliteSearchRebuild fills it as it filled migration 7's.
+            DROP TRIGGER events_unindexed_on_delete;
+            DROP TABLE events_fts;
+            CREATE VIEW events_search_text AS
+                SELECT seq, {SqliteSearchText.IndexedSql("title")} AS title, {SqliteSearchText.IndexedSql("message")} AS message,
+                    {SqliteSearchText.ServiceTokenSql("service")} AS service
+                FROM events WHERE seq IS NOT NULL;
+            CREATE VIRTUAL TABLE events_fts USING fts5(
+                title, message, service,
+                content = 'events_search_text', content_rowid = 'seq',
+                tokenize = 'unicode61 remove_diacritics 0 categories ''L* N* M*'' tokenchars ''{SqliteSearchText.Reserved}''',
+                detail = none, prefix = '1 2 3 4 5 6 7 8'
+            );
+            UPDATE search_rebuild SET indexed_through = 0, rebuild_through = (SELECT last_value FROM event_sequence WHERE id = 1);
+            -- As migration 7's, with the text as indexed and the service's token.
+            CREATE TRIGGER events_unindexed_on_delete AFTER DELETE ON events WHEN old.seq IS NOT NULL BEGIN
+                INSERT INTO events_fts (events_fts, rowid, title, message, service)
+                    SELECT 'delete', old.seq, {SqliteSearchText.IndexedSql("old.title")}, {SqliteSearchText.IndexedSql("old.message")}, {SqliteSearchText.ServiceTokenSql("old.service")}
+                    WHERE NOT EXISTS (SELECT 1 FROM search_rebuild WHERE old.seq > indexed_through AND old.seq <= rebuild_through);
+                DELETE FROM event_labels WHERE seq = old.seq;
+                DELETE FROM event_resources WHERE seq = old.seq;
+                DELETE FROM event_repeated_values WHERE seq = old.seq;
+            END;
+            -- The newest-first walk of a common word (SqliteFullTextPlan) reads the created_at
+            -- order for each row's seq, FTS5's key: with seq in the index it reads the index
+            -- alone (12,000 rows: 0.5 ms rather than 9 ms of row reads, at 1M events).
+            DROP INDEX events_by_created_at;
+            CREATE INDEX events_by_created_at ON events (created_at_us, id, seq);
+            """),
     ];
 }

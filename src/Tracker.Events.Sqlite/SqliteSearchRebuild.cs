@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Tracker.Events.Sqlite;
 
 /// <summary>
-/// Fills the full-text index that migration 7 recreated empty, from the events' title and
-/// message, in seq order through search_rebuild.rebuild_through (the last seq given out when the
+/// Fills the full-text index that migrations 7 and 9 recreated empty, from the events' title,
+/// message and service as the index holds them (the view events_search_text), in seq order through search_rebuild.rebuild_through (the last seq given out when the
 /// step ran; later events were indexed as they were written). It works in batches, one write
 /// transaction each, recording how far it got in the same transaction, so that an interrupted
 /// run loses one batch at most and the next run carries on from there. It logs its progress
@@ -88,7 +88,7 @@ internal sealed class SqliteSearchRebuild(ILogger logger, int batchSize = 5000, 
         var through = await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq ? seq : target;
 
         var insert = Command(connection, transaction, """
-            INSERT INTO events_fts (rowid, title, message) SELECT seq, title, message FROM events WHERE seq > $from AND seq <= $through ORDER BY seq;
+            INSERT INTO events_fts (rowid, title, message, service) SELECT seq, title, message, service FROM events_search_text WHERE seq > $from AND seq <= $through ORDER BY seq;
             UPDATE search_rebuild SET indexed_through = $through WHERE id = 1;
             """);
         await using var insertDisposal = insert.ConfigureAwait(false);

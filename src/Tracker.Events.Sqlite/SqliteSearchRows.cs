@@ -7,7 +7,7 @@ namespace Tracker.Events.Sqlite;
 
 /// <summary>
 /// Writes the rows that index an event for search, keyed by its seq, within one write
-/// transaction: its full text (title and message in events_fts) and the side rows of the fields
+/// transaction: its full text (title, message and service's token in events_fts) and the side rows of the fields
 /// with many values (labels, resources, and every repeated string field <see cref="EventFields"/>
 /// declares). Its statements are prepared once and reused for every event of the transaction,
 /// and of the later transactions it joins. Deleting an event removes them by trigger (migration 3).
@@ -30,21 +30,23 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
     /// <summary>Indexes <paramref name="e"/> under <paramref name="seq"/>: its full text and its side rows.</summary>
     public async Task InsertAsync(long seq, Event e, CancellationToken cancellationToken)
     {
-        await InsertTextAsync(seq, e.Title, e.Attributes?.Message ?? string.Empty, cancellationToken).ConfigureAwait(false);
+        await InsertTextAsync(seq, e.Title, e.Attributes?.Message ?? string.Empty, SqliteSearchText.ServiceOf(e), cancellationToken).ConfigureAwait(false);
         await InsertSideRowsAsync(seq, e, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Removes what <see cref="InsertAsync"/> wrote under <paramref name="seq"/>. The full-text
-    /// index is external-content: it must be given the title and message it indexed.
+    /// index is external-content: it must be given the title, message and service of the row it
+    /// indexed (the events row's columns), which it reads as <see cref="SqliteSearchText"/> says.
     /// </summary>
-    public async Task DeleteAsync(long seq, string indexedTitle, string indexedMessage, CancellationToken cancellationToken)
+    public async Task DeleteAsync(long seq, string title, string message, string service, CancellationToken cancellationToken)
     {
-        var deleteText = _deleteText ??= Command("INSERT INTO events_fts (events_fts, rowid, title, message) VALUES ('delete', $seq, $title, $message)");
+        var deleteText = _deleteText ??= Command("INSERT INTO events_fts (events_fts, rowid, title, message, service) VALUES ('delete', $seq, $title, $message, $service)");
         deleteText.Parameters.Clear();
         deleteText.Parameters.AddWithValue("$seq", seq);
-        deleteText.Parameters.AddWithValue("$title", indexedTitle);
-        deleteText.Parameters.AddWithValue("$message", indexedMessage);
+        deleteText.Parameters.AddWithValue("$title", SqliteSearchText.Indexed(title));
+        deleteText.Parameters.AddWithValue("$message", SqliteSearchText.Indexed(message));
+        deleteText.Parameters.AddWithValue("$service", SqliteSearchText.ServiceToken(service));
         await deleteText.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
         var deleteSideRows = _deleteSideRows ??= Command("""
@@ -78,13 +80,14 @@ internal sealed class SqliteSearchRows(SqliteConnection connection, SqliteTransa
         }
     }
 
-    private async Task InsertTextAsync(long seq, string title, string message, CancellationToken cancellationToken)
+    private async Task InsertTextAsync(long seq, string title, string message, string service, CancellationToken cancellationToken)
     {
-        var insert = _insertText ??= Command("INSERT INTO events_fts (rowid, title, message) VALUES ($seq, $title, $message)");
+        var insert = _insertText ??= Command("INSERT INTO events_fts (rowid, title, message, service) VALUES ($seq, $title, $message, $service)");
         insert.Parameters.Clear();
         insert.Parameters.AddWithValue("$seq", seq);
-        insert.Parameters.AddWithValue("$title", title);
-        insert.Parameters.AddWithValue("$message", message);
+        insert.Parameters.AddWithValue("$title", SqliteSearchText.Indexed(title));
+        insert.Parameters.AddWithValue("$message", SqliteSearchText.Indexed(message));
+        insert.Parameters.AddWithValue("$service", SqliteSearchText.ServiceToken(service));
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -147,11 +147,11 @@ public sealed class SqliteFullTextPlanTests : IDisposable
         {
         }
 
-        // Step 7 applied, and its rebuild stopped after the first 20 events' batch.
+        // Steps 7 to 9 applied, and the rebuild stopped after the first 20 events' batch.
         await ExecuteAsync("""
             UPDATE search_rebuild SET indexed_through = 0;
             INSERT INTO events_fts (events_fts) VALUES ('delete-all');
-            INSERT INTO events_fts (rowid, title, message) SELECT seq, title, message FROM events WHERE seq <= 20;
+            INSERT INTO events_fts (rowid, title, message, service) SELECT seq, title, message, service FROM events_search_text WHERE seq <= 20;
             UPDATE search_rebuild SET indexed_through = 20, rebuild_through = (SELECT max(seq) FROM events);
             """);
         using var store = new SqliteEventStore(_database.ConnectionString);
@@ -160,6 +160,111 @@ public sealed class SqliteFullTextPlanTests : IDisposable
 
         var page = await store.QueryAsync(new EventQuery(Criteria(null), EventOrder.NewestFirst, 100), CancellationToken.None).Bounded();
         Assert.Equal(Expected(null).Select(e => e.Id), page.Events.Select(e => e.Id));
+        await SqliteSearchInvariants.AssertInStepAsync(_database.ConnectionString);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_FileIndexedAtStepEight_RebuildsTheIndexWithServices()
+    {
+        using (await FilledStoreAsync(SqliteFullTextPlan.DefaultSortCap))
+        {
+        }
+
+        await RevertToStepEightAsync();
+        await ExecuteAsync("DELETE FROM events WHERE title LIKE 'Event 8 %'"); // deleted before the upgrade, with step 7's index
+        using var store = new SqliteEventStore(_database.ConnectionString) { FullTextSortCap = 0 };
+
+        await store.MigrateAsync(CancellationToken.None).Bounded();
+
+        var page = await store.QueryAsync(new EventQuery(Criteria("a"), EventOrder.NewestFirst, 100, CountLimit: 100), CancellationToken.None).Bounded();
+        var expected = Expected("a").Where(e => !e.Title.StartsWith("Event 8 ", StringComparison.Ordinal)).Select(e => e.Id).ToArray();
+        Assert.Equal(expected, page.Events.Select(e => e.Id));
+        Assert.Equal((expected.Length, true), (page.TotalCount, page.TotalCountExact));
+        await SqliteSearchInvariants.AssertInStepAsync(_database.ConnectionString);
+    }
+
+    /// <summary>Service filters the plan hands to FTS5 (service = x, alone or in an AND), against the same filter it cannot (inside an OR of one term).</summary>
+    public static TheoryData<int, string, string[]> ServiceFilters => new()
+    {
+        { 1000, "a", ["rollb"] }, { 0, "a", ["rollb"] }, { 0, "b", ["event", "rollback"] }, { 1000, "b", ["1"] }, { 0, "c", ["rollb"] }, { 0, "", ["event"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServiceFilters))]
+    public async Task QueryAsync_ServiceFilterWithWords_GivesTheSamePagesAndCountsAsTheFilterTheIndexCannotServe(int sortCap, string service, string[] words)
+    {
+        using var store = await FilledStoreAsync(sortCap);
+        var equality = new Comparison(EventField.Service, Comparator.Equal, FilterValue.Of(service));
+        var deployments = new Comparison(EventField.Type, Comparator.Equal, FilterValue.Of((long)Api.V1Alpha1.Type.Deployment));
+        var forms = new (FilterNode Served, FilterNode Plain)[]
+        {
+            (equality, new AnyOf([equality])),
+            (new AllOf([deployments, equality]), new AllOf([deployments, new AnyOf([equality])])),
+        };
+
+        foreach (var (served, plain) in forms)
+        {
+            foreach (var order in new[] { EventOrder.NewestFirst, EventOrder.CommitOrder })
+            {
+                foreach (var (offset, countLimit) in new[] { (0, (long?)null), (3, 2L), (0, 1000L) })
+                {
+                    var got = await store.QueryAsync(new EventQuery(new EventCriteria(served, words), order, 4, Offset: offset, CountLimit: countLimit), CancellationToken.None).Bounded();
+                    var want = await store.QueryAsync(new EventQuery(new EventCriteria(plain, words), order, 4, Offset: offset, CountLimit: countLimit), CancellationToken.None).Bounded();
+
+                    Assert.Equal(want.Events.Select(e => e.Id), got.Events.Select(e => e.Id));
+                    Assert.Equal((want.TotalCount, want.TotalCountExact), (got.TotalCount, got.TotalCountExact));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task QueryAsync_TextHoldingTheServiceTokensCharacter_FindsTheWordsOnEitherSideOfIt()
+    {
+        using var store = await FilledStoreAsync(SqliteFullTextPlan.DefaultSortCap);
+        var e = Events()[0].Clone();
+        e.Id = "ev-reserved";
+        e.Title = "alpha\uE000bravo";
+        e.Attributes.Service = "pay-ments/é";
+        e.Attributes.Message = "charlie\uE000" + "61";
+        await store.CreateAsync(e, null, CancellationToken.None).Bounded();
+
+        foreach (var word in new[] { "alpha", "bravo", "charlie", "61" })
+        {
+            var page = await store.QueryAsync(new EventQuery(new EventCriteria(new Comparison(EventField.Service, Comparator.Equal, FilterValue.Of("pay-ments/é")), [word]), EventOrder.NewestFirst, 10), CancellationToken.None).Bounded();
+            Assert.Equal(["ev-reserved"], page.Events.Select(found => found.Id));
+        }
+
+        await SqliteSearchInvariants.AssertInStepAsync(_database.ConnectionString);
+    }
+
+    [Fact]
+    public async Task QueryAsync_WordSpellingAServicesToken_FindsNoEventByItsService()
+    {
+        using var store = await FilledStoreAsync(SqliteFullTextPlan.DefaultSortCap);
+
+        // Service "a" is indexed as U+E000 then "61", its UTF-8 in hex; no event's text holds "61".
+        var page = await store.QueryAsync(new EventQuery(new EventCriteria(new AllOf([]), ["61"]), EventOrder.NewestFirst, 10), CancellationToken.None).Bounded();
+
+        Assert.Empty(page.Events);
+        Assert.Equal(0, page.TotalCount);
+    }
+
+    [Fact]
+    public async Task ReplaceAsync_ServiceChanged_FindsTheEventByItsNewServiceOnly()
+    {
+        using var store = await FilledStoreAsync(SqliteFullTextPlan.DefaultSortCap);
+        var e = (await store.GetAsync("ev-01", CancellationToken.None).Bounded())!;
+        var updated = e.Clone();
+        updated.Attributes.Service = "moved";
+        updated.Etag = "moved";
+
+        Assert.True(await store.ReplaceAsync(updated, e.Etag, CancellationToken.None).Bounded());
+
+        var inOld = await store.QueryAsync(new EventQuery(Criteria(e.Attributes.Service), EventOrder.NewestFirst, 100), CancellationToken.None).Bounded();
+        var inNew = await store.QueryAsync(new EventQuery(Criteria("moved"), EventOrder.NewestFirst, 100), CancellationToken.None).Bounded();
+        Assert.DoesNotContain("ev-01", inOld.Events.Select(found => found.Id));
+        Assert.Equal(["ev-01"], inNew.Events.Select(found => found.Id));
         await SqliteSearchInvariants.AssertInStepAsync(_database.ConnectionString);
     }
 
@@ -235,6 +340,7 @@ public sealed class SqliteFullTextPlanTests : IDisposable
     private Task RevertToStepSixAsync() => ExecuteAsync("""
         DROP TRIGGER events_unindexed_on_delete;
         DROP TABLE events_fts;
+        DROP VIEW events_search_text;
         DROP TABLE search_rebuild;
         DROP INDEX events_by_service_seq;
         DELETE FROM schema_migrations WHERE version >= 7;
@@ -246,6 +352,30 @@ public sealed class SqliteFullTextPlanTests : IDisposable
         INSERT INTO events_fts (events_fts) VALUES ('rebuild');
         CREATE TRIGGER events_unindexed_on_delete AFTER DELETE ON events WHEN old.seq IS NOT NULL BEGIN
             INSERT INTO events_fts (events_fts, rowid, title, message) VALUES ('delete', old.seq, old.title, old.message);
+            DELETE FROM event_labels WHERE seq = old.seq;
+            DELETE FROM event_resources WHERE seq = old.seq;
+            DELETE FROM event_repeated_values WHERE seq = old.seq;
+        END;
+        """);
+
+    /// <summary>The full-text index as migration 7 made it and its rebuild filled it (step 9 undone).</summary>
+    private Task RevertToStepEightAsync() => ExecuteAsync("""
+        DROP TRIGGER events_unindexed_on_delete;
+        DROP TABLE events_fts;
+        DROP VIEW events_search_text;
+        DELETE FROM schema_migrations WHERE version >= 9;
+        CREATE VIRTUAL TABLE events_fts USING fts5(
+            title, message,
+            content = 'events', content_rowid = 'seq',
+            tokenize = 'unicode61 remove_diacritics 0 categories ''L* N* M*''',
+            detail = none, prefix = '1 2 3 4 5 6 7 8'
+        );
+        INSERT INTO events_fts (events_fts) VALUES ('rebuild');
+        UPDATE search_rebuild SET indexed_through = (SELECT last_value FROM event_sequence), rebuild_through = (SELECT last_value FROM event_sequence);
+        CREATE TRIGGER events_unindexed_on_delete AFTER DELETE ON events WHEN old.seq IS NOT NULL BEGIN
+            INSERT INTO events_fts (events_fts, rowid, title, message)
+                SELECT 'delete', old.seq, old.title, old.message
+                WHERE NOT EXISTS (SELECT 1 FROM search_rebuild WHERE old.seq > indexed_through AND old.seq <= rebuild_through);
             DELETE FROM event_labels WHERE seq = old.seq;
             DELETE FROM event_resources WHERE seq = old.seq;
             DELETE FROM event_repeated_values WHERE seq = old.seq;

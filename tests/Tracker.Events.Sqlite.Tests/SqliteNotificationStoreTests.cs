@@ -41,7 +41,7 @@ public sealed class SqliteNotificationStoreTests : IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 DROP TABLE deliveries; DROP TABLE notification_router; DROP TABLE channels; DROP TABLE search_rebuild;
-                DROP INDEX events_by_service_seq;
+                DROP INDEX events_by_service_seq; DROP VIEW events_search_text;
                 DELETE FROM schema_migrations WHERE version >= 6;
                 """;
             await command.ExecuteNonQueryAsync();

@@ -189,6 +189,17 @@ public sealed class SqliteSearchIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task MigrateAsync_NewestFirstSeqs_ReadFromTheCreatedAtIndexAlone()
+    {
+        await StoreAsync();
+
+        // The statement the full-text walk reads a common word's candidates with (SqliteFullTextPlan).
+        var plan = await ReadAsync("EXPLAIN QUERY PLAN SELECT seq FROM events ORDER BY created_at_us DESC, id DESC", r => r.GetString(3));
+
+        Assert.Equal(["SCAN events USING COVERING INDEX events_by_created_at"], plan);
+    }
+
+    [Fact]
     public async Task Build_AfterSequenceInCommitOrder_ReadsTheSeqIndexAsARange()
     {
         var plan = await PagePlanAsync(new EventCriteria(new AllOf([]), [], AfterSequence: 10), EventOrder.CommitOrder);
