@@ -47,6 +47,17 @@ public sealed class DeployCommandTests(OpenServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Start_EmptyLinkAndOwner_LeftUnset()
+    {
+        // A pipeline's unset variables, e.g. --link "$PR_URL" on a push that has no pull request.
+        var started = await _tracker.RunAsync("deploy", "start", "--service", _service, "--link", "", "--owner", "", "-o", "json");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.False(started.Json.GetProperty("attributes").TryGetProperty("owner", out _));
+        Assert.False(started.Json.TryGetProperty("links", out var links) && links.TryGetProperty("pullRequestLink", out _));
+    }
+
+    [Fact]
     public async Task Finish_WithoutStatus_ExitsTwo()
     {
         var finished = await _tracker.RunAsync("deploy", "finish", "01937f52-0000-7000-8000-000000000000");

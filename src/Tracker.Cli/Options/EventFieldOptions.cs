@@ -10,7 +10,8 @@ namespace Tracker.Cli.Options;
 /// The fields of an event as kebab-case flags (the proto field names: <c>--related-id</c> is
 /// attributes.related_id), shared by events create, events update and the deploy commands. Only
 /// the flags given are set, so an update changes only those fields (proto3 presence; see
-/// UpdateEventRequest). The server validates the values and names the field in its errors.
+/// UpdateEventRequest); a text flag given an empty value counts as not given. The server
+/// validates the values and names the field in its errors.
 /// </summary>
 internal sealed class EventFieldOptions
 {
@@ -87,30 +88,30 @@ internal sealed class EventFieldOptions
     }
 
     /// <summary>The title given, or null.</summary>
-    public string? TitleOf(ParseResult parse) => parse.GetValue(Title);
+    public string? TitleOf(ParseResult parse) => TextOf(parse, Title);
 
     /// <summary>The attributes given, each set only when its flag is (proto3 presence).</summary>
     public EventAttributes AttributesOf(ParseResult parse)
     {
         var attributes = new EventAttributes();
         if (parse.GetValue(Type) is { } type) attributes.Type = type;
-        if (parse.GetValue(Service) is { } service) attributes.Service = service;
+        if (TextOf(parse, Service) is { } service) attributes.Service = service;
         if (parse.GetValue(Environment) is { } environment) attributes.Environment = environment;
         if (parse.GetValue(Status) is { } status) attributes.Status = status;
         if (parse.GetValue(Priority) is { } priority) attributes.Priority = priority;
         if (parse.GetValue(Impact) is { } impact) attributes.Impact = impact;
         if (parse.GetValue(Severity) is { } severity) attributes.Severity = severity;
-        if (parse.GetValue(Owner) is { } owner) attributes.Owner = owner;
-        if (parse.GetValue(Message) is { } message) attributes.Message = message;
-        if (parse.GetValue(Source) is { } source) attributes.Source = source;
-        if (parse.GetValue(Reason) is { } reason) attributes.Reason = reason;
+        if (TextOf(parse, Owner) is { } owner) attributes.Owner = owner;
+        if (TextOf(parse, Message) is { } message) attributes.Message = message;
+        if (TextOf(parse, Source) is { } source) attributes.Source = source;
+        if (TextOf(parse, Reason) is { } reason) attributes.Reason = reason;
         if (parse.GetValue(Code) is { } code) attributes.Code = code;
-        if (parse.GetValue(RelatedId) is { } relatedId) attributes.RelatedId = relatedId;
+        if (TextOf(parse, RelatedId) is { } relatedId) attributes.RelatedId = relatedId;
         if (parse.GetValue(StartDate) is { } startDate) attributes.StartDate = startDate;
         if (parse.GetValue(EndDate) is { } endDate) attributes.EndDate = endDate;
         if (parse.GetValue(Notification) is { } notification) attributes.Notification = notification;
-        attributes.StakeHolders.Add(parse.GetValue(StakeHolders) ?? []);
-        attributes.Notifications.Add(parse.GetValue(Notifications) ?? []);
+        attributes.StakeHolders.Add((parse.GetValue(StakeHolders) ?? []).Where(v => !string.IsNullOrWhiteSpace(v)));
+        attributes.Notifications.Add((parse.GetValue(Notifications) ?? []).Where(v => !string.IsNullOrWhiteSpace(v)));
         attributes.Labels.Add(parse.GetValue(Labels) ?? []);
         return attributes;
     }
@@ -118,8 +119,8 @@ internal sealed class EventFieldOptions
     /// <summary>The links given, or null when neither flag is.</summary>
     public EventLinks? LinksOf(ParseResult parse)
     {
-        var link = parse.GetValue(PullRequestLink);
-        var ticket = parse.GetValue(Ticket);
+        var link = TextOf(parse, PullRequestLink);
+        var ticket = TextOf(parse, Ticket);
         if (link is null && ticket is null)
         {
             return null;
@@ -130,6 +131,11 @@ internal sealed class EventFieldOptions
         if (ticket is not null) links.Ticket = ticket;
         return links;
     }
+
+    // An empty value counts as no flag: a pipeline's unset variable (--link "$PR_URL" on a push)
+    // leaves the field as it is rather than sending an empty one.
+    private static string? TextOf(ParseResult parse, Option<string?> option) =>
+        parse.GetValue(option) is { } text && !string.IsNullOrWhiteSpace(text) ? text : null;
 
     private static Option<string?> Text(string name, string description, params string[] aliases) =>
         new(name, aliases) { Description = description, HelpName = "text" };
