@@ -63,6 +63,3 @@ internal sealed class TrackerConnection : IDisposable
 
     private static string? FirstNonEmpty(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
 }
-
-/// <summary>A command line that parsed but cannot be used, e.g. a malformed URL; exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);

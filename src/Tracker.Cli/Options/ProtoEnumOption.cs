@@ -61,6 +61,9 @@ internal static class ProtoEnumOption
     }
 
     private static List<EnumValue> ValuesOf<TEnum>()
+        where TEnum : struct, Enum => EnumValues<TEnum>.All;
+
+    private static List<EnumValue> Read<TEnum>()
         where TEnum : struct, Enum
     {
         var descriptor = EventReflection.Descriptor.EnumTypes.Concat(EventServiceReflection.Descriptor.EnumTypes)
@@ -83,4 +86,11 @@ internal static class ProtoEnumOption
     }
 
     private sealed record EnumValue(string ShortName, string FullName, int Number);
+
+    // Read once per enum: the table output names a value on every row.
+    private static class EnumValues<TEnum>
+        where TEnum : struct, Enum
+    {
+        public static readonly List<EnumValue> All = Read<TEnum>();
+    }
 }
