@@ -16,8 +16,6 @@ internal sealed class CommandRunner(GlobalOptions globals)
     /// <summary>What a command does once connected: its calls and its output, returning its exit code.</summary>
     public delegate Task<int> Body(ParseResult parse, TrackerConnection connection, EventPrinter printer, CancellationToken cancellationToken);
 
-    public GlobalOptions Globals => globals;
-
     /// <summary>The action of a command whose work is <paramref name="body"/>, for <see cref="Command.SetAction(Func{ParseResult, CancellationToken, Task{int}})"/>.</summary>
     public Func<ParseResult, CancellationToken, Task<int>> Action(Body body) =>
         (parse, cancellationToken) => RunAsync(parse, body, cancellationToken);

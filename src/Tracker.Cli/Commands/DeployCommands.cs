@@ -56,7 +56,7 @@ internal static class DeployCommands
         var id = EventCommands.IdArgument();
         id.Description = "The id deploy start printed.";
         fields.Status.Required = true;
-        fields.Status.Description = "The outcome: success or failure (any status is accepted: " + fields.Status.HelpName?.Replace('|', ' ') + ").";
+        fields.Status.Description = "The outcome: success or failure (" + fields.Status.Description + ")";
         var command = new Command(
             "finish",
             "Close a deployment: set its status (--status success|failure), its end date (now unless --end-date) and the links given, and print it.")

@@ -25,7 +25,7 @@ internal static class ProtoEnumOption
         var option = new Option<TEnum?>(name)
         {
             Description = $"{description} One of: {string.Join(", ", shortNames)} (or the full name, or the number).",
-            HelpName = string.Join('|', shortNames),
+            HelpName = "value",
             CustomParser = result => Parse<TEnum>(result, name, values),
         };
         option.CompletionSources.Add(shortNames);
