@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Tracker.Api.V1Alpha1;
+using Tracker.Cli.Options;
+using Type = Tracker.Api.V1Alpha1.Type;
+
+namespace Tracker.Cli.Commands;
+
+/// <summary>
+/// <c>tracker events list|search</c>: a page of events (ListEvents, SearchEvents). The flags are
+/// the request fields in kebab-case (<c>--page-size</c> is page_size), so the README's
+/// "Searching" applies to them as written.
+/// </summary>
+internal static class ListingCommands
+{
+    public static Command List(CommandRunner runner)
+    {
+        var paging = new ListingOptions();
+        var command = new Command("list", "Print a page of events, newest first unless --order-by says otherwise (ListEvents).");
+        paging.AddTo(command);
+        command.SetAction(runner.Action(async (parse, connection, printer, cancellationToken) =>
+        {
+            var request = new ListEventsRequest
+            {
+                Filter = parse.GetValue(paging.Filter) ?? "",
+                Query = parse.GetValue(paging.Query) ?? "",
+                Q = parse.GetValue(paging.Q) ?? "",
+                OrderBy = parse.GetValue(paging.OrderBy) ?? "",
+                PageSize = parse.GetValue(paging.PageSize),
+                PageToken = parse.GetValue(paging.PageToken) ?? "",
+                PerPage = parse.GetValue(paging.PerPage),
+                Page = parse.GetValue(paging.Page),
+                AfterId = parse.GetValue(paging.AfterId) ?? "",
+                ExactTotalCount = parse.GetValue(paging.ExactTotalCount),
+            };
+            var page = await connection.Events.ListEventsAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
+            await printer.WritePageAsync(page, page.Events, page.TotalCount, page.TotalCountRelation, page.NextPageToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Search(CommandRunner runner)
+    {
+        var paging = new ListingOptions();
+        var source = Text("--source", "Only events from this source.");
+        var type = ProtoEnumOption.Create<Type>("--type", "Only events of this type.");
+        var priority = ProtoEnumOption.Create<Priority>("--priority", "Only events of this priority.");
+        var status = ProtoEnumOption.Create<Status>("--status", "Only events in this status.");
+        var service = Text("--service", "Only events of this service.");
+        var startDate = Text("--start-date", "Only events at or after this time: RFC 3339, or YYYY-MM-DD for the start of that day (UTC).");
+        var endDate = Text("--end-date", "Only events at or before this time: RFC 3339, or YYYY-MM-DD for the whole of that day (UTC).");
+        var environment = ProtoEnumOption.Create<Api.V1Alpha1.Environment>("--environment", "Only events in this environment.");
+        var impact = ProtoEnumOption.Create<Impact>("--impact", "Only events with this impact.");
+        var owner = Text("--owner", "Only events owned by this team or person.");
+        var command = new Command("search", "Print a page of the events that match every flag given, ANDed with --filter (SearchEvents).")
+        {
+            source, type, priority, status, service, startDate, endDate, environment, impact, owner,
+        };
+        paging.AddTo(command);
+        command.SetAction(runner.Action(async (parse, connection, printer, cancellationToken) =>
+        {
+            var request = new SearchEventsRequest
+            {
+                Source = parse.GetValue(source) ?? "",
+                Type = parse.GetValue(type) ?? Type.Unspecified,
+                Priority = parse.GetValue(priority) ?? Priority.Unspecified,
+                Status = parse.GetValue(status) ?? Status.Unspecified,
+                Service = parse.GetValue(service) ?? "",
+                StartDate = parse.GetValue(startDate) ?? "",
+                EndDate = parse.GetValue(endDate) ?? "",
+                Environment = parse.GetValue(environment) ?? Api.V1Alpha1.Environment.Unspecified,
+                Impact = parse.GetValue(impact) ?? Impact.Unspecified,
+                Owner = parse.GetValue(owner) ?? "",
+                Filter = parse.GetValue(paging.Filter) ?? "",
+                Query = parse.GetValue(paging.Query) ?? "",
+                Q = parse.GetValue(paging.Q) ?? "",
+                OrderBy = parse.GetValue(paging.OrderBy) ?? "",
+                PageSize = parse.GetValue(paging.PageSize),
+                PageToken = parse.GetValue(paging.PageToken) ?? "",
+                PerPage = parse.GetValue(paging.PerPage),
+                Page = parse.GetValue(paging.Page),
+                AfterId = parse.GetValue(paging.AfterId) ?? "",
+                ExactTotalCount = parse.GetValue(paging.ExactTotalCount),
+            };
+            var page = await connection.Events.SearchEventsAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
+            await printer.WritePageAsync(page, page.Events, page.TotalCount, page.TotalCountRelation, page.NextPageToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static Option<string?> Text(string name, string description) => new(name) { Description = description, HelpName = "text" };
+
+    /// <summary>The query and paging flags of list and search, named after ListEventsRequest's fields.</summary>
+    private sealed class ListingOptions
+    {
+        public Option<string?> Filter { get; } = Text("--filter", "An AIP-160 filter, e.g. 'environment=ENVIRONMENT_PRODUCTION AND service=\"pay*\"' (README, \"Searching\").");
+
+        public Option<string?> Query { get; } = Text("--query", "The same as MongoDB-style JSON (the MWS dialect), e.g. '{\"service\":\"api\"}'. Not with --filter.");
+
+        public Option<string?> Q { get; } = Text("--q", "Full text: every word must start a word of the title or message.");
+
+        public Option<string?> OrderBy { get; } = Text("--order-by", "Comma-separated keys with asc or desc, e.g. 'severity desc, start_date desc'. Default newest first.");
+
+        public Option<int> PageSize { get; } = new("--page-size") { Description = "Token paging: events per page (default 50, at most 1000).", HelpName = "number" };
+
+        public Option<string?> PageToken { get; } = Text("--page-token", "Token paging: the next page token printed by the previous page of the same query.");
+
+        public Option<int> PerPage { get; } = new("--per-page") { Description = "Page-number paging: events per page (default 50, at most 1000).", HelpName = "number" };
+
+        public Option<int> Page { get; } = new("--page") { Description = "Page-number paging: the 1-based page number.", HelpName = "number" };
+
+        public Option<string?> AfterId { get; } = Text("--after-id", "Only events created after the event with this id, oldest first (polling).");
+
+        public Option<bool> ExactTotalCount { get; } = new("--exact-total-count") { Description = "Count every match exactly, past the server's count limit (slower)." };
+
+        public void AddTo(Command command)
+        {
+            foreach (Option option in (Option[])[Filter, Query, Q, OrderBy, PageSize, PageToken, PerPage, Page, AfterId, ExactTotalCount])
+            {
+                command.Add(option);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Tracker.Cli.Output;
+
+namespace Tracker.Cli.Options;
+
+/// <summary>
+/// The flags every command takes, anywhere on the line: where the server is, the API key, and the
+/// output format. The URL and the key fall back on TRACKER_URL and TRACKER_API_KEY.
+/// </summary>
+internal sealed class GlobalOptions
+{
+    /// <summary>The environment variable with the server's HTTP endpoint.</summary>
+    public const string UrlVariable = "TRACKER_URL";
+
+    /// <summary>The environment variable with the API key or token.</summary>
+    public const string ApiKeyVariable = "TRACKER_API_KEY";
+
+    /// <summary>Where the server is when neither --url nor TRACKER_URL says: the default HTTP port on this machine.</summary>
+    public const string DefaultUrl = "http://localhost:8080";
+
+    public Option<string?> Url { get; } = new("--url")
+    {
+        Description = $"The server's HTTP endpoint (REST, gRPC and gRPC-Web port), e.g. http://tracker:8080. Default ${UrlVariable}, else {DefaultUrl}.",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    public Option<string?> ApiKey { get; } = new("--api-key")
+    {
+        Description = $"The API key (or JWT) sent as 'Authorization: Bearer <key>'. Default ${ApiKeyVariable}. Prefer the variable: a flag shows in the process list.",
+        HelpName = "key",
+        Recursive = true,
+    };
+
+    public Option<OutputFormat> Output { get; } = new("--output", "-o")
+    {
+        Description = "table (default, for people), json (the API's proto3 JSON: one object, or one per line for watch), or id (the event ids only, one per line).",
+        HelpName = "table|json|id",
+        Recursive = true,
+        DefaultValueFactory = _ => OutputFormat.Table,
+    };
+
+    public void AddTo(RootCommand root)
+    {
+        root.Add(Url);
+        root.Add(ApiKey);
+        root.Add(Output);
+    }
+}

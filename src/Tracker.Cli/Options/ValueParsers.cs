@@ -1,0 +1,93 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Tracker.Cli.Options;
+
+/// <summary>
+/// Parsers for flag values that are not plain strings or numbers. Each reports a bad value as a
+/// parse error naming the flag and the expected form (exit code 2).
+/// </summary>
+internal static partial class ValueParsers
+{
+    /// <summary>
+    /// A point in time: <c>now</c>, or an RFC 3339 date-time (<c>2024-01-15T10:00:00Z</c>,
+    /// <c>2024-01-15T12:00:00+02:00</c>); a time without an offset is UTC.
+    /// </summary>
+    public static Timestamp? Timestamp(ArgumentResult result, string name, TimeProvider clock)
+    {
+        var text = LastToken(result);
+        if (string.Equals(text, "now", StringComparison.OrdinalIgnoreCase))
+        {
+            return Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time);
+        }
+
+        result.AddError($"Invalid value '{text}' for {name}: expected 'now' or an RFC 3339 date-time such as 2024-01-15T10:00:00Z.");
+        return null;
+    }
+
+    /// <summary>
+    /// A length of time: a number with a unit, ms, s, m or h (<c>90s</c>, <c>5m</c>, <c>1h30m</c>),
+    /// or a plain number of seconds.
+    /// </summary>
+    public static TimeSpan? Duration(ArgumentResult result, string name)
+    {
+        var text = LastToken(result);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        var parts = DurationPart().Matches(text);
+        if (text.Length > 0 && parts.Sum(p => p.Length) == text.Length)
+        {
+            var total = TimeSpan.Zero;
+            foreach (Match part in parts)
+            {
+                var amount = double.Parse(part.Groups["amount"].Value, CultureInfo.InvariantCulture);
+                total += part.Groups["unit"].Value switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(amount),
+                    "s" => TimeSpan.FromSeconds(amount),
+                    "m" => TimeSpan.FromMinutes(amount),
+                    _ => TimeSpan.FromHours(amount),
+                };
+            }
+
+            return total;
+        }
+
+        result.AddError($"Invalid value '{text}' for {name}: expected a duration such as 30s, 5m, 1h30m or a number of seconds.");
+        return null;
+    }
+
+    /// <summary>Labels as <c>key=value</c>, one per occurrence of the flag.</summary>
+    public static Dictionary<string, string> Labels(ArgumentResult result, string name)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var token in result.Tokens)
+        {
+            var separator = token.Value.IndexOf('=', StringComparison.Ordinal);
+            if (separator <= 0)
+            {
+                result.AddError($"Invalid value '{token.Value}' for {name}: expected key=value.");
+                continue;
+            }
+
+            labels[token.Value[..separator]] = token.Value[(separator + 1)..];
+        }
+
+        return labels;
+    }
+
+    private static string LastToken(ArgumentResult result) => result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value.Trim();
+
+    [GeneratedRegex(@"(?<amount>\d+(\.\d+)?)(?<unit>ms|s|m|h)")]
+    private static partial Regex DurationPart();
+}
