@@ -158,7 +158,7 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
             + "fitler is not an argument of this tool; its arguments are filter, q, start_date, end_date, order_by, page_size, page_token",
             search.Text());
         Assert.Equal("INVALID_ARGUMENT: Invalid arguments: id is required", get.Text());
-        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels must be an object whose values are strings, not an object", create.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.attempt must be a string, not the number 2", create.Text());
         Assert.True(search.IsError == true && get.IsError == true && create.IsError == true);
     }
 
@@ -273,6 +273,96 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
         Assert.Equal([old.Id, recent.Id], mine.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
         var since = DateTimeOffset.Parse(mine.GetProperty("since").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(tracker.Time.GetUtcNow() - since, TimeSpan.FromHours(2), TimeSpan.FromHours(2).Add(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task RecentChanges_PageTokenAfterTheClockMoved_ContinuesTheFirstPagesWindow()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var grpc = tracker.Factory.CreateGrpcClient();
+        var service = TestEvents.UniqueService();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Insert(0, (await grpc.CreateEventAsync(TestEvents.Deployment(service, $"Deploy {i}")).Bounded()).Id);
+            tracker.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var arguments = new Dictionary<string, object?> { ["environment"] = "production", ["hours"] = 1, ["service"] = service, ["page_size"] = 2 };
+        var first = Ok(await CallAsync(client, "recent_changes", arguments));
+        tracker.Time.Advance(TimeSpan.FromMinutes(10));
+        arguments["page_token"] = first.GetProperty("nextPageToken").GetString();
+        var second = Ok(await CallAsync(client, "recent_changes", arguments));
+
+        var listed = first.GetProperty("events").EnumerateArray().Concat(second.GetProperty("events").EnumerateArray()).Select(e => e.GetProperty("id").GetString());
+        Assert.Equal(ids, listed);
+        Assert.Equal(first.GetProperty("since").GetString(), second.GetProperty("since").GetString());
+        Assert.Equal(string.Empty, second.GetProperty("nextPageToken").GetString());
+    }
+
+    [Fact]
+    public async Task RecentChanges_PageTokenOfSearchEvents_ToolErrorNamesPageToken()
+    {
+        await using var client = await tracker.ConnectAsync();
+
+        var result = await CallAsync(client, "recent_changes", new() { ["environment"] = "production", ["hours"] = 1, ["page_token"] = "not-a-token" });
+
+        Assert.True(result.IsError);
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_token is not a nextPageToken of recent_changes; pass the one its last answer gave, or leave it out for the first page", result.Text());
+    }
+
+    [Fact]
+    public async Task CallTool_PageSizeIntegralNumber_AcceptedAsAnInteger()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var grpc = tracker.Factory.CreateGrpcClient();
+        var service = TestEvents.UniqueService();
+        await grpc.CreateEventAsync(TestEvents.Deployment(service, "One")).Bounded();
+        await grpc.CreateEventAsync(TestEvents.Deployment(service, "Two")).Bounded();
+
+        var page = Ok(await CallAsync(client, "search_events", new() { ["filter"] = $"service=\"{service}\"", ["page_size"] = 1.0 }));
+        var half = await CallAsync(client, "search_events", new() { ["page_size"] = 1.5 });
+
+        Assert.Equal(1, page.GetProperty("events").GetArrayLength());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_size must be an integer (32-bit), not the number 1.5", half.Text());
+    }
+
+    [Fact]
+    public async Task CreateEvent_LabelValueNullOrNumber_SchemaAndToolErrorAgreeNamingTheMember()
+    {
+        await using var client = await tracker.ConnectAsync();
+
+        var tools = await client.ListToolsAsync().AsTask().Bounded();
+        var nullValue = await CallAsync(client, "create_event", new() { ["title"] = "x", ["type"] = "incident", ["service"] = "s", ["labels"] = new Dictionary<string, object?> { ["a"] = null } });
+        var numberValue = await CallAsync(client, "create_event", new() { ["title"] = "x", ["type"] = "incident", ["service"] = "s", ["labels"] = new Dictionary<string, object?> { ["a"] = 1 } });
+
+        var labels = tools.Single(t => t.Name == "create_event").JsonSchema.GetProperty("properties").GetProperty("labels");
+        Assert.Equal("string", labels.GetProperty("additionalProperties").GetProperty("type").GetString());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.a must be a string, not null", nullValue.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.a must be a string, not the number 1", numberValue.Text());
+    }
+
+    [Fact]
+    public async Task Tools_NonAsciiText_EveryToolWritesRawUtf8TheSameWay()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var service = TestEvents.UniqueService();
+
+        var created = await CallAsync(client, "create_event", new() { ["title"] = "Café & co <1>", ["type"] = "deployment", ["service"] = service, ["environment"] = "production" });
+        var id = JsonDocument.Parse(created.Text()).RootElement.GetProperty("id").GetString();
+        var answers = new[]
+        {
+            created,
+            await CallAsync(client, "get_event", new() { ["id"] = id }),
+            await CallAsync(client, "search_events", new() { ["filter"] = $"service=\"{service}\"" }),
+            await CallAsync(client, "recent_changes", new() { ["environment"] = "production", ["hours"] = 1, ["service"] = service }),
+            await CallAsync(client, "count_events", new() { ["filter"] = $"service=\"{service}\"" }),
+        };
+
+        Assert.All(answers, answer => Assert.DoesNotContain("\\u", answer.Text(), StringComparison.Ordinal));
+        Assert.All(answers, answer => Assert.DoesNotContain("\": ", answer.Text(), StringComparison.Ordinal));
+        Assert.All(answers.Take(4), answer => Assert.Contains("\"title\":\"Café & co <1>\"", answer.Text(), StringComparison.Ordinal));
+        Assert.Contains($"\"{service}\":1", answers[4].Text(), StringComparison.Ordinal);
     }
 
     [Fact]
