@@ -314,17 +314,19 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
     [Fact]
     public async Task CallTool_PageSizeIntegralNumber_AcceptedAsAnInteger()
     {
-        await using var client = await tracker.ConnectAsync();
         var grpc = tracker.Factory.CreateGrpcClient();
         var service = TestEvents.UniqueService();
         await grpc.CreateEventAsync(TestEvents.Deployment(service, "One")).Bounded();
         await grpc.CreateEventAsync(TestEvents.Deployment(service, "Two")).Bounded();
+        using var http = tracker.Factory.CreateClient();
 
-        var page = Ok(await CallAsync(client, "search_events", new() { ["filter"] = $"service=\"{service}\"", ["page_size"] = 1.0 }));
-        var half = await CallAsync(client, "search_events", new() { ["page_size"] = 1.5 });
+        // Written by hand: a JSON serializer writes the double 1.0 as 1.
+        var page = await RawCallAsync(http, $$$"""{"name":"search_events","arguments":{"filter":"service=\"{{{service}}}\"","page_size":1.0}}""");
+        var half = await RawCallAsync(http, """{"name":"search_events","arguments":{"page_size":1.5}}""");
 
-        Assert.Equal(1, page.GetProperty("events").GetArrayLength());
-        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_size must be an integer (32-bit), not the number 1.5", half.Text());
+        Assert.False(page.GetProperty("isError").GetBoolean(), page.ToString());
+        Assert.Equal(1, JsonDocument.Parse(page.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement.GetProperty("events").GetArrayLength());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_size must be an integer (32-bit), not the number 1.5", half.GetProperty("content")[0].GetProperty("text").GetString());
     }
 
     [Fact]
@@ -412,6 +414,15 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
 
         Assert.True(result.IsError);
         Assert.StartsWith("INVALID_ARGUMENT: Invalid request: start_date must be an RFC 3339 date-time", result.Text(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The result of a tools/call whose params are <paramref name="parameters"/>, as JSON text, over plain HTTP.</summary>
+    private static async Task<JsonElement> RawCallAsync(HttpClient http, string parameters)
+    {
+        using var response = await http.SendAsync(McpAccessTests.McpPost($$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{{parameters}}}}""")).Bounded();
+        var body = await response.Content.ReadAsStringAsync().Bounded();
+        var data = body.Split('\n').Single(line => line.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        return JsonDocument.Parse(data).RootElement.GetProperty("result").Clone();
     }
 
     internal static Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments) =>
