@@ -47,6 +47,47 @@ public sealed class EventCallPipeline(ICallerIdentity identity, TimeProvider tim
             return true;
         });
 
+    /// <summary>
+    /// The checks a call of <paramref name="context"/>'s method makes before its handler (its
+    /// entry in <see cref="RpcRegistry"/>, the caller, the scope), with their errors, without the
+    /// handler nor the write log line: for a transport that must refuse a caller before it reads
+    /// the call's arguments (AIP-211: authorization comes before validation).
+    /// </summary>
+    public Task AuthorizeAsync(ServerCallContext context)
+    {
+        var rpc = RpcRegistry.Find(context.Method);
+        if (rpc is null)
+        {
+            return Task.FromException(EventErrors.MethodNotRegistered(context.Method));
+        }
+
+        return rpc.IsPublic ? Task.CompletedTask : GuardAsync(rpc, context, static () => Task.FromResult(true), audit: null);
+    }
+
+    /// <summary>
+    /// The caller of <paramref name="context"/>, for an endpoint that is no method (the MCP
+    /// endpoint), before it reads its request: UNAUTHENTICATED (reason CREDENTIALS_MISSING or
+    /// CREDENTIALS_INVALID, the API's own message) or UNAVAILABLE as a method's call is refused.
+    /// </summary>
+    public Task IdentifyAsync(ServerCallContext context) => IdentifyAsync(context.Method, context);
+
+    private async Task<Caller> IdentifyAsync(string method, ServerCallContext context)
+    {
+        try
+        {
+            return await identity.IdentifyAsync(context).ConfigureAwait(false);
+        }
+        catch (CallerUnknownException e)
+        {
+            throw EventErrors.Unauthenticated(e.Reason, e.Message);
+        }
+        catch (CallerCheckUnavailableException e)
+        {
+            EventLog.CallerCheckUnavailable(logger, method, e);
+            throw EventErrors.IssuerUnavailable();
+        }
+    }
+
     private Task<T> RunAsync<T>(object request, ServerCallContext context, Func<Task<T>> handler)
     {
         var rpc = RpcRegistry.Find(context.Method);
@@ -92,20 +133,11 @@ public sealed class EventCallPipeline(ICallerIdentity identity, TimeProvider tim
         var callCancelled = context.CancellationToken;
         try
         {
-            var caller = await identity.IdentifyAsync(context).ConfigureAwait(false);
+            var caller = await IdentifyAsync(rpc.Name, context).ConfigureAwait(false);
             audit?.Identified(caller);
             EventAccess.RequireScope(caller, rpc.Scope!, rpc.Name);
             CallContextCaller.Set(context, caller);
             return await handler().ConfigureAwait(false);
-        }
-        catch (CallerUnknownException e)
-        {
-            throw EventErrors.Unauthenticated(e.Reason, e.Message);
-        }
-        catch (CallerCheckUnavailableException e)
-        {
-            EventLog.CallerCheckUnavailable(logger, rpc.Name, e);
-            throw EventErrors.IssuerUnavailable();
         }
         catch (StoreUnavailableException e)
         {

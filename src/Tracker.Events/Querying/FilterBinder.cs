@@ -36,6 +36,16 @@ internal sealed class FilterSyntaxException(string where, string message, string
     public string Description { get; } = $"at {where}: {message}";
 
     public string Reason { get; } = reason;
+
+    /// <summary>
+    /// This error with its message's first word, <paramref name="field"/> (Tracker's name of a
+    /// field), read as <paramref name="asTyped"/> ("eventType (reason) is text"), so the error
+    /// names the field as the query spelt it.
+    /// </summary>
+    public FilterSyntaxException Naming(string field, string asTyped) =>
+        Message.StartsWith(field + " ", StringComparison.Ordinal)
+            ? new FilterSyntaxException(where, $"{asTyped} ({field}){Message[field.Length..]}", Reason)
+            : this;
 }
 
 /// <summary>
@@ -81,6 +91,7 @@ internal sealed class FilterBinder(bool countsTerms = true, FieldVocabulary? voc
     public FilterNode Bind(string path, FilterOperator op, Literal literal, string fieldWhere, string valueWhere)
     {
         CountTerm(fieldWhere);
+        var typed = path;
         path = _vocabulary.Resolve(path, fieldWhere);
         if (EventFields.IsLabel(path, out var key))
         {
@@ -106,15 +117,22 @@ internal sealed class FilterBinder(bool countsTerms = true, FieldVocabulary? voc
             return new Presence(field);
         }
 
-        return field.Kind switch
+        try
         {
-            FieldKind.Text => Text(field, null, field.Name, op, literal, valueWhere),
-            FieldKind.Enum => Ordered(field, op, EnumNumber(field, literal, valueWhere, _vocabulary), valueWhere),
-            FieldKind.Integer => Ordered(field, op, Integer(field, literal, valueWhere), valueWhere),
-            FieldKind.Boolean => Ordered(field, op, Boolean(field, literal, valueWhere), valueWhere),
-            FieldKind.Timestamp => Time(field, op, literal, valueWhere),
-            _ => throw new ArgumentOutOfRangeException(nameof(path)),
-        };
+            return field.Kind switch
+            {
+                FieldKind.Text => Text(field, null, field.Name, op, literal, valueWhere),
+                FieldKind.Enum => Ordered(field, op, EnumNumber(field, literal, valueWhere, _vocabulary), valueWhere),
+                FieldKind.Integer => Ordered(field, op, Integer(field, literal, valueWhere), valueWhere),
+                FieldKind.Boolean => Ordered(field, op, Boolean(field, literal, valueWhere), valueWhere),
+                FieldKind.Timestamp => Time(field, op, literal, valueWhere),
+                _ => throw new ArgumentOutOfRangeException(nameof(path)),
+            };
+        }
+        catch (FilterSyntaxException e) when (typed != path)
+        {
+            throw e.Naming(field.Name, typed);
+        }
     }
 
     /// <summary>$exists: the field is set, or not.</summary>

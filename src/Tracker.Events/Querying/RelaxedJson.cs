@@ -14,7 +14,8 @@ namespace Tracker.Events.Querying;
 /// name   = ( A-Z a-z _ $ ) { A-Z a-z 0-9 _ $ . }                       (code, $in, associatedObjects.id)
 /// string = '"' chars '"' | "'" chars "'"                                 (JSON's escapes, and \' for ')
 /// </code>
-/// Nothing else: no comments, trailing commas, unquoted values, NaN or hexadecimal numbers. Every
+/// Nothing else: no comments, trailing commas, unquoted values, NaN, hexadecimal numbers or
+/// leading zeros, and no key twice in one object (MongoDB would keep only the last). Every
 /// error says where it is ("line 1, column 9", counting Unicode characters) and what was expected.
 /// Escapes are written back as they came (a \u escape stays one), so the reader of the strict
 /// JSON sees the very strings the query holds.
@@ -114,11 +115,21 @@ internal sealed class RelaxedJson
             return;
         }
 
+        // MongoDB keeps the last of two equal keys, JSON leaves it open (RFC 8259, section 4): refused, so no condition is lost unseen.
+        var keys = member ? new HashSet<string>(StringComparer.Ordinal) : null;
         while (true)
         {
-            if (member)
+            if (keys is not null)
             {
+                var keyAt = _at;
+                var keyStart = _json.Length;
                 Key();
+                var key = _json.ToString(keyStart, _json.Length - keyStart);
+                if (!keys.Add(key))
+                {
+                    throw Error($"the key {key} appears twice in one object; give each key once (several conditions on one field: {{{key}: {{\"$gte\": 1, \"$lte\": 9}}}}, or $and)", back: _at - keyAt);
+                }
+
                 SkipSpace();
                 Expect(':', "after the key");
                 SkipSpace();
@@ -269,6 +280,18 @@ internal sealed class RelaxedJson
         if (Next == '0')
         {
             _at++;
+            if (!AtEnd && char.IsAsciiDigit(Next))
+            {
+                var end = _at;
+                while (end < _text.Length && char.IsAsciiDigit(_text[end]))
+                {
+                    end++;
+                }
+
+                var typed = _text[start..end];
+                var meant = (typed[0] == '-' ? "-" : string.Empty) + typed.TrimStart('-').TrimStart('0');
+                throw Error($"a number has no leading zeros (RFC 8259): write {meant}, not {typed}; quote it (\"{typed}\") if it is text", back: _at - start);
+            }
         }
         else
         {

@@ -104,22 +104,6 @@ internal static class TrackerAuth
     }
 
     /// <summary>
-    /// Guards an endpoint that is not a gRPC method (the MCP endpoint) with authorization while
-    /// authentication is on: a request without valid credentials is challenged (401,
-    /// WWW-Authenticate: Bearer) before the endpoint runs; scopes are checked per call by the
-    /// call pipeline, as for every API call.
-    /// </summary>
-    public static IEndpointConventionBuilder RequireCredentialsWhenOn(this IEndpointConventionBuilder endpoint, WebApplication app)
-    {
-        if (Unvalidated(app.Configuration).Mode.IsEnabled())
-        {
-            endpoint.RequireAuthorization();
-        }
-
-        return endpoint;
-    }
-
-    /// <summary>
     /// The Auth section as the binder reads it, for choosing what to register before the host
     /// starts; the defaults (authentication off) when a value cannot be converted. A bad section
     /// stops the host when it starts, with the reasons, before any call is served.

@@ -56,7 +56,7 @@ internal sealed class EventCounts
         }
     }
 
-    public string ToJson()
+    public JsonObject ToJson()
     {
         var byType = new JsonObject();
         foreach (var (type, count) in Sum(pair => pair.Type))
@@ -85,7 +85,7 @@ internal sealed class EventCounts
             ["byType"] = byType,
             ["byService"] = byService,
             ["byTypeAndService"] = both,
-        }.ToJsonString();
+        };
     }
 
     private IEnumerable<(TKey Key, int Count)> Sum<TKey>(Func<(EventType Type, string Service), TKey> key)

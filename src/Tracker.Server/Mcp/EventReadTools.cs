@@ -31,12 +31,16 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         + "(`created_at>\"2026-12-07T10:00:00Z\"`). Fields: title, message, source, type, priority, service, status, environment, "
         + "impact, start_date, end_date, owner, severity, reason, code, labels.<key>, resources.kind/id/name/namespace, created_at, updated_at.";
 
+    private const string PageSizeHelp =
+        "Events per page, 1 to 1000; default 20. A larger number is lowered to 1000, as the API lowers page_size (AIP-158); a negative one is refused.";
+
     private const string StartDateHelp =
         "Only events whose time (start_date, else created_at) is at or after this: RFC 3339 with an offset (2026-12-07T08:00:00Z) or a date (2026-12-07, from 00:00 UTC).";
 
     private const string EndDateHelp =
         "Only events whose time is at or before this: RFC 3339 with an offset (2026-12-07T18:00:00Z) or a date (2026-12-07, through the end of that UTC day).";
 
+    [ToolRuns(nameof(EventService.EventServiceBase.SearchEvents))]
     [McpServerTool(Name = "search_events", Title = "Search events", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description(
         "Finds Tracker events (deployments, operations, incidents, drift, automation runs) matching a filter, full-text words and a time range, "
@@ -48,7 +52,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         [Description(StartDateHelp)] string? start_date = null,
         [Description(EndDateHelp)] string? end_date = null,
         [Description("Sort keys, comma-separated, each optionally followed by asc or desc, e.g. `severity desc, start_date desc`; start_date is the event time. Default: created_at desc (newest first).")] string? order_by = null,
-        [Description("Events per page, 1 to 1000; default 20.")] int? page_size = null,
+        [Description(PageSizeHelp)] int? page_size = null,
         [Description("The nextPageToken of the previous page of the same search, to continue it.")] string? page_token = null,
         CancellationToken cancellationToken = default)
     {
@@ -72,6 +76,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         }
     }
 
+    [ToolRuns(nameof(EventService.EventServiceBase.GetEvent))]
     [McpServerTool(Name = "get_event", Title = "Get an event", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("Gets one Tracker event by its id, as JSON with its title, attributes (type, service, environment, status, severity, dates, labels, ...), links, created/updated times and who made them. Needs the scope events:read.")]
     public async Task<CallToolResult> GetEvent(
@@ -88,17 +93,20 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         }
     }
 
+    [ToolRuns(nameof(EventService.EventServiceBase.SearchEvents))]
     [McpServerTool(Name = "recent_changes", Title = "What changed recently", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description(
         "Answers \"what changed in this environment in the last N hours?\": the events of one environment (optionally one service) created or updated "
         + "in the last `hours`, most recently changed first. Returns JSON {since, events: [...], totalCount, totalCountRelation, nextPageToken}; "
-        + "since is the start of the window (RFC 3339, UTC). Deleted events are not listed. Needs the scope events:read.")]
+        + "since is the start of the window (RFC 3339, UTC). For the next page, call again with the same environment, hours and service and "
+        + "page_token set to nextPageToken (empty on the last page): the token keeps the first page's window, however much later you ask. "
+        + "Deleted events are not listed. Needs the scope events:read.")]
     public async Task<CallToolResult> RecentChanges(
         [Description("The environment: one of development, integration, tnr, uat, recette, preproduction, production, mco (or the full name, e.g. ENVIRONMENT_PRODUCTION).")] string environment,
         [Description("How far back to look, in hours, more than 0 and at most 8784 (a year); fractions allowed, e.g. 2 or 0.5.")] double hours,
         [Description("Only this service's events, e.g. payments-api (exact name).")] string? service = null,
-        [Description("Events per page, 1 to 1000; default 20.")] int? page_size = null,
-        [Description("The nextPageToken of the previous page, to continue; pass the same environment, hours and service.")] string? page_token = null,
+        [Description(PageSizeHelp)] int? page_size = null,
+        [Description("The nextPageToken of the previous page, to continue; pass the same environment, hours and service. The window (since) stays the first page's.")] string? page_token = null,
         CancellationToken cancellationToken = default)
     {
         var problems = new ToolArgumentProblems();
@@ -113,13 +121,14 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
             problems.Add(nameof(hours), $"must be more than 0 and at most {MaxHours.ToString(CultureInfo.InvariantCulture)} (a year)");
         }
 
+        // A later page keeps the first page's window: its token carries since.
+        var token = RecentChangesToken.Read(page_token, nameof(page_token), problems);
         if (problems.Any)
         {
             return McpToolResults.Failed(problems);
         }
 
-        // Whole seconds, rounded down: the window may only grow by the fraction cut.
-        var since = time.GetUtcNow().AddHours(-hours);
+        var since = token?.Since ?? RecentChangesToken.WholeSeconds(time.GetUtcNow().AddHours(-hours));
         var sinceText = since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         var request = new SearchEventsRequest
         {
@@ -128,11 +137,12 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
             Filter = $"updated_at>=\"{sinceText}\"",
             OrderBy = "updated_at desc",
             PageSize = page_size ?? DefaultPageSize,
-            PageToken = page_token ?? string.Empty,
+            PageToken = token?.SearchToken ?? string.Empty,
         };
         try
         {
             var response = await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false);
+            response.NextPageToken = RecentChangesToken.Write(since, response.NextPageToken);
             return McpToolResults.Ok(response, new JsonObject { ["since"] = sinceText });
         }
         catch (RpcException e)
@@ -141,6 +151,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         }
     }
 
+    [ToolRuns(nameof(EventService.EventServiceBase.SearchEvents))]
     [McpServerTool(Name = "count_events", Title = "Count events by type and service", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description(
         "Counts the events matching a filter, full-text words and a time range, by type and by service, e.g. how many deployments each service had this week. "

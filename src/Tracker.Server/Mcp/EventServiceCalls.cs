@@ -26,14 +26,25 @@ internal sealed class EventServiceCalls(EventRpcService service, EventCallPipeli
     public Task<SearchEventsResponse> SearchAsync(SearchEventsRequest request, CancellationToken cancellationToken) =>
         RunAsync(nameof(service.SearchEvents), request, service.SearchEvents, cancellationToken);
 
+    /// <summary>
+    /// Checks that the caller may call <paramref name="method"/> (credentials and scope), as the
+    /// call itself would first; the API's UNAUTHENTICATED or PERMISSION_DENIED when not.
+    /// </summary>
+    public Task AuthorizeAsync(string method, CancellationToken cancellationToken) =>
+        pipeline.AuthorizeAsync(Context(method, cancellationToken));
+
     private Task<TResponse> RunAsync<TRequest, TResponse>(string method, TRequest request, UnaryServerMethod<TRequest, TResponse> handler, CancellationToken cancellationToken)
         where TRequest : class
         where TResponse : class
     {
+        return pipeline.UnaryServerHandler(request, Context(method, cancellationToken), handler);
+    }
+
+    private McpCallContext Context(string method, CancellationToken cancellationToken)
+    {
         // The MCP transport runs each tool within its HTTP request (the server is stateless).
         var http = httpContexts.HttpContext
             ?? throw new InvalidOperationException("An MCP tool ran outside the HTTP request that called it.");
-        var context = new McpCallContext($"/{ServiceName}/{method}", http, cancellationToken);
-        return pipeline.UnaryServerHandler(request, context, handler);
+        return new McpCallContext($"/{ServiceName}/{method}", http, cancellationToken);
     }
 }

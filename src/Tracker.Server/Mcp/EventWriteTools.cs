@@ -21,6 +21,7 @@ namespace Tracker.Server.Mcp;
 [McpServerToolType]
 internal sealed class EventWriteTools(EventServiceCalls calls)
 {
+    [ToolRuns(nameof(EventService.EventServiceBase.CreateEvent))]
     [McpServerTool(Name = "create_event", Title = "Record an event", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false)]
     [Description(
         "Records a new Tracker event, e.g. a deployment that started, a manual operation or an incident, and returns it as JSON with its id. "

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Google.Rpc;
@@ -14,15 +16,19 @@ namespace Tracker.Server.Mcp;
 /// tool error (<see cref="CallToolResult.IsError"/>) the model can act on. An error reads
 /// "CODE: message", the API's status code and message, followed by each field violation of its
 /// google.rpc.BadRequest that the message does not already give ("- filter: ..."); never an
-/// exception's text or stack.
+/// exception's text or stack. Every tool's JSON is written the same way (<see cref="JsonOptions"/>):
+/// compact, with text as raw UTF-8 ("café &amp; co", not "caf\u00E9 \u0026 co").
 /// </summary>
 internal static class McpToolResults
 {
+    /// <summary>The one JSON writer of the MCP endpoint's own JSON: compact, text as raw UTF-8 (escaping only what JSON requires).</summary>
+    public static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
 
-    public static CallToolResult Ok(IMessage message) => Text(Json.Format(message), isError: false);
+    public static CallToolResult Ok(IMessage message) => Ok(JsonNode.Parse(Json.Format(message))!);
 
-    public static CallToolResult Ok(string json) => Text(json, isError: false);
+    public static CallToolResult Ok(JsonNode json) => Text(json.ToJsonString(JsonOptions), isError: false);
 
     /// <summary>
     /// A page of events as {events, totalCount, totalCountRelation, nextPageToken}, every member
@@ -43,7 +49,7 @@ internal static class McpToolResults
         json["totalCount"] = page.TotalCount;
         json["totalCountRelation"] = ProtoEnumArgument<TotalCountRelation>.NameOf(page.TotalCountRelation);
         json["nextPageToken"] = page.NextPageToken;
-        return Ok(json.ToJsonString());
+        return Ok(json);
     }
 
     public static CallToolResult Failed(ToolArgumentProblems problems) => Text(problems.Describe(), isError: true);

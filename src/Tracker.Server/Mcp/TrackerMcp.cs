@@ -1,8 +1,8 @@
 using System.Reflection;
 using ModelContextProtocol.AspNetCore;
 using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
 using Tracker.Events.Access;
-using Tracker.Server.Auth;
 using Tracker.Server.Limits;
 
 namespace Tracker.Server.Mcp;
@@ -17,7 +17,8 @@ namespace Tracker.Server.Mcp;
 /// methods through the API's own pipeline (<see cref="EventServiceCalls"/>): the same scopes,
 /// services, validation and messages as gRPC and REST, answered as tool errors.</item>
 /// <item>While authentication is on (Auth:Mode), a request without valid credentials is answered
-/// 401 with <c>WWW-Authenticate: Bearer</c> before any MCP message is read.</item>
+/// 401 with <c>WWW-Authenticate: Bearer</c> and the REST API's error body before any MCP message
+/// is read; a body that is no JSON-RPC message gets JSON-RPC's own error (<see cref="McpRequestGuard"/>).</item>
 /// <item>For Limits, each request is one read call: it draws from its caller's token bucket and
 /// takes a read slot, whatever tool it calls.</item>
 /// </list>
@@ -46,16 +47,23 @@ internal static class TrackerMcp
                     + "counts by type and service, and create_event to record an event (needs the events:write scope).";
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
-            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolArgumentCheck.Filter))
+            .WithRequestFilters(filters => filters.AddCallToolFilter(ToolCallFilter.Filter))
             .WithTools<EventReadTools>()
             .WithTools<EventWriteTools>();
+        services.PostConfigure<McpServerOptions>(options =>
+        {
+            foreach (var tool in options.ToolCollection ?? [])
+            {
+                ToolArgumentCheck.RequireStringMapValues(tool);
+            }
+        });
         return services;
     }
 
     public static WebApplication MapTrackerMcp(this WebApplication app)
     {
         app.MapMcp(Path)
-            .RequireCredentialsWhenOn(app)
+            .Guarded()
             .LimitedAs(RpcLimitClass.Read);
         return app;
     }

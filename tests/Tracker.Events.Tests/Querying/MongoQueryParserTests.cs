@@ -47,6 +47,7 @@ public sealed class MongoQueryParserTests
         { "{\"severity\":{\"$in\":\"ERROR\"}}", "at $.severity.$in: expected an array of values, found a string" },
         { "{\"severity\":{\"$in\":[\"ERROR\",\"LOUD\"]}}", "at $.severity.$in[1]: severity has no value \"LOUD\"; expected one of SEVERITY_UNSPECIFIED, SEVERITY_NORMAL, SEVERITY_WARNING, SEVERITY_ERROR, SEVERITY_ALERT (or MWS's INFO, WARN, WARNING, ERROR, FATAL) or its number" },
         { "{\"service\":1}", "at $.service: service is text; expected a string, got 1" },
+        { "{\"eventType\":{\"$gt\":1}}", "at $.eventType.$gt: eventType (reason) is text; expected a string, got 1" },
         { "{\"code\":1.5}", "at $.code: code is a whole number; expected an integer, got 1.5" },
         { "{\"created_at\":{\"$gt\":1700000000}}", "at $.created_at.$gt: created_at is a time; expected an RFC 3339 time (\"2024-01-15T10:00:00Z\", quoted in a filter), a date (2024-01-15) or \"2024-01-15 10:00:00 UTC\", got 1700000000" },
         { "{\"service\":[\"a\"]}", "at $.service: expected a string, a number or a boolean, found an array" },

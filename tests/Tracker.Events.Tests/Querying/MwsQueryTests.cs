@@ -58,8 +58,8 @@ public sealed class MwsQueryTests
         { "{\"associatedObjects\":{\"$exists\":true}}", "at $.associatedObjects.$exists: associatedObjects are compared by a member: " + ObjectMembers, "UNKNOWN_FIELD" },
         { "{\"eventTyp\":\"x\"}", "at $.eventTyp: unknown field \"eventTyp\"; fields: title, id, created_at, updated_at, message, source, type, priority, related_id, service, status, environment, impact, start_date, end_date, owner, severity, reason, code, notification, count, aggregation_key, stake_holders, notifications, arguments, resources.kind, resources.id, resources.name, resources.namespace, labels.<key>; MWS names: eventType, origin, eventDate, associatedObjects.<id|_id|type|kind|name|namespace>", "UNKNOWN_FIELD" },
         { "{\"severity\":\"DEBUG\"}", "at $.severity: severity has no value \"DEBUG\"; expected one of SEVERITY_UNSPECIFIED, SEVERITY_NORMAL, SEVERITY_WARNING, SEVERITY_ERROR, SEVERITY_ALERT (or MWS's INFO, WARN, WARNING, ERROR, FATAL) or its number", "UNDEFINED_ENUM_VALUE" },
-        { "{\"origin\":1}", "at $.origin: source is text; expected a string, got 1", "INVALID_FORMAT" },
-        { "{\"eventDate\":{\"$lt\":\"27/01/2025\"}}", "at $.eventDate.$lt: start_date is a time; expected an RFC 3339 time (\"2024-01-15T10:00:00Z\", quoted in a filter), a date (2024-01-15) or \"2024-01-15 10:00:00 UTC\", got \"27/01/2025\"", "INVALID_FORMAT" },
+        { "{\"origin\":1}", "at $.origin: origin (source) is text; expected a string, got 1", "INVALID_FORMAT" },
+        { "{\"eventDate\":{\"$lt\":\"27/01/2025\"}}", "at $.eventDate.$lt: eventDate (start_date) is a time; expected an RFC 3339 time (\"2024-01-15T10:00:00Z\", quoted in a filter), a date (2024-01-15) or \"2024-01-15 10:00:00 UTC\", got \"27/01/2025\"", "INVALID_FORMAT" },
     };
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Tracker.Api.V1Alpha1;
 using Tracker.Server.Tests.Auth;
 using Tracker.Server.Tests.Support;
@@ -29,6 +30,55 @@ public sealed class McpAccessTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(challenge, response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Theory]
+    [InlineData(null, "CREDENTIALS_MISSING")]
+    [InlineData("trk_not-a-key", "CREDENTIALS_INVALID")]
+    public async Task Post_KeysConfiguredWithoutValidKey_BodyIsTheRestApisUnauthenticatedError(string? key, string reason)
+    {
+        await using var tracker = new SecuredTracker();
+        using var http = tracker.Factory.CreateClient();
+        using var rest = new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/list");
+        if (key is not null)
+        {
+            rest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        using var response = await http.SendAsync(McpPost(Initialize, key)).Bounded();
+        using var restResponse = await http.SendAsync(rest).Bounded();
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync().Bounded()).RootElement;
+        var restBody = JsonDocument.Parse(await restResponse.Content.ReadAsStringAsync().Bounded()).RootElement;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(16, body.GetProperty("code").GetInt32());
+        Assert.Equal(restBody.GetProperty("message").GetString(), body.GetProperty("message").GetString());
+        Assert.Equal(reason, body.GetProperty("details")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task CreateEvent_ReadOnlyKeyWithBadArguments_PermissionDeniedBeforeTheArguments()
+    {
+        await using var tracker = new SecuredTracker();
+        await using var client = await TrackerMcpClient.ConnectAsync(tracker.Factory.Server.BaseAddress, SecuredTracker.ReaderKey, tracker.Factory.Server.CreateHandler()).Bounded();
+
+        var result = await McpToolTests.CallAsync(client, "create_event", new() { ["title"] = 5, ["type"] = "nonsense", ["fitler"] = "x" });
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("PERMISSION_DENIED: CreateEvent needs the scope \"events:write\" (or \"admin\")", result.Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecentChanges_WriteOnlyKeyWithBadArguments_PermissionDeniedBeforeTheArguments()
+    {
+        await using var tracker = new SecuredTracker();
+        await using var client = await TrackerMcpClient.ConnectAsync(tracker.Factory.Server.BaseAddress, SecuredTracker.PaymentsWriterKey, tracker.Factory.Server.CreateHandler()).Bounded();
+
+        var result = await McpToolTests.CallAsync(client, "recent_changes", new() { ["environment"] = "prod", ["hours"] = "two" });
+
+        Assert.True(result.IsError);
+        Assert.StartsWith("PERMISSION_DENIED: SearchEvents needs the scope \"events:read\"", result.Text(), StringComparison.Ordinal);
     }
 
     [Fact]

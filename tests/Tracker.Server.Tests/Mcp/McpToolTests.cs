@@ -158,7 +158,7 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
             + "fitler is not an argument of this tool; its arguments are filter, q, start_date, end_date, order_by, page_size, page_token",
             search.Text());
         Assert.Equal("INVALID_ARGUMENT: Invalid arguments: id is required", get.Text());
-        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels must be an object whose values are strings, not an object", create.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.attempt must be a string, not the number 2", create.Text());
         Assert.True(search.IsError == true && get.IsError == true && create.IsError == true);
     }
 
@@ -276,6 +276,98 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
     }
 
     [Fact]
+    public async Task RecentChanges_PageTokenAfterTheClockMoved_ContinuesTheFirstPagesWindow()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var grpc = tracker.Factory.CreateGrpcClient();
+        var service = TestEvents.UniqueService();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Insert(0, (await grpc.CreateEventAsync(TestEvents.Deployment(service, $"Deploy {i}")).Bounded()).Id);
+            tracker.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var arguments = new Dictionary<string, object?> { ["environment"] = "production", ["hours"] = 1, ["service"] = service, ["page_size"] = 2 };
+        var first = Ok(await CallAsync(client, "recent_changes", arguments));
+        tracker.Time.Advance(TimeSpan.FromMinutes(10));
+        arguments["page_token"] = first.GetProperty("nextPageToken").GetString();
+        var second = Ok(await CallAsync(client, "recent_changes", arguments));
+
+        var listed = first.GetProperty("events").EnumerateArray().Concat(second.GetProperty("events").EnumerateArray()).Select(e => e.GetProperty("id").GetString());
+        Assert.Equal(ids, listed);
+        Assert.Equal(first.GetProperty("since").GetString(), second.GetProperty("since").GetString());
+        Assert.Equal(string.Empty, second.GetProperty("nextPageToken").GetString());
+    }
+
+    [Fact]
+    public async Task RecentChanges_PageTokenOfSearchEvents_ToolErrorNamesPageToken()
+    {
+        await using var client = await tracker.ConnectAsync();
+
+        var result = await CallAsync(client, "recent_changes", new() { ["environment"] = "production", ["hours"] = 1, ["page_token"] = "not-a-token" });
+
+        Assert.True(result.IsError);
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_token is not a nextPageToken of recent_changes; pass the one its last answer gave, or leave it out for the first page", result.Text());
+    }
+
+    [Fact]
+    public async Task CallTool_PageSizeIntegralNumber_AcceptedAsAnInteger()
+    {
+        var grpc = tracker.Factory.CreateGrpcClient();
+        var service = TestEvents.UniqueService();
+        await grpc.CreateEventAsync(TestEvents.Deployment(service, "One")).Bounded();
+        await grpc.CreateEventAsync(TestEvents.Deployment(service, "Two")).Bounded();
+        using var http = tracker.Factory.CreateClient();
+
+        // Written by hand: a JSON serializer writes the double 1.0 as 1.
+        var page = await RawCallAsync(http, $$$"""{"name":"search_events","arguments":{"filter":"service=\"{{{service}}}\"","page_size":1.0}}""");
+        var half = await RawCallAsync(http, """{"name":"search_events","arguments":{"page_size":1.5}}""");
+
+        Assert.False(page.GetProperty("isError").GetBoolean(), page.ToString());
+        Assert.Equal(1, JsonDocument.Parse(page.GetProperty("content")[0].GetProperty("text").GetString()!).RootElement.GetProperty("events").GetArrayLength());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: page_size must be an integer (32-bit), not the number 1.5", half.GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task CreateEvent_LabelValueNullOrNumber_SchemaAndToolErrorAgreeNamingTheMember()
+    {
+        await using var client = await tracker.ConnectAsync();
+
+        var tools = await client.ListToolsAsync().AsTask().Bounded();
+        var nullValue = await CallAsync(client, "create_event", new() { ["title"] = "x", ["type"] = "incident", ["service"] = "s", ["labels"] = new Dictionary<string, object?> { ["a"] = null } });
+        var numberValue = await CallAsync(client, "create_event", new() { ["title"] = "x", ["type"] = "incident", ["service"] = "s", ["labels"] = new Dictionary<string, object?> { ["a"] = 1 } });
+
+        var labels = tools.Single(t => t.Name == "create_event").JsonSchema.GetProperty("properties").GetProperty("labels");
+        Assert.Equal("string", labels.GetProperty("additionalProperties").GetProperty("type").GetString());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.a must be a string, not null", nullValue.Text());
+        Assert.Equal("INVALID_ARGUMENT: Invalid arguments: labels.a must be a string, not the number 1", numberValue.Text());
+    }
+
+    [Fact]
+    public async Task Tools_NonAsciiText_EveryToolWritesRawUtf8TheSameWay()
+    {
+        await using var client = await tracker.ConnectAsync();
+        var service = TestEvents.UniqueService();
+
+        var created = await CallAsync(client, "create_event", new() { ["title"] = "Café & co <1>", ["type"] = "deployment", ["service"] = service, ["environment"] = "production" });
+        var id = JsonDocument.Parse(created.Text()).RootElement.GetProperty("id").GetString();
+        var answers = new[]
+        {
+            created,
+            await CallAsync(client, "get_event", new() { ["id"] = id }),
+            await CallAsync(client, "search_events", new() { ["filter"] = $"service=\"{service}\"" }),
+            await CallAsync(client, "recent_changes", new() { ["environment"] = "production", ["hours"] = 1, ["service"] = service }),
+            await CallAsync(client, "count_events", new() { ["filter"] = $"service=\"{service}\"" }),
+        };
+
+        Assert.All(answers, answer => Assert.DoesNotContain("\\u", answer.Text(), StringComparison.Ordinal));
+        Assert.All(answers, answer => Assert.DoesNotContain("\": ", answer.Text(), StringComparison.Ordinal));
+        Assert.All(answers.Take(4), answer => Assert.Contains("\"title\":\"Café & co <1>\"", answer.Text(), StringComparison.Ordinal));
+        Assert.Contains($"\"{service}\":1", answers[4].Text(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RecentChanges_UnknownEnvironmentAndNoHours_ToolErrorNamesBoth()
     {
         await using var client = await tracker.ConnectAsync();
@@ -322,6 +414,15 @@ public sealed class McpToolTests(McpTracker tracker) : IClassFixture<McpTracker>
 
         Assert.True(result.IsError);
         Assert.StartsWith("INVALID_ARGUMENT: Invalid request: start_date must be an RFC 3339 date-time", result.Text(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The result of a tools/call whose params are <paramref name="parameters"/>, as JSON text, over plain HTTP.</summary>
+    private static async Task<JsonElement> RawCallAsync(HttpClient http, string parameters)
+    {
+        using var response = await http.SendAsync(McpAccessTests.McpPost($$$"""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{{{parameters}}}}""")).Bounded();
+        var body = await response.Content.ReadAsStringAsync().Bounded();
+        var data = body.Split('\n').Single(line => line.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..];
+        return JsonDocument.Parse(data).RootElement.GetProperty("result").Clone();
     }
 
     internal static Task<CallToolResult> CallAsync(McpClient client, string tool, Dictionary<string, object?> arguments) =>

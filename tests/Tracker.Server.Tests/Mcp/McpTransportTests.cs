@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Tracker.Server.Tests.Support;
 
 namespace Tracker.Server.Tests.Mcp;
@@ -24,6 +25,37 @@ public sealed class McpTransportTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"serverInfo\":{\"name\":\"tracker\"", body, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("Mcp-Session-Id"));
+    }
+
+    public static TheoryData<string, HttpStatusCode, int, string> BadMessages => new()
+    {
+        { "", HttpStatusCode.BadRequest, -32700, "Parse error: the body is empty; send one JSON-RPC message, a JSON object such as {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}." },
+        { """{"jsonrpc":"2.0","id":1,""", HttpStatusCode.BadRequest, -32700, "Parse error: the body is not valid JSON (RFC 8259) at line 1, byte 24." },
+        { "[]", HttpStatusCode.BadRequest, -32600, "Invalid request: the body must be one JSON-RPC message, a JSON object, not an array (MCP sends no batches)." },
+        { """{"id":1,"method":"tools/list"}""", HttpStatusCode.BadRequest, -32600, "Invalid request: jsonrpc must be the string \"2.0\"." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"x"}""", HttpStatusCode.OK, -32602, "Invalid params: params must be an object, not a string." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_events","arguments":[1,2]}}""", HttpStatusCode.OK, -32602, "Invalid params: params.arguments must be an object of the tool's arguments by name, such as {\"environment\": \"production\", \"hours\": 2}, not an array." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_events","arguments":"filter=x"}}""", HttpStatusCode.OK, -32602, "Invalid params: params.arguments must be an object of the tool's arguments by name, such as {\"environment\": \"production\", \"hours\": 2}, not a string." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{}}}""", HttpStatusCode.OK, -32602, "Invalid params: tools/call needs params.name, the tool's name: one of count_events, create_event, get_event, recent_changes, search_events." },
+        { """{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"nope","arguments":{}}}""", HttpStatusCode.OK, -32602, "Invalid params: params.name \"nope\" is no tool of this server; its tools are count_events, create_event, get_event, recent_changes, search_events." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadMessages))]
+    public async Task Post_NotAJsonRpcMessage_JsonRpcErrorNamingTheRuleAndNoStackInTheLog(string body, HttpStatusCode status, int code, string message)
+    {
+        await using var factory = new TrackerFactory();
+        using var http = factory.CreateClient();
+        var mark = factory.Logs.Mark();
+
+        using var response = await http.SendAsync(McpAccessTests.McpPost(body)).Bounded();
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync().Bounded()).RootElement;
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, answer.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal(message, answer.GetProperty("error").GetProperty("message").GetString());
+        Assert.Equal(status == HttpStatusCode.OK ? body.Contains("\"a\"", StringComparison.Ordinal) ? JsonValueKind.String : JsonValueKind.Number : JsonValueKind.Null, answer.GetProperty("id").ValueKind);
+        Assert.DoesNotContain(factory.Logs.Entries.Skip(mark), e => e.Exception is not null);
     }
 
     [Fact]
