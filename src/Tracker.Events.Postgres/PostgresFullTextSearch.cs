@@ -103,7 +103,13 @@ internal static class PostgresFullTextSearch
 
         // Dense words: test rows in any order until limit + 1 hold them, or the budget is spent.
         var budget = limits.CountRowsPerResult * (limit + 1);
-        var counted = await ReadNumberAsync(connection, [PostgresFullTextSql.CountByWalk(query, budget, limit + 1)], cancellationToken).ConfigureAwait(false);
+        // With no filter, any rows will do: those of the index that holds the words (index only,
+        // 20,000 rows in 650 pages) rather than the table's (3,700 pages): 20 ms against 60 at
+        // 1,000,000 events. A filter keeps the planner's choice of its own index.
+        var byWalk = PostgresFullTextSql.CountByWalk(query, budget, limit + 1);
+        var counted = PostgresFullTextSql.Filtered(query)
+            ? await ReadNumberAsync(connection, [byWalk], cancellationToken).ConfigureAwait(false)
+            : await ReadNumberAsync(connection, [.. Settings(PostgresFullTextSql.NoSeqScan), byWalk, .. Settings(PostgresFullTextSql.SeqScan)], cancellationToken).ConfigureAwait(false);
         if (counted > limit || await ReadNumberAsync(connection, [PostgresFullTextSql.CountFiltered(query, budget + 1)], cancellationToken).ConfigureAwait(false) <= budget)
         {
             return Count.Of(counted, limit);

@@ -27,6 +27,19 @@ internal static class PostgresFullTextSql
     /// <summary>The settings back as they were before <see cref="IndexOnly"/>.</summary>
     public static readonly string[] Planner = ["RESET enable_seqscan", "RESET enable_indexscan", "RESET enable_indexonlyscan"];
 
+    /// <summary>Settings under which rows are read through an index: for a count in no order, the one that holds the words.</summary>
+    public static readonly string[] NoSeqScan = ["SET LOCAL enable_seqscan = off"];
+
+    /// <summary>The setting back as it was before <see cref="NoSeqScan"/>.</summary>
+    public static readonly string[] SeqScan = ["RESET enable_seqscan"];
+
+    /// <summary>Whether the query has conditions besides its words (a filter, a commit position).</summary>
+    public static bool Filtered(EventQuery query)
+    {
+        var s = new Statement(query);
+        return s.Filter != s.Dialect.True;
+    }
+
     /// <summary>
     /// The first <paramref name="budget"/> rows of the listing without the words (the filters, the
     /// cursor, the order), and the page among those that hold the words: (rows read, rows holding
