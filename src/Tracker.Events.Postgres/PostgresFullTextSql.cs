@@ -27,34 +27,69 @@ internal static class PostgresFullTextSql
     /// <summary>The settings back as they were before <see cref="IndexOnly"/>.</summary>
     public static readonly string[] Planner = ["RESET enable_seqscan", "RESET enable_indexscan", "RESET enable_indexonlyscan"];
 
+    /// <summary>Settings under which rows are read through an index: for a count in no order, the one that holds the words.</summary>
+    public static readonly string[] NoSeqScan = ["SET LOCAL enable_seqscan = off"];
+
+    /// <summary>The setting back as it was before <see cref="NoSeqScan"/>.</summary>
+    public static readonly string[] SeqScan = ["RESET enable_seqscan"];
+
+    /// <summary>Whether the query has conditions besides its words (a filter, a commit position).</summary>
+    public static bool Filtered(EventQuery query)
+    {
+        var s = new Statement(query);
+        return s.Filter != s.Dialect.True;
+    }
+
     /// <summary>
     /// The first <paramref name="budget"/> rows of the listing without the words (the filters, the
     /// cursor, the order), and the page among those that hold the words: (rows read, rows holding
     /// the words, page). The page is the query's when fewer rows than the budget were read, or
-    /// enough of them hold the words.
+    /// enough of them hold the words. With more than one of <see cref="DefaultIndexedWords"/>, each row
+    /// also ends with how many of the rows read hold each of them, in that order: a sample of
+    /// each word's density, from which <see cref="PostgresFullTextWordChoice"/> picks the words
+    /// the text index is asked for.
     /// </summary>
     public static NpgsqlBatchCommand Probe(EventQuery query, long budget)
     {
         var s = new Statement(query);
+        var sampled = DefaultIndexedWords(query);
+        IReadOnlyList<string> perWord = sampled.Count > 1 ? sampled : [];
+        var wordTests = string.Concat(perWord.Select((word, i) => $", {s.Words("w.search_words", [word])} AS w{Literal(i)}"));
         var walk = $"""
-            SELECT {string.Join(", ", s.KeyNames.Select(k => "w." + k))}, {s.Words("w.search_words")} AS hit
+            SELECT {string.Join(", ", s.KeyNames.Select(k => "w." + k))}, {s.Words("w.search_words")} AS hit{wordTests}
             FROM (SELECT {s.Keys}, search_words FROM events WHERE {s.PageFilter} ORDER BY {s.Order.OrderBy()} LIMIT {Literal(budget)}) AS w
             """;
+        var wordTallies = string.Concat(perWord.Select((_, i) => $", count(*) FILTER (WHERE w{Literal(i)}) AS h{Literal(i)}"));
+        var wordNumbers = string.Join(", ", perWord.Select((_, i) => $"tally.h{Literal(i)}"));
         return s.Command($"""
             WITH walk AS MATERIALIZED ({walk}),
-            tally AS (SELECT count(*) AS seen, count(*) FILTER (WHERE hit) AS hits FROM walk)
-            {s.PageOf("tally.seen, tally.hits", "tally", "walk", "hit")}
+            tally AS (SELECT count(*) AS seen, count(*) FILTER (WHERE hit) AS hits{wordTallies} FROM walk)
+            {s.PageOf("tally.seen, tally.hits", "tally", "walk", "hit", wordNumbers)}
             """);
+    }
+
+    /// <summary>
+    /// The words the text index is asked for by default: all of them, but a one-character word when a
+    /// longer one is there. A word's prefix match costs the text index a bitmap of every row
+    /// holding a word it begins ("9" begins hundreds of thousands at 1,000,000 events); the
+    /// longer words narrow the rows enough, and the short one is tested on those.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultIndexedWords(EventQuery query)
+    {
+        var words = query.Criteria.Words.Where(w => w.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        return words.Any(w => w.Length > 1) ? words.Where(w => w.Length > 1).ToArray() : words;
     }
 
     /// <summary>
     /// Up to <paramref name="cap"/> rows that hold the words, found through the text index alone,
     /// whatever their order; the other conditions are tested on those rows only (IS TRUE keeps
     /// their indexes out). Returns (rows found, rows that pass the filters too, page among them).
+    /// The text index is asked for <paramref name="indexed"/> (by default <see cref="DefaultIndexedWords"/>);
+    /// the other words are tested on the rows it finds, with strpos.
     /// </summary>
-    public static NpgsqlBatchCommand Candidates(EventQuery query, long cap)
+    public static NpgsqlBatchCommand Candidates(EventQuery query, long cap, IReadOnlyList<string>? indexed = null)
     {
-        var s = new Statement(query);
+        var s = new Statement(query, indexed);
         var candidates = $"""
             SELECT {s.Keys}, ({s.Filter} AND {s.UnindexedWords}) IS TRUE AS kept, ({s.Cursor}) IS TRUE AS after_cursor
             FROM events WHERE {s.IndexedWords} LIMIT {Literal(cap)}
@@ -116,9 +151,10 @@ internal static class PostgresFullTextSql
         private readonly NpgsqlBatchCommand _command = new();
         private readonly EventQuery _query;
 
-        public Statement(EventQuery query)
+        public Statement(EventQuery query, IReadOnlyList<string>? indexed = null)
         {
             _query = query;
+            Indexed = indexed ?? DefaultIndexedWords(query);
             Dialect = new PostgresSqlDialect(new PostgresQueryParameters(_command.Parameters));
             var conditions = new SqlFilterCompiler(Dialect).Compile(query.Criteria with { Words = [] });
             Filter = conditions.Count == 0 ? Dialect.True : string.Join(" AND ", conditions);
@@ -162,42 +198,31 @@ internal static class PostgresFullTextSql
 
         public string UniqueColumn { get; }
 
-        /// <summary>
-        /// The words the text index is asked for: all of them, but a one-character word when a
-        /// longer one is there. A word's prefix match costs the text index a bitmap of every row
-        /// holding a word it begins ("9" begins hundreds of thousands at 1,000,000 events); the
-        /// longer words narrow the rows enough, and the short one is tested on those.
-        /// </summary>
+        /// <summary>The words the text index is asked for (<see cref="DefaultIndexedWords"/> unless the statement was given others).</summary>
         public string IndexedWords => Dialect.FullText(Indexed)!;
 
         /// <summary>The words left out of <see cref="IndexedWords"/>, tested with strpos ("true" when none).</summary>
         public string UnindexedWords => Words("search_words", _query.Criteria.Words.Where(w => w.Length > 0).Except(Indexed).ToArray());
 
-        private IReadOnlyList<string> Indexed
-        {
-            get
-            {
-                var words = _query.Criteria.Words.Where(w => w.Length > 0).ToArray();
-                return words.Any(w => w.Length > 1) ? words.Where(w => w.Length > 1).ToArray() : words;
-            }
-        }
+        private IReadOnlyList<string> Indexed { get; }
 
         /// <summary>The words tested on <paramref name="searchWords"/> with strpos, which no index serves.</summary>
         public string Words(string searchWords) => Words(searchWords, _query.Criteria.Words);
 
-        private string Words(string searchWords, IReadOnlyList<string> words) => PostgresSearchWords.Starts(searchWords, words, Dialect.Parameters);
+        /// <summary><paramref name="words"/> tested on <paramref name="searchWords"/> with strpos.</summary>
+        public string Words(string searchWords, IReadOnlyList<string> words) => PostgresSearchWords.Starts(searchWords, words, Dialect.Parameters);
 
         /// <summary>
         /// "SELECT numbers, document, seq": the tally's one row, joined to the page of the rows of
         /// <paramref name="rows"/> where <paramref name="where"/> holds, in order, and their documents.
         /// </summary>
-        public string PageOf(string numbers, string tally, string rows, string where)
+        public string PageOf(string numbers, string tally, string rows, string where, string after = "")
         {
             var limit = Dialect.Parameters.Integer(Math.Max(_query.Limit, 0));
             var offset = Dialect.Parameters.Integer(Math.Max(_query.Offset, 0));
             var byKeys = Order.OrderBy((i, _) => "p." + KeyNames[i]);
             return $"""
-                SELECT {numbers}, e.document, e.seq
+                SELECT {numbers}, e.document, e.seq{(after.Length > 0 ? ", " + after : "")}
                 FROM {tally}
                 LEFT JOIN LATERAL (
                     SELECT {string.Join(", ", KeyNames)} FROM {rows} WHERE {where}
