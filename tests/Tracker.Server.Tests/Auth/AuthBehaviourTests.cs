@@ -204,6 +204,26 @@ public sealed class AuthBehaviourTests
         Assert.Contains("must be 'Bearer", await response.Content.ReadAsStringAsync().Bounded(), StringComparison.Ordinal);
     }
 
+    /// <summary>Authentication answers before the REST input checks ("Securing Tracker"): an anonymous caller learns nothing of the API from a 400.</summary>
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("trk_not-a-key", HttpStatusCode.Unauthorized)]
+    [InlineData(SecuredTracker.ReaderKey, HttpStatusCode.BadRequest)]
+    public async Task Rest_UnknownParameter_401BeforeTheInputCheck(string? key, HttpStatusCode expected)
+    {
+        await using var tracker = new SecuredTracker();
+        using var http = tracker.Factory.CreateClient();
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("Authorization", "Bearer " + key);
+        }
+
+        var deleted = await http.SendRestAsync(HttpMethod.Delete, "/api/v1alpha1/event/01a252e0-e315-7c85-b0ed-80fcc85543c5?limit=5", """{"bogus":1}""");
+
+        Assert.Equal(expected, deleted.Status);
+        Assert.Equal(expected, (await http.GetRestAsync("/api/v1alpha1/events/list?limit=5")).Status);
+    }
+
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]
