@@ -20,9 +20,10 @@ namespace Tracker.Server.Transport;
 /// binary protobuf are kept and ignored, as protobuf specifies). A gRPC Content-Type sent to a
 /// transcoded route is 415: the route reads JSON only.
 /// <para>
-/// Authentication comes first ("Securing Tracker": no other answer before it): when it is on and
-/// the caller has no valid credentials, the checks are left out and the call pipeline answers
-/// UNAUTHENTICATED, so an anonymous caller learns nothing of the API from its 400s.
+/// Authentication and authorization come first ("Securing Tracker": no other answer before them):
+/// when authentication is on and the caller has no valid credentials, or lacks the method's scope,
+/// the checks are left out and the call pipeline answers UNAUTHENTICATED or PERMISSION_DENIED, so
+/// such a caller learns nothing of the API from its 400s.
 /// </para>
 /// <para>
 /// The body is read once here, kept (HttpRequest.EnableBuffering: in memory up to 30 KiB, then a
@@ -51,7 +52,7 @@ internal sealed class RestInputGuard(RequestDelegate next)
             return;
         }
 
-        if (await WillBeUnauthenticatedAsync(context, metadata).ConfigureAwait(false))
+        if (await CallerWillBeRefusedAsync(context, metadata).ConfigureAwait(false))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -81,25 +82,33 @@ internal sealed class RestInputGuard(RequestDelegate next)
     }
 
     /// <summary>
-    /// Whether authentication is on and the call pipeline will refuse the caller (no credentials,
-    /// or credentials that failed) for a method that is not public. ASP.NET Core authentication
-    /// keeps its result for the request, so the pipeline reads the same one.
+    /// Whether authentication is on and the call pipeline will refuse the call to a method that is
+    /// not public: UNAUTHENTICATED for no credentials, or credentials that failed or name no caller;
+    /// PERMISSION_DENIED for a caller without the method's scope. ASP.NET Core authentication keeps
+    /// its result for the request, so the pipeline reads the same one.
     /// </summary>
-    private static async Task<bool> WillBeUnauthenticatedAsync(HttpContext context, GrpcJsonTranscodingMetadata metadata)
+    private static async Task<bool> CallerWillBeRefusedAsync(HttpContext context, GrpcJsonTranscodingMetadata metadata)
     {
         if (context.RequestServices.GetService<ICallerIdentity>() is not BearerCallerIdentity
-            || RpcRegistry.Find($"/{metadata.MethodDescriptor.Service.FullName}/{metadata.MethodDescriptor.Name}") is not { IsPublic: false })
+            || RpcRegistry.Find($"/{metadata.MethodDescriptor.Service.FullName}/{metadata.MethodDescriptor.Name}") is not { IsPublic: false } rpc)
         {
             return false;
         }
 
-        if (context.User.Identity?.IsAuthenticated == true)
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
         {
-            return false;
+            var result = await context.AuthenticateAsync().ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                return true;
+            }
+
+            user = result.Principal;
         }
 
-        var result = await context.AuthenticateAsync().ConfigureAwait(false);
-        return !result.Succeeded;
+        var caller = context.RequestServices.GetRequiredService<CallerClaims>().CallerOf(user);
+        return caller.Name.Length == 0 || !caller.Holds(rpc.Scope!);
     }
 
     /// <summary>
