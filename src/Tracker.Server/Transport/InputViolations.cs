@@ -18,9 +18,9 @@ internal sealed class InputViolations
 
     public bool Any => _items.Count > 0;
 
-    /// <param name="field">The parameter or the body field's path, e.g. "limit", "links.urll", "attributes.resources[0].kind".</param>
+    /// <param name="field">The parameter or the body field's path, e.g. "limit", "links.urll", "attributes.resources[0].kind"; empty for a query parameter without a name, whose description then stands alone.</param>
     /// <param name="description">What is wrong, phrased to follow the path.</param>
-    /// <param name="reason">UNKNOWN_PARAMETER, UNKNOWN_FIELD, INVALID_FORMAT or INVALID_TYPE.</param>
+    /// <param name="reason">UNKNOWN_PARAMETER, UNKNOWN_FIELD, DUPLICATE_FIELD, CONFLICTS_WITH_PATH, INVALID_FORMAT or INVALID_TYPE.</param>
     public void Add(string field, string description, string reason)
     {
         if (_items.Count >= MaxItems)
@@ -35,7 +35,7 @@ internal sealed class InputViolations
     /// <summary>The INVALID_ARGUMENT status listing the violations.</summary>
     public Google.Rpc.Status ToStatus(string subject)
     {
-        var summary = string.Join("; ", _items.Take(MaxSummarized).Select(v => $"{v.Field} {v.Description}"));
+        var summary = string.Join("; ", _items.Take(MaxSummarized).Select(v => v.Field.Length == 0 ? v.Description : $"{v.Field} {v.Description}"));
         var more = _items.Count - MaxSummarized + _omitted;
         if (more > 0)
         {

@@ -10,9 +10,16 @@ namespace Tracker.Server.Transport;
 /// <item>every name must be a field, by JSON name or proto name (Google's APIs answer an unknown
 /// one with 400; the transcoder would skip it, so a misspelt field changed nothing); the output-only
 /// fields of a standard Create or Update are the exception and are ignored (AIP-203);</item>
+/// <item>each field is given once per object, in one spelling, and each map key once (protobuf's
+/// JSON parsers refuse a duplicate field; the transcoder would keep the last value);</item>
+/// <item>a field the path binds (<c>name</c> in <c>/channels/{name}:test</c>, <c>channel.name</c> in
+/// <c>PATCH /channels/{channel.name}</c>) may be repeated in the body only with the path's value,
+/// as Google's APIs take a resource name in both (the transcoder would keep the path's and drop
+/// the body's without a word);</item>
 /// <item>every value must have its field's JSON type: a string, true or false, an integer in range,
 /// an enum value's name or number, an RFC 3339 timestamp, an object for a message, an array
-/// (not null) for a repeated field, an object for a map; null leaves a singular field unset.</item>
+/// (not null) for a repeated field, an object for a map; null leaves a singular field unset; a
+/// 64-bit integer as a number or a string, in range.</item>
 /// </list>
 /// Violations name the field by its proto path in the request message, with indexes and map keys
 /// (<c>attributes.resources[0].kindd</c>, <c>attributes.labels.team</c>, <c>channel.urll</c> for a
@@ -21,18 +28,24 @@ namespace Tracker.Server.Transport;
 /// </summary>
 internal static class RestBodyCheck
 {
-    /// <summary>Checks <paramref name="body"/>, a JSON object, against <paramref name="route"/>'s body message.</summary>
-    public static void Check(RestRoute route, JsonElement body, InputViolations violations) =>
-        CheckMessage(body, route.Body!, route.BodyField is null ? string.Empty : route.BodyField.Name + ".", route, violations);
+    /// <summary>
+    /// Checks <paramref name="body"/>, a JSON object, against <paramref name="route"/>'s body message;
+    /// <paramref name="pathValues"/> are the request's route values, by field path (<c>channel.name</c>).
+    /// </summary>
+    public static void Check(RestRoute route, JsonElement body, RouteValueDictionary pathValues, InputViolations violations) =>
+        CheckMessage(body, route.Body!, route.BodyField is null ? string.Empty : route.BodyField.Name + ".", (route, pathValues), violations);
 
-    private static void CheckMessage(JsonElement json, MessageDescriptor message, string path, RestRoute? top, InputViolations violations)
+    // top: the route and its path values when json is the body itself; null for a nested message.
+    private static void CheckMessage(JsonElement json, MessageDescriptor message, string path, (RestRoute Route, RouteValueDictionary PathValues)? top, InputViolations violations)
     {
+        // The name each field was given by so far in this object (start_date or startDate).
+        var given = new Dictionary<int, string>();
         foreach (var property in json.EnumerateObject())
         {
             var field = ProtoFields.Find(message, property.Name);
             if (field is null)
             {
-                if (top?.IsIgnoredOutputOnly(property.Name) != true)
+                if (top?.Route.IsIgnoredOutputOnly(property.Name) != true)
                 {
                     violations.Add(path + property.Name, UnknownField(message), "UNKNOWN_FIELD");
                 }
@@ -40,7 +53,25 @@ internal static class RestBodyCheck
                 continue;
             }
 
-            CheckField(property.Value, field, path + field.Name, violations);
+            if (!given.TryAdd(field.FieldNumber, property.Name))
+            {
+                var first = given[field.FieldNumber];
+                violations.Add(path + property.Name, first == property.Name ? "is given more than once; it takes one value" : $"sets the same field as {first}; it takes one value", "DUPLICATE_FIELD");
+                continue;
+            }
+
+            var fieldPath = path + field.Name;
+            if (top is { } body && body.Route.IsPathBound(fieldPath))
+            {
+                var fromPath = body.PathValues.TryGetValue(fieldPath, out var routeValue) ? Convert.ToString(routeValue, System.Globalization.CultureInfo.InvariantCulture) : null;
+                if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() != fromPath)
+                {
+                    violations.Add(fieldPath, $"is taken from the path of {body.Route.Display} (\"{RestStatusBody.Echo(fromPath, 64)}\"); leave it out of the body or give the same value", "CONFLICTS_WITH_PATH");
+                    continue;
+                }
+            }
+
+            CheckField(property.Value, field, fieldPath, violations);
         }
     }
 
@@ -55,8 +86,15 @@ internal static class RestBodyCheck
             }
 
             var valueField = field.MessageType.FindFieldByNumber(2);
+            var keys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in value.EnumerateObject())
             {
+                if (!keys.Add(entry.Name))
+                {
+                    violations.Add($"{path}.{entry.Name}", "is a map key given more than once; each key takes one value", "DUPLICATE_FIELD");
+                    continue;
+                }
+
                 CheckValue(entry.Value, valueField, $"{path}.{entry.Name}", violations);
             }
         }
@@ -99,8 +137,9 @@ internal static class RestBodyCheck
 
         if (!Accepts(field, value))
         {
-            // A string where a string is due (an enum name, a timestamp) is a bad value, anything else the wrong JSON type.
-            var badText = value.ValueKind == JsonValueKind.String && field.FieldType is FieldType.Enum or FieldType.Message;
+            // A string where a string may be given (an enum name, a timestamp, a 64-bit integer) is a bad value, anything else the wrong JSON type.
+            var badText = value.ValueKind == JsonValueKind.String && field.FieldType is FieldType.Enum or FieldType.Message
+                or FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 or FieldType.UInt64 or FieldType.Fixed64 or FieldType.Double or FieldType.Float;
             var given = value.ValueKind == JsonValueKind.String ? $"\"{RestStatusBody.Echo(value.GetString(), 64)}\"" : KindOf(value);
             violations.Add(path, $"must be {ProtoFields.Expected(field)}, not {given}", badText ? "INVALID_FORMAT" : "INVALID_TYPE");
         }
@@ -112,10 +151,11 @@ internal static class RestBodyCheck
         FieldType.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32 => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _),
         FieldType.UInt32 or FieldType.Fixed32 => value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out _),
-        // 64-bit integers may be quoted in proto3 JSON; the transcoder judges the text.
-        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => value.ValueKind == JsonValueKind.String || (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _)),
-        FieldType.UInt64 or FieldType.Fixed64 => value.ValueKind == JsonValueKind.String || (value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out _)),
-        FieldType.Double or FieldType.Float => value.ValueKind is JsonValueKind.Number or JsonValueKind.String,
+        // 64-bit integers and floating-point numbers may be quoted in proto3 JSON; the text must then
+        // parse as the transcoder parses it (invariant culture), or it answers with .NET's exception text.
+        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => value.ValueKind == JsonValueKind.String ? ProtoFields.AcceptsText(field, value.GetString()!) : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _),
+        FieldType.UInt64 or FieldType.Fixed64 => value.ValueKind == JsonValueKind.String ? ProtoFields.AcceptsText(field, value.GetString()!) : value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out _),
+        FieldType.Double or FieldType.Float => value.ValueKind == JsonValueKind.Number || (value.ValueKind == JsonValueKind.String && ProtoFields.AcceptsText(field, value.GetString()!)),
         FieldType.Enum => value.ValueKind switch
         {
             JsonValueKind.String => field.EnumType.FindValueByName(value.GetString()) is not null,

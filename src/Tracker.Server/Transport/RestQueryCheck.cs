@@ -17,6 +17,12 @@ internal static class RestQueryCheck
         Dictionary<string, string>? set = null;
         foreach (var (name, values) in query)
         {
+            if (name.Length == 0)
+            {
+                violations.Add(name, $"a query parameter with an empty name (\"={RestStatusBody.Echo(values.ToString(), 64)}\") is not taken; {Takes(route)}", "UNKNOWN_PARAMETER");
+                continue;
+            }
+
             var path = route.ResolveQuery(name);
             if (path is null)
             {
@@ -68,4 +74,8 @@ internal static class RestQueryCheck
             ? $"is not a query parameter of {route.Method}, which takes none"
             : $"is not a query parameter of {route.Method}; it takes {string.Join(", ", route.QueryParameterNames)} (proto or lowerCamelCase names)";
     }
+
+    private static string Takes(RestRoute route) => route.QueryParameterNames.Count == 0
+        ? $"{route.Method} takes no query parameters"
+        : $"{route.Method} takes {string.Join(", ", route.QueryParameterNames)} (proto or lowerCamelCase names)";
 }

@@ -84,6 +84,9 @@ internal sealed partial class RestRoute
     public static RestRoute Of(GrpcJsonTranscodingMetadata metadata) =>
         Routes.GetOrAdd((metadata.MethodDescriptor, metadata.HttpRule), key => new RestRoute(key.Item1, key.Item2));
 
+    /// <summary>Whether the path template binds the field at <paramref name="protoPath"/> (<c>id</c>, <c>channel.name</c>).</summary>
+    public bool IsPathBound(string protoPath) => _routeParameters.Contains(protoPath);
+
     /// <summary>Whether a top-level body property is an output-only field of the resource, to be ignored (AIP-203).</summary>
     public bool IsIgnoredOutputOnly(string name) => _outputOnly.Contains(name);
 

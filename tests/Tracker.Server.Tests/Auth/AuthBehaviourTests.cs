@@ -204,6 +204,27 @@ public sealed class AuthBehaviourTests
         Assert.Contains("must be 'Bearer", await response.Content.ReadAsStringAsync().Bounded(), StringComparison.Ordinal);
     }
 
+    /// <summary>Authentication and authorization answer before the REST input checks ("Securing Tracker"): a caller refused learns nothing of the API from a 400.</summary>
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized)]
+    [InlineData("trk_not-a-key", HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized)]
+    [InlineData(SecuredTracker.ReaderKey, HttpStatusCode.Forbidden, HttpStatusCode.BadRequest)]
+    [InlineData(SecuredTracker.AdminKey, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest)]
+    public async Task Rest_UnknownParameter_RefusedCallerAnsweredBeforeTheInputCheck(string? key, HttpStatusCode delete, HttpStatusCode list)
+    {
+        await using var tracker = new SecuredTracker();
+        using var http = tracker.Factory.CreateClient();
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("Authorization", "Bearer " + key);
+        }
+
+        var deleted = await http.SendRestAsync(HttpMethod.Delete, "/api/v1alpha1/event/01a252e0-e315-7c85-b0ed-80fcc85543c5?limit=5", """{"bogus":1}""");
+        var listed = await http.GetRestAsync("/api/v1alpha1/events/list?limit=5");
+
+        Assert.Equal((delete, list), (deleted.Status, listed.Status));
+    }
+
     [Theory]
     [InlineData("/healthz")]
     [InlineData("/readyz")]

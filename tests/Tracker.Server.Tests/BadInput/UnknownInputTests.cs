@@ -285,6 +285,118 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
         Assert.Equal(message, status.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task DeleteEvent_JsonBodyWithEtag_400AndTheEventStays()
+    {
+        var id = (await _http.PostRestAsync(Create, TestEvents.DeploymentJson(TestEvents.UniqueService()))).Expect(HttpStatusCode.OK).GetProperty("id").GetString();
+
+        var status = Refused(await _http.SendRestAsync(HttpMethod.Delete, $"/api/v1alpha1/event/{id}", """{"etag":"wrong","bogus":1}"""));
+
+        Assert.Equal("DeleteEvent takes no request body (DELETE /api/v1alpha1/event/{id}); send its fields as query parameters (etag, allow_missing).", status.GetProperty("message").GetString());
+        (await _http.GetRestAsync($"/api/v1alpha1/event/{id}")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task ListEvents_GetWithJsonBody_400SayingItTakesQueryParameters()
+    {
+        var status = Refused(await _http.SendRestAsync(HttpMethod.Get, "/api/v1alpha1/events/list", """{"perPage":5}"""));
+
+        Assert.StartsWith("ListEvents takes no request body (GET /api/v1alpha1/events/list); send its fields as query parameters (", status.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Clients that label every request application/json send an empty body (Content-Length: 0) with GET and DELETE.</summary>
+    [Fact]
+    public async Task DeleteEvent_EmptyJsonBody_Deletes()
+    {
+        var id = (await _http.PostRestAsync(Create, TestEvents.DeploymentJson(TestEvents.UniqueService()))).Expect(HttpStatusCode.OK).GetProperty("id").GetString();
+
+        (await _http.SendRestAsync(HttpMethod.Delete, $"/api/v1alpha1/event/{id}", string.Empty)).Expect(HttpStatusCode.OK);
+        (await _http.SendRestAsync(HttpMethod.Get, "/api/v1alpha1/events/list?per_page=1", string.Empty)).Expect(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("""{"title":"a","title":"b","attributes":{"type":1,"service":"api"}}""", "title", "is given more than once; it takes one value")]
+    [InlineData("""{"title":"t","attributes":{"type":1,"service":"api","start_date":"2024-01-15T10:00:00Z","startDate":"2024-01-16T10:00:00Z"}}""", "attributes.startDate", "sets the same field as start_date; it takes one value")]
+    [InlineData("""{"title":"t","attributes":{"type":1,"service":"api","labels":{"team":"a","team":"b"}}}""", "attributes.labels.team", "is a map key given more than once; each key takes one value")]
+    public async Task PostEvent_SameFieldTwice_400NamingItAndCreatesNothing(string body, string field, string description)
+    {
+        var service = TestEvents.UniqueService();
+
+        var violation = Single(Refused(await _http.PostRestAsync(Create, body.Replace("\"api\"", $"\"{service}\"", StringComparison.Ordinal))));
+
+        Assert.Equal((field, description, "DUPLICATE_FIELD"), violation);
+        Assert.Equal(0, (await _http.GetRestAsync($"/api/v1alpha1/events/search?service={service}")).Expect(HttpStatusCode.OK).GetProperty("totalCount").GetInt64());
+    }
+
+    [Fact]
+    public async Task PatchChannel_OtherNameInBody_400AndNeitherChannelChanges()
+    {
+        var name = await CreateChannelAsync();
+
+        var violation = Single(Refused(await _http.SendRestAsync(HttpMethod.Patch, $"/api/v1alpha1/channels/{name}", """{"name":"ci-hooks","disabled":true}""")));
+
+        Assert.Equal(("channel.name", $"is taken from the path of PATCH /api/v1alpha1/channels/{{channel.name}} (\"{name}\"); leave it out of the body or give the same value", "CONFLICTS_WITH_PATH"), violation);
+        var read = (await _http.GetRestAsync($"/api/v1alpha1/channels/{name}")).Expect(HttpStatusCode.OK);
+        Assert.False(read.TryGetProperty("disabled", out var disabled) && disabled.GetBoolean());
+    }
+
+    /// <summary>A resource name in the body equal to the path's is accepted, as Google's APIs accept it.</summary>
+    [Fact]
+    public async Task PatchChannel_SameNameInBody_Updates()
+    {
+        var name = await CreateChannelAsync();
+
+        var updated = (await _http.SendRestAsync(HttpMethod.Patch, $"/api/v1alpha1/channels/{name}", $$"""{"name":"{{name}}","disabled":true}""")).Expect(HttpStatusCode.OK);
+
+        Assert.True(updated.GetProperty("disabled").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(":test")]
+    [InlineData(":redeliver")]
+    public async Task ChannelAction_OtherNameInBody_400NamingIt(string verb)
+    {
+        var violation = Single(Refused(await _http.PostRestAsync($"/api/v1alpha1/channels/any{verb}", """{"name":"ci-hooks"}""")));
+
+        Assert.Equal("name", violation.Field);
+        Assert.StartsWith($"is taken from the path of POST /api/v1alpha1/channels/{{name}}{verb} (\"any\")", violation.Description, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"abc\"", "not \"abc\"", "INVALID_FORMAT")]
+    [InlineData("\"99999999999999999999\"", "not \"99999999999999999999\"", "INVALID_FORMAT")]
+    [InlineData("99999999999999999999", "not a number", "INVALID_TYPE")]
+    public async Task PatchChannel_Int64OutOfRangeOrNotAnInteger_400NamingFieldAndRange(string value, string given, string reason)
+    {
+        var violation = Single(Refused(await _http.SendRestAsync(HttpMethod.Patch, "/api/v1alpha1/channels/any", $$$"""{"health":{"pendingMessages":{{{value}}}}}""")));
+
+        Assert.Equal(("channel.health.pending_messages", $"must be an integer from -9223372036854775808 to 9223372036854775807, {given}", reason), violation);
+    }
+
+    [Fact]
+    public async Task Query_EmptyName_400SayingSo()
+    {
+        var status = Refused(await _http.GetRestAsync("/api/v1alpha1/channels/any/deliveries?=x"));
+
+        Assert.Equal("Invalid request: a query parameter with an empty name (\"=x\") is not taken; ListDeliveries takes page_size, page_token, state (proto or lowerCamelCase names)", status.GetProperty("message").GetString());
+    }
+
+    /// <summary>A transcoded route reads JSON whatever the Content-Type says; gRPC calls have routes of their own.</summary>
+    [Theory]
+    [InlineData("application/grpc")]
+    [InlineData("application/grpc-web")]
+    public async Task ListEvents_GrpcContentTypeOnTheRestRoute_415NamingTheGrpcRoute(string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1alpha1/events/list?limit=5") { Content = new ByteArrayContent([]) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("message").GetString();
+        Assert.Equal("GET /api/v1alpha1/events/list reads JSON: send Content-Type application/json (or any +json type), or no body where it takes none. gRPC and gRPC-Web calls go to POST /tracker.event.v1alpha1.EventService/ListEvents.", message);
+    }
+
     /// <summary>Protobuf keeps unknown fields of a binary message and the server ignores them (the protobuf language guide, "Unknown Fields").</summary>
     [Theory]
     [InlineData("application/grpc")]
@@ -300,6 +412,13 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
         var ok = response.GrpcStatus == StatusCode.OK || System.Text.RegularExpressions.Regex.IsMatch(System.Text.Encoding.ASCII.GetString(response.Body), "grpc-status: ?0\r\n");
         Assert.True(ok, response.ToString());
         Assert.Equal("Deploy api v3.2.0", Event.Parser.ParseFrom(response.Body.AsSpan(5, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(response.Body.AsSpan(1)))).Title);
+    }
+
+    private async Task<string> CreateChannelAsync()
+    {
+        var name = TestChannels.UniqueName();
+        (await _http.PostRestAsync("/api/v1alpha1/channels", $$"""{"name":"{{name}}","kind":"CHANNEL_KIND_WEBHOOK","url":"{{TestChannels.WebhookUrl}}"}""")).Expect(HttpStatusCode.OK);
+        return name;
     }
 
     private static JsonElement Refused(RestResponse response)
