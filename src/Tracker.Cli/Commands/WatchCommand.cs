@@ -53,7 +53,7 @@ internal static class WatchCommand
             var received = 0;
             try
             {
-                using var call = connection.Events.WatchEvents(request, connection.Call(stop.Token));
+                using var call = connection.Events.WatchEvents(request, connection.Stream(stop.Token));
                 while ((limit is null || received < limit) && await call.ResponseStream.MoveNext(stop.Token).ConfigureAwait(false))
                 {
                     await printer.WriteChangeAsync(call.ResponseStream.Current).ConfigureAwait(false);

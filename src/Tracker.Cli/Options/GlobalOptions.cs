@@ -32,6 +32,19 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>How long a call may take when the flag does not say.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
+
+    // Not --timeout: events watch's --timeout is how long to watch, which ends with exit code 0.
+    public Option<TimeSpan> CallTimeout { get; } = new("--call-timeout")
+    {
+        Description = "How long to wait for the server's answer to each call before giving up with exit code 5 (DEADLINE_EXCEEDED), e.g. 10s, 2m. Default 30s. A watch's stream has no limit.",
+        HelpName = "duration",
+        Recursive = true,
+        DefaultValueFactory = _ => DefaultCallTimeout,
+        CustomParser = result => ValueParsers.PositiveDuration(result, "--call-timeout"),
+    };
+
     public Option<OutputFormat> Output { get; } = new("--output", "-o")
     {
         Description = "table (default, for people), json (the API's proto3 JSON: one object, or one per line for watch), or id (the event ids only, one per line).",
@@ -45,5 +58,6 @@ internal sealed class GlobalOptions
         root.Add(Url);
         root.Add(ApiKey);
         root.Add(Output);
+        root.Add(CallTimeout);
     }
 }

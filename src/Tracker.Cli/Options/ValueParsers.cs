@@ -67,6 +67,23 @@ internal static partial class ValueParsers
         return null;
     }
 
+    /// <summary>A length of time as <see cref="Duration"/> reads it, more than zero.</summary>
+    public static TimeSpan PositiveDuration(ArgumentResult result, string name)
+    {
+        var duration = Duration(result, name);
+        if (duration is { } positive && positive > TimeSpan.Zero)
+        {
+            return positive;
+        }
+
+        if (duration is not null)
+        {
+            result.AddError($"Invalid value '{LastToken(result)}' for {name}: expected a duration of more than zero, such as 30s or 2m.");
+        }
+
+        return TimeSpan.Zero;
+    }
+
     /// <summary>Labels as <c>key=value</c>, one per occurrence of the flag.</summary>
     public static Dictionary<string, string> Labels(ArgumentResult result, string name)
     {
