@@ -36,7 +36,7 @@ internal sealed class CommandRunner(GlobalOptions globals)
 
         using (connection)
         {
-            var printer = new EventPrinter(parse.InvocationConfiguration.Output, parse.GetValue(globals.Output));
+            var printer = new EventPrinter(parse.InvocationConfiguration.Output, stderr, parse.GetValue(globals.Output) ?? OutputFormat.Table, TerminalWidth());
             try
             {
                 return await body(parse, connection, printer, cancellationToken).ConfigureAwait(false);
@@ -125,6 +125,20 @@ internal sealed class CommandRunner(GlobalOptions globals)
         }
 
         return reason;
+    }
+
+    // The terminal's width, to fit a table into; none when stdout is a pipe or a file, where a line
+    // is read by a program rather than wrapped on a screen.
+    private static int? TerminalWidth()
+    {
+        try
+        {
+            return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? null : Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     // A TLS handshake that failed, typically https:// to a port that speaks plain HTTP.

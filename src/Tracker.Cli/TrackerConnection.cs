@@ -73,7 +73,7 @@ internal sealed class TrackerConnection : IDisposable
                 $"The API key (--api-key or ${GlobalOptions.ApiKeyVariable}) starts with 'Bearer ': give the key alone (trk_...); tracker sends 'Authorization: Bearer <key>' itself.");
         }
 
-        return new TrackerConnection(address, apiKey, parse.GetValue(options.CallTimeout));
+        return new TrackerConnection(address, apiKey, parse.GetValue(options.CallTimeout) ?? GlobalOptions.DefaultCallTimeout);
     }
 
     /// <summary>
