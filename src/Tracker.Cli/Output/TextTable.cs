@@ -3,8 +3,8 @@ namespace Tracker.Cli.Output;
 /// <summary>
 /// Left-aligned columns separated by two spaces, each as wide as its widest cell. Control
 /// characters in a cell (a newline, a tab) become spaces, so that a row stays one line. Given a
-/// <c>maxWidth</c> (the terminal's), the widest columns are narrowed until a row fits, and a cell
-/// longer than its column ends in "…".
+/// <c>maxWidth</c> (the terminal's), the last column and then the widest others are narrowed until
+/// a row fits, never the first; a cell longer than its column ends in "…".
 /// </summary>
 internal sealed class TextTable(params string[] headers)
 {
@@ -12,6 +12,9 @@ internal sealed class TextTable(params string[] headers)
 
     // A column is not narrowed below this, so that an id or a time stays recognisable.
     private const int MinimumColumnWidth = 8;
+
+    // The last column (a title) keeps this much before the others narrow.
+    private const int ReadableLastColumnWidth = 24;
 
     private readonly List<string[]> _rows = [headers.Select(Clean).ToArray()];
 
@@ -37,19 +40,40 @@ internal sealed class TextTable(params string[] headers)
     public static string Clean(string text) =>
         text.Any(char.IsControl) ? new string(text.Select(c => char.IsControl(c) ? ' ' : c).ToArray()) : text;
 
-    // Narrows the widest column, one character at a time, until the row fits or none can narrow.
+    // Narrows the last column (a title) down to a readable width first, then the widest of the
+    // others, then the last one again, one character at a time, until a row fits or none can
+    // narrow. The first column (an id, a field's name) is never cut: a reader copies it.
     private static void Fit(int[] widths, int limit)
     {
-        while (widths.Sum() + (Gap.Length * (widths.Length - 1)) > limit)
+        var last = widths.Length - 1;
+        foreach (var lastMinimum in (int[])[ReadableLastColumnWidth, MinimumColumnWidth])
         {
-            var widest = Array.IndexOf(widths, widths.Max());
-            if (widths[widest] <= MinimumColumnWidth)
+            while (widths.Sum() + (Gap.Length * last) > limit)
             {
-                return;
-            }
+                var column = widths[last] > lastMinimum ? last : Widest(widths, 1, last - 1);
+                if (column < 1 || widths[column] <= MinimumColumnWidth)
+                {
+                    break;
+                }
 
-            widths[widest]--;
+                widths[column]--;
+            }
         }
+    }
+
+    // The widest column from first to last (inclusive), or -1 when there is none.
+    private static int Widest(int[] widths, int first, int last)
+    {
+        var widest = -1;
+        for (var i = first; i <= last; i++)
+        {
+            if (widest < 0 || widths[i] > widths[widest])
+            {
+                widest = i;
+            }
+        }
+
+        return widest;
     }
 
     private static string Truncate(string cell, int width) => cell.Length <= width ? cell : cell[..(width - 1)] + "…";
