@@ -36,7 +36,7 @@ internal sealed class CommandRunner(GlobalOptions globals)
 
         using (connection)
         {
-            var printer = new EventPrinter(parse.InvocationConfiguration.Output, parse.GetValue(globals.Output));
+            var printer = new EventPrinter(parse.InvocationConfiguration.Output, stderr, parse.GetValue(globals.Output) ?? OutputFormat.Table, TerminalWidth());
             try
             {
                 return await body(parse, connection, printer, cancellationToken).ConfigureAwait(false);
@@ -51,8 +51,16 @@ internal sealed class CommandRunner(GlobalOptions globals)
             }
             catch (RpcException e)
             {
-                await stderr.WriteAsync(Describe(e, connection.Address)).ConfigureAwait(false);
-                return ExitCodes.For(e.StatusCode);
+                var failure = ConnectionFailure(e.Status.DebugException);
+                await stderr.WriteAsync(Describe(e, connection, failure)).ConfigureAwait(false);
+                // No answer at all (refused, unknown host, a TLS handshake with a plain port) is
+                // worth retrying or fixing the URL, whatever status Grpc.Net.Client gave it.
+                return failure is null ? ExitCodes.For(e.StatusCode) : ExitCodes.Unavailable;
+            }
+            catch (ConflictException e)
+            {
+                await stderr.WriteLineAsync("tracker: " + e.Message).ConfigureAwait(false);
+                return ExitCodes.Conflict;
             }
             catch (UsageException e)
             {
@@ -66,16 +74,34 @@ internal sealed class CommandRunner(GlobalOptions globals)
     /// The error as the server gave it: its code, its message (which names the field and the rule),
     /// and each field violation of its BadRequest detail that the message does not already show.
     /// </summary>
-    private static string Describe(RpcException e, Uri address)
+    private static string Describe(RpcException e, TrackerConnection connection, string? failure)
     {
+        var address = connection.Address;
         var text = new StringBuilder();
-        if (ConnectionFailure(e.Status.DebugException) is { } failure)
+        if (failure is not null)
         {
             text.AppendLine($"tracker: cannot reach {address}: {failure} ({StatusName(e.StatusCode)})");
+            if (IsTlsFailure(e.Status.DebugException))
+            {
+                text.AppendLine($"  Is the endpoint plain HTTP? Tracker's HTTP port speaks h2c unless TLS is set up: use http://{address.Authority}.");
+            }
+
+            return text.ToString();
+        }
+
+        if (e.StatusCode == StatusCode.DeadlineExceeded && (e.Status.Detail.Length == 0 || e.Status.Detail == "Deadline Exceeded"))
+        {
+            text.AppendLine($"tracker: DEADLINE_EXCEEDED: no answer from {address} within {connection.CallTimeout.TotalSeconds:0.###}s (--call-timeout sets the limit; default 30s).");
             return text.ToString();
         }
 
         text.AppendLine($"tracker: {StatusName(e.StatusCode)}: {e.Status.Detail}");
+        if (e.Status.Detail.StartsWith("Bad gRPC response", StringComparison.Ordinal))
+        {
+            // A web server, a proxy path or the metrics port answered, not Tracker's gRPC service.
+            text.AppendLine($"  {address} may not be Tracker's HTTP endpoint (--url or ${GlobalOptions.UrlVariable}, e.g. http://localhost:8080).");
+        }
+
         var violations = e.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? [];
         foreach (var violation in violations.Where(v => !e.Status.Detail.Contains(v.Description, StringComparison.Ordinal)))
         {
@@ -99,6 +125,35 @@ internal sealed class CommandRunner(GlobalOptions globals)
         }
 
         return reason;
+    }
+
+    // The terminal's width, to fit a table into; none when stdout is a pipe or a file, where a line
+    // is read by a program rather than wrapped on a screen.
+    private static int? TerminalWidth()
+    {
+        try
+        {
+            return Console.IsOutputRedirected || Console.WindowWidth <= 0 ? null : Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // A TLS handshake that failed, typically https:// to a port that speaks plain HTTP.
+    private static bool IsTlsFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException
+                || e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // INVALID_ARGUMENT, as gRPC names its codes everywhere else (grpcurl, buf curl, the REST body).

@@ -17,9 +17,12 @@ internal sealed class TrackerConnection : IDisposable
     private readonly GrpcChannel _channel;
     private readonly Metadata _headers = [];
 
-    private TrackerConnection(Uri address, string? apiKey)
+    private readonly TimeSpan _callTimeout;
+
+    private TrackerConnection(Uri address, string? apiKey, TimeSpan callTimeout)
     {
         Address = address;
+        _callTimeout = callTimeout;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { ConnectTimeout = ConnectTimeout, EnableMultipleHttp2Connections = true },
@@ -39,6 +42,9 @@ internal sealed class TrackerConnection : IDisposable
 
     public EventService.EventServiceClient Events { get; }
 
+    /// <summary>How long one call may take (--call-timeout).</summary>
+    public TimeSpan CallTimeout => _callTimeout;
+
     /// <summary>
     /// Opens a connection with the --url and --api-key flags, else TRACKER_URL and TRACKER_API_KEY.
     /// Throws <see cref="UsageException"/> when the URL is not an absolute http or https URL.
@@ -52,12 +58,33 @@ internal sealed class TrackerConnection : IDisposable
             throw new UsageException($"Invalid server URL '{url}' (--url or ${GlobalOptions.UrlVariable}): expected http://host:port or https://host.");
         }
 
+        // Grpc.Net.Client calls /tracker.api.v1alpha1.EventService/... at the root and drops any
+        // path, so a prefix would silently call another address.
+        if (address.AbsolutePath != "/" || address.Query.Length > 0 || address.Fragment.Length > 0)
+        {
+            throw new UsageException(
+                $"Invalid server URL '{url}': {GlobalOptions.UrlVariable} (--url) must be the HTTP endpoint's root, e.g. http://localhost:8080; a path prefix is not supported.");
+        }
+
         var apiKey = FirstNonEmpty(parse.GetValue(options.ApiKey), System.Environment.GetEnvironmentVariable(GlobalOptions.ApiKeyVariable));
-        return new TrackerConnection(address, apiKey);
+        if (apiKey is not null && apiKey.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UsageException(
+                $"The API key (--api-key or ${GlobalOptions.ApiKeyVariable}) starts with 'Bearer ': give the key alone (trk_...); tracker sends 'Authorization: Bearer <key>' itself.");
+        }
+
+        return new TrackerConnection(address, apiKey, parse.GetValue(options.CallTimeout) ?? GlobalOptions.DefaultCallTimeout);
     }
 
-    /// <summary>The options of one call: the credentials and the command's cancellation.</summary>
-    public CallOptions Call(CancellationToken cancellationToken) => new(headers: _headers, cancellationToken: cancellationToken);
+    /// <summary>
+    /// The options of one call: the credentials, the command's cancellation and a deadline
+    /// --call-timeout from now (a server that never answers ends in DEADLINE_EXCEEDED, exit code 5).
+    /// </summary>
+    public CallOptions Call(CancellationToken cancellationToken) =>
+        new(headers: _headers, deadline: DateTime.UtcNow + _callTimeout, cancellationToken: cancellationToken);
+
+    /// <summary>The options of a stream that runs until stopped (a watch): no deadline.</summary>
+    public CallOptions Stream(CancellationToken cancellationToken) => new(headers: _headers, cancellationToken: cancellationToken);
 
     public void Dispose() => _channel.Dispose();
 

@@ -91,6 +91,18 @@ public sealed class ConnectionTests(SecuredServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task List_HttpsToPlainPort_ExitsFiveWithHint()
+    {
+        var url = $"https://{fixture.Server.HttpAddress.Authority}";
+
+        var listed = await new TrackerCli(fixture.Server.HttpAddress, SecuredServerFixture.Key).RunAsync("events", "list", "--url", url);
+
+        Assert.Equal(5, listed.ExitCode);
+        Assert.Contains($"use http://{fixture.Server.HttpAddress.Authority}", listed.Stderr);
+        Assert.DoesNotContain("   at ", listed.Stderr);
+    }
+
+    [Fact]
     public async Task Help_Root_ListsCommandsAndExitCodes()
     {
         var help = await new TrackerCli(fixture.Server.HttpAddress).RunAsync("--help");

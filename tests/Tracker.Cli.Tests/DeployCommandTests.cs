@@ -66,6 +66,43 @@ public sealed class DeployCommandTests(OpenServerFixture fixture) : IClassFixtur
         Assert.Contains("--status", finished.Stderr);
     }
 
+    [Theory]
+    [InlineData("open")]
+    [InlineData("start")]
+    public async Task Finish_StatusNotAnOutcome_ExitsTwo(string status)
+    {
+        var finished = await _tracker.RunAsync("deploy", "finish", "01937f52-0000-7000-8000-000000000000", "--status", status);
+
+        Assert.Equal(2, finished.ExitCode);
+        Assert.Contains($"Invalid value '{status}' for --status: deploy finish takes success or failure", finished.Stderr);
+    }
+
+    [Fact]
+    public async Task Finish_Twice_ExitsSixAndKeepsFirstOutcome()
+    {
+        var id = (await _tracker.RunAsync("deploy", "start", "--service", _service, "-o", "id")).Stdout;
+        var first = await _tracker.RunAsync("deploy", "finish", id, "--status", "failure");
+
+        var second = await _tracker.RunAsync("deploy", "finish", id, "--status", "success");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(6, second.ExitCode);
+        Assert.Contains("is finished already, with status failure", second.Stderr);
+        var kept = (await _tracker.RunAsync("events", "get", id, "-o", "json")).Json;
+        Assert.Equal("STATUS_FAILURE", kept.GetProperty("attributes").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Finish_NotADeployment_ExitsSixNamingType()
+    {
+        var id = (await _tracker.RunAsync("events", "create", "--title", "disk full", "--type", "incident", "--service", _service, "--status", "open", "-o", "id")).Stdout;
+
+        var finished = await _tracker.RunAsync("deploy", "finish", id, "--status", "success");
+
+        Assert.Equal(6, finished.ExitCode);
+        Assert.Contains("is of type incident, not deployment", finished.Stderr);
+    }
+
     [Fact]
     public async Task Finish_UnknownId_ExitsThree()
     {

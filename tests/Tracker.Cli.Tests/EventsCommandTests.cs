@@ -130,7 +130,43 @@ public sealed class EventsCommandTests(OpenServerFixture fixture) : IClassFixtur
         Assert.Equal(id, deleted.Stdout);
         Assert.Equal(3, again.ExitCode);
         Assert.Equal(0, allowed.ExitCode);
+        Assert.Equal($"Event {id} did not exist; nothing deleted (--allow-missing).", allowed.Stdout);
         Assert.Equal(3, (await _tracker.RunAsync("events", "get", id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task List_OutputIdWithNextPage_TokenOnStderr()
+    {
+        var ids = new[] { await CreateAsync(), await CreateAsync() };
+
+        var first = await _tracker.RunAsync("events", "list", "--filter", $"service=\"{_service}\"", "--page-size", "1", "-o", "id");
+        var token = first.Stderr.Trim();
+        Assert.StartsWith("next_page_token: ", token);
+        var second = await _tracker.RunAsync("events", "list", "--filter", $"service=\"{_service}\"", "--page-size", "1", "--page-token", token["next_page_token: ".Length..], "-o", "id");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal([ids[1], ids[0]], [first.Stdout, second.Stdout]);
+        Assert.Equal("", second.Stderr);
+    }
+
+    [Fact]
+    public async Task Get_ControlCharactersInFields_OneLinePerField()
+    {
+        var id = await CreateAsync("--message", "line one\nline two\tend");
+
+        var got = await _tracker.RunAsync("events", "get", id);
+
+        Assert.True(got.ExitCode == 0, got.ToString());
+        Assert.Contains(got.Stdout.Split('\n'), line => line.StartsWith("message", StringComparison.Ordinal) && line.EndsWith("line one line two end", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Watch_BadFilter_StdoutEmpty()
+    {
+        var watched = await _tracker.RunAsync("events", "watch", "--filter", "nosuchfield=1");
+
+        Assert.Equal(2, watched.ExitCode);
+        Assert.Equal("", watched.Stdout);
     }
 
     [Fact]
@@ -218,10 +254,8 @@ public sealed class EventsCommandTests(OpenServerFixture fixture) : IClassFixtur
     public async Task Watch_Interrupted_ExitsZeroAfterLiveChanges()
     {
         using var watch = await _tracker.StartAsync("events", "watch", "--filter", $"service=\"{_service}\"");
-        // The table's header comes once the command runs, with its Ctrl+C handling in place.
-        await watch.WaitForLinesAsync(1, TimeSpan.FromSeconds(30));
-        // The watch may still be connecting: changes made before it listens are not replayed, so
-        // keep making them until one shows.
+        // The watch may still be starting or connecting: changes made before it listens are not
+        // replayed, so keep making them until one shows (the table's header comes with it).
         var id = await CreateAsync();
         for (var attempt = 0; !watch.HasLines(2); attempt++)
         {

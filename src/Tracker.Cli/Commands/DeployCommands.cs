@@ -56,7 +56,15 @@ internal static class DeployCommands
         var id = EventCommands.IdArgument();
         id.Description = "The id deploy start printed.";
         fields.Status.Required = true;
-        fields.Status.Description = "The outcome: success or failure (" + fields.Status.Description + ")";
+        fields.Status.Description = "The outcome: success or failure.";
+        fields.Status.HelpName = "success|failure";
+        fields.Status.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<Status?>() is { } status && status is not (Status.Success or Status.Failure))
+            {
+                result.AddError($"Invalid value '{result.Tokens[^1].Value}' for --status: deploy finish takes success or failure.");
+            }
+        });
         var command = new Command(
             "finish",
             "Close a deployment: set its status (--status success|failure), its end date (now unless --end-date) and the links given, and print it.")
@@ -70,14 +78,35 @@ internal static class DeployCommands
 
         command.SetAction(runner.Action(async (parse, connection, printer, cancellationToken) =>
         {
+            var eventId = parse.GetRequiredValue(id);
+            var deployment = await connection.Events.GetEventAsync(new GetEventRequest { Id = eventId }, connection.Call(cancellationToken)).ConfigureAwait(false);
+            EnsureOpenDeployment(deployment);
             var attributes = fields.AttributesOf(parse);
             attributes.EndDate ??= Timestamp.FromDateTimeOffset(clock.GetUtcNow());
-            var request = new UpdateEventRequest { Id = parse.GetRequiredValue(id), Attributes = attributes, Links = fields.LinksOf(parse) };
+            // The etag read: a finish racing another one ends in ABORTED (exit code 6), not in two outcomes.
+            var request = new UpdateEventRequest { Id = eventId, Attributes = attributes, Links = fields.LinksOf(parse), Etag = deployment.Etag };
             var finished = await connection.Events.UpdateEventAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
             await printer.WriteEventAsync(finished).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // Only a deployment that has not finished yet can be finished: a second finish would turn a
+    // failure into a success without a word, and another type of event is not a deployment.
+    private static void EnsureOpenDeployment(Event e)
+    {
+        var type = e.Attributes?.Type ?? Type.Unspecified;
+        if (type != Type.Deployment)
+        {
+            throw new ConflictException($"FAILED_PRECONDITION: event {e.Id} is of type {ProtoEnumOption.ShortName(type)}, not deployment: deploy finish closes deployments only (use events update).");
+        }
+
+        var status = e.Attributes!.Status;
+        if (status is Status.Success or Status.Failure)
+        {
+            throw new ConflictException($"FAILED_PRECONDITION: deployment {e.Id} is finished already, with status {ProtoEnumOption.ShortName(status)}; use events update to change it.");
+        }
     }
 
     private static string DefaultTitle(EventAttributes attributes) =>

@@ -92,11 +92,26 @@ internal static class EventCommands
         command.SetAction(runner.Action(async (parse, connection, printer, cancellationToken) =>
         {
             var request = new DeleteEventRequest { Id = parse.GetRequiredValue(id), Etag = parse.GetValue(etag) ?? "", AllowMissing = parse.GetValue(allowMissing) };
+            // DeleteEvent answers the same whether or not the event was there: look first, to say which.
+            var existed = !request.AllowMissing || await ExistsAsync(connection, request.Id, cancellationToken).ConfigureAwait(false);
             await connection.Events.DeleteEventAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
-            await printer.WriteDeletedAsync(request.Id).ConfigureAwait(false);
+            await printer.WriteDeletedAsync(request.Id, existed).ConfigureAwait(false);
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static async Task<bool> ExistsAsync(TrackerConnection connection, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.Events.GetEventAsync(new GetEventRequest { Id = id }, connection.Call(cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>The event id, the first argument of get, update, delete and deploy finish.</summary>

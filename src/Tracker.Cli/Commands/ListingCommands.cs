@@ -89,6 +89,14 @@ internal static class ListingCommands
         return command;
     }
 
+    // A count flag of at least 1: 0 or less is refused here rather than read as "the default".
+    private static Option<int> Count(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "number",
+        CustomParser = result => ValueParsers.WholeNumber(result, name, minimum: 1),
+    };
+
     private static Option<string?> Text(string name, string description) => new(name) { Description = description, HelpName = "text" };
 
     /// <summary>The query and paging flags of list and search, named after ListEventsRequest's fields.</summary>
@@ -102,13 +110,13 @@ internal static class ListingCommands
 
         public Option<string?> OrderBy { get; } = Text("--order-by", "Comma-separated keys with asc or desc, e.g. 'severity desc, start_date desc'. Default newest first.");
 
-        public Option<int> PageSize { get; } = new("--page-size") { Description = "Token paging: events per page (default 50, at most 1000).", HelpName = "number" };
+        public Option<int> PageSize { get; } = Count("--page-size", "Token paging: events per page, default 50; the server lowers a number above 1000 to 1000 (AIP-158).");
 
         public Option<string?> PageToken { get; } = Text("--page-token", "Token paging: the next page token printed by the previous page of the same query.");
 
-        public Option<int> PerPage { get; } = new("--per-page") { Description = "Page-number paging: events per page (default 50, at most 1000).", HelpName = "number" };
+        public Option<int> PerPage { get; } = Count("--per-page", "Page-number paging: events per page, default 50; the server lowers a number above 1000 to 1000.");
 
-        public Option<int> Page { get; } = new("--page") { Description = "Page-number paging: the 1-based page number.", HelpName = "number" };
+        public Option<int> Page { get; } = Count("--page", "Page-number paging: the page number, from 1.");
 
         public Option<string?> AfterId { get; } = Text("--after-id", "Only events created after the event with this id, oldest first (polling).");
 
@@ -116,6 +124,17 @@ internal static class ListingCommands
 
         public void AddTo(Command command)
         {
+            // Two ways of paging: a request takes one, else which one is meant is a guess.
+            command.Validators.Add(result =>
+            {
+                var tokenPaging = result.GetResult(PageSize) is { Implicit: false } || result.GetResult(PageToken) is { Implicit: false };
+                var numberPaging = result.GetResult(PerPage) is { Implicit: false } || result.GetResult(Page) is { Implicit: false };
+                if (tokenPaging && numberPaging)
+                {
+                    result.AddError("--page-size/--page-token (token paging) and --per-page/--page (page-number paging) cannot be mixed: use one or the other.");
+                }
+            });
+
             foreach (Option option in (Option[])[Filter, Query, Q, OrderBy, PageSize, PageToken, PerPage, Page, AfterId, ExactTotalCount])
             {
                 command.Add(option);

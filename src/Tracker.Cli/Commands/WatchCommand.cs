@@ -28,7 +28,12 @@ internal static class WatchCommand
             HelpName = "duration",
             CustomParser = result => ValueParsers.Duration(result, "--timeout"),
         };
-        var maxChanges = new Option<int?>("--max-changes") { Description = "Stop after this many changes (exit code 0).", HelpName = "number" };
+        var maxChanges = new Option<int?>("--max-changes")
+        {
+            Description = "Stop after this many changes, at least 1 (exit code 0).",
+            HelpName = "number",
+            CustomParser = result => ValueParsers.WholeNumber(result, "--max-changes", minimum: 1),
+        };
         var command = new Command("watch", "Print each change to the events as it happens, one line each (WatchEvents); Ctrl+C stops it with exit code 0.")
         {
             filter, query, afterId, sendInitialEvents, timeout, maxChanges,
@@ -49,13 +54,19 @@ internal static class WatchCommand
                 stop.CancelAfter(after);
             }
 
-            await printer.WriteChangeHeaderAsync().ConfigureAwait(false);
             var received = 0;
             try
             {
-                using var call = connection.Events.WatchEvents(request, connection.Call(stop.Token));
+                using var call = connection.Events.WatchEvents(request, connection.Stream(stop.Token));
                 while ((limit is null || received < limit) && await call.ResponseStream.MoveNext(stop.Token).ConfigureAwait(false))
                 {
+                    if (received == 0)
+                    {
+                        // With the first change: a watch refused by the server (a bad filter, no
+                        // credentials) leaves stdout empty.
+                        await printer.WriteChangeHeaderAsync().ConfigureAwait(false);
+                    }
+
                     await printer.WriteChangeAsync(call.ResponseStream.Current).ConfigureAwait(false);
                     received++;
                 }

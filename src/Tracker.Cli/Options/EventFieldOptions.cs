@@ -17,8 +17,8 @@ internal sealed class EventFieldOptions
 {
     public EventFieldOptions(TimeProvider clock)
     {
-        StartDate = TimestampOption("--start-date", "When it started: 'now' or RFC 3339 (2024-01-15T10:00:00Z). The event's time for search.", clock);
-        EndDate = TimestampOption("--end-date", "When it ended: 'now' or RFC 3339; not before --start-date.", clock);
+        StartDate = TimestampOption("--start-date", "When it started: 'now', RFC 3339 with an offset or Z (2024-01-15T10:00:00Z), or a date (2024-01-15, midnight UTC). The event's time for search.", clock);
+        EndDate = TimestampOption("--end-date", "When it ended: 'now', RFC 3339 with an offset or Z, or a date (midnight UTC); not before --start-date.", clock);
     }
 
     public Option<string?> Title { get; } = Text("--title", "Short, descriptive title; required on create, 1 to 500 characters.");
@@ -45,7 +45,12 @@ internal sealed class EventFieldOptions
 
     public Option<string?> Reason { get; } = Text("--reason", "Machine-readable reason in UpperCamelCase, e.g. QuotaExceeded.");
 
-    public Option<int?> Code { get; } = new("--code") { Description = "Numeric event code from the emitting system.", HelpName = "number" };
+    public Option<int?> Code { get; } = new("--code")
+    {
+        Description = "Numeric event code from the emitting system.",
+        HelpName = "number",
+        CustomParser = result => ValueParsers.WholeNumber(result, "--code"),
+    };
 
     public Option<string?> RelatedId { get; } = Text("--related-id", "The id of an existing event this one follows, e.g. the deployment a rollback undoes.");
 
@@ -55,7 +60,14 @@ internal sealed class EventFieldOptions
 
     public Option<string[]> StakeHolders { get; } = List("--stake-holder", "A team affected; repeat the flag for several.", "--stake-holders");
 
-    public Option<bool?> Notification { get; } = new("--notification") { Description = "Whether notifications should be sent (true or false).", HelpName = "true|false" };
+    // A string, not a bool: System.CommandLine leaves a value that is not a bool ("yes") to the
+    // next argument, and would report it as an unknown argument rather than a bad value.
+    public Option<string?> Notification { get; } = new("--notification")
+    {
+        Description = "Whether notifications should be sent (true or false).",
+        HelpName = "true|false",
+        Validators = { result => ValueParsers.Boolean(result, "--notification") },
+    };
 
     public Option<string[]> Notifications { get; } = List("--notifications", "A channel to notify, e.g. slack; repeat the flag for several.", "--notify");
 
@@ -109,7 +121,7 @@ internal sealed class EventFieldOptions
         if (TextOf(parse, RelatedId) is { } relatedId) attributes.RelatedId = relatedId;
         if (parse.GetValue(StartDate) is { } startDate) attributes.StartDate = startDate;
         if (parse.GetValue(EndDate) is { } endDate) attributes.EndDate = endDate;
-        if (parse.GetValue(Notification) is { } notification) attributes.Notification = notification;
+        if (parse.GetValue(Notification) is { } notification) attributes.Notification = bool.Parse(notification.Trim());
         attributes.StakeHolders.Add((parse.GetValue(StakeHolders) ?? []).Where(v => !string.IsNullOrWhiteSpace(v)));
         attributes.Notifications.Add((parse.GetValue(Notifications) ?? []).Where(v => !string.IsNullOrWhiteSpace(v)));
         attributes.Labels.Add(parse.GetValue(Labels) ?? []);

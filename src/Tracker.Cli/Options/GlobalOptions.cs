@@ -32,18 +32,51 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
-    public Option<OutputFormat> Output { get; } = new("--output", "-o")
+    /// <summary>How long a call may take when the flag does not say.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
+
+    // Not --timeout: events watch's --timeout is how long to watch, which ends with exit code 0.
+    // No default value in the option: help would show it as 00:00:30; the description says 30s.
+    public Option<TimeSpan?> CallTimeout { get; } = new("--call-timeout")
     {
-        Description = "table (default, for people), json (the API's proto3 JSON: one object, or one per line for watch), or id (the event ids only, one per line).",
+        Description = "How long to wait for the server's answer to each call before giving up with exit code 5 (DEADLINE_EXCEEDED), e.g. 10s, 2m. Default 30s. A watch's stream has no limit.",
+        HelpName = "duration",
+        Recursive = true,
+        CustomParser = result => ValueParsers.PositiveDuration(result, "--call-timeout"),
+    };
+
+    // No default value: help would show the enum's name (Table); absent means table.
+    public Option<OutputFormat?> Output { get; } = new("--output", "-o")
+    {
+        Description = "table (default, for people), json (the API's proto3 JSON: one object, or one per line for watch), or id (the event ids only, one per line; a next page token goes to stderr).",
         HelpName = "table|json|id",
         Recursive = true,
-        DefaultValueFactory = _ => OutputFormat.Table,
+        CustomParser = ParseOutput,
     };
+
+    private static OutputFormat? ParseOutput(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value.Trim();
+        OutputFormat? format = text.ToLowerInvariant() switch
+        {
+            "table" => OutputFormat.Table,
+            "json" => OutputFormat.Json,
+            "id" => OutputFormat.Id,
+            _ => null,
+        };
+        if (format is null)
+        {
+            result.AddError($"Invalid value '{text}' for --output: --output must be table, json or id.");
+        }
+
+        return format;
+    }
 
     public void AddTo(RootCommand root)
     {
         root.Add(Url);
         root.Add(ApiKey);
         root.Add(Output);
+        root.Add(CallTimeout);
     }
 }

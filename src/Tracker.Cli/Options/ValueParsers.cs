@@ -12,8 +12,9 @@ namespace Tracker.Cli.Options;
 internal static partial class ValueParsers
 {
     /// <summary>
-    /// A point in time: <c>now</c>, or an RFC 3339 date-time (<c>2024-01-15T10:00:00Z</c>,
-    /// <c>2024-01-15T12:00:00+02:00</c>); a time without an offset is UTC.
+    /// A point in time: <c>now</c>; an RFC 3339 date-time with its offset or Z
+    /// (<c>2024-01-15T10:00:00Z</c>, <c>2024-01-15T12:00:00+02:00</c>); or a date
+    /// (<c>2024-01-15</c>), midnight UTC. A time without an offset is refused rather than guessed.
     /// </summary>
     public static Timestamp? Timestamp(ArgumentResult result, string name, TimeProvider clock)
     {
@@ -23,13 +24,44 @@ internal static partial class ValueParsers
             return Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(clock.GetUtcNow());
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        if ((Rfc3339DateTime().IsMatch(text) || PlainDate().IsMatch(text))
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
             return Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time);
         }
 
-        result.AddError($"Invalid value '{text}' for {name}: expected 'now' or an RFC 3339 date-time such as 2024-01-15T10:00:00Z.");
+        result.AddError($"Invalid value '{text}' for {name}: expected 'now', an RFC 3339 date-time with an offset or Z "
+            + "(2024-01-15T10:00:00Z, 2024-01-15T12:00:00+02:00), or a date (2024-01-15, midnight UTC).");
         return null;
+    }
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>, said in words when it is not one.</summary>
+    public static int WholeNumber(ArgumentResult result, string name, int minimum = int.MinValue)
+    {
+        var text = LastToken(result);
+        var atLeast = minimum == int.MinValue ? "" : $" of at least {minimum}";
+        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
+        {
+            result.AddError($"Invalid value '{text}' for {name}: {name} must be a whole number{atLeast}.");
+            return 0;
+        }
+
+        if (number < minimum)
+        {
+            result.AddError($"Invalid value '{text}' for {name}: {name} must be at least {minimum}.");
+        }
+
+        return number;
+    }
+
+    /// <summary>Checks a yes-or-no flag value: true or false, in any case.</summary>
+    public static void Boolean(OptionResult result, string name)
+    {
+        var text = result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value.Trim();
+        if (!bool.TryParse(text, out _))
+        {
+            result.AddError($"Invalid value '{text}' for {name}: expected true or false.");
+        }
     }
 
     /// <summary>
@@ -67,6 +99,23 @@ internal static partial class ValueParsers
         return null;
     }
 
+    /// <summary>A length of time as <see cref="Duration"/> reads it, more than zero.</summary>
+    public static TimeSpan PositiveDuration(ArgumentResult result, string name)
+    {
+        var duration = Duration(result, name);
+        if (duration is { } positive && positive > TimeSpan.Zero)
+        {
+            return positive;
+        }
+
+        if (duration is not null)
+        {
+            result.AddError($"Invalid value '{LastToken(result)}' for {name}: expected a duration of more than zero, such as 30s or 2m.");
+        }
+
+        return TimeSpan.Zero;
+    }
+
     /// <summary>Labels as <c>key=value</c>, one per occurrence of the flag.</summary>
     public static Dictionary<string, string> Labels(ArgumentResult result, string name)
     {
@@ -87,6 +136,12 @@ internal static partial class ValueParsers
     }
 
     private static string LastToken(ArgumentResult result) => result.Tokens.Count == 0 ? "" : result.Tokens[^1].Value.Trim();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")]
+    private static partial Regex Rfc3339DateTime();
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    private static partial Regex PlainDate();
 
     [GeneratedRegex(@"(?<amount>\d+(\.\d+)?)(?<unit>ms|s|m|h)")]
     private static partial Regex DurationPart();

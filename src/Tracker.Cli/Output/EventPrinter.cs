@@ -12,7 +12,7 @@ namespace Tracker.Cli.Output;
 /// JSON mapping as Google.Protobuf writes it: lowerCamelCase names, default values written, enums
 /// by name, timestamps in RFC 3339, int64 (totalCount) as a string, as the mapping says.
 /// </summary>
-internal sealed class EventPrinter(TextWriter output, OutputFormat format)
+internal sealed class EventPrinter(TextWriter output, TextWriter error, OutputFormat format, int? maxWidth)
 {
     private const int TitleWidth = 60;
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
@@ -56,6 +56,12 @@ internal sealed class EventPrinter(TextWriter output, OutputFormat format)
                     await output.WriteLineAsync(e.Id).ConfigureAwait(false);
                 }
 
+                // On stderr, so that stdout stays the ids alone and a pipeline still learns of the next page.
+                if (nextPageToken.Length > 0)
+                {
+                    await error.WriteLineAsync($"next_page_token: {nextPageToken}").ConfigureAwait(false);
+                }
+
                 break;
             default:
                 var table = new TextTable("ID", "TIME", "TYPE", "STATUS", "ENVIRONMENT", "SERVICE", "TITLE");
@@ -64,7 +70,7 @@ internal sealed class EventPrinter(TextWriter output, OutputFormat format)
                     table.Add(Row(e));
                 }
 
-                await table.WriteAsync(output).ConfigureAwait(false);
+                await table.WriteAsync(output, maxWidth).ConfigureAwait(false);
                 var total = relation == TotalCountRelation.AtLeast ? $"at least {totalCount}" : totalCount.ToString(CultureInfo.InvariantCulture);
                 await output.WriteLineAsync($"{events.Count} shown, {total} matching.").ConfigureAwait(false);
                 if (nextPageToken.Length > 0)
@@ -99,7 +105,7 @@ internal sealed class EventPrinter(TextWriter output, OutputFormat format)
                 (change.Event?.Id ?? "").PadRight(36),
                 ShortName(change.Event?.Attributes?.Type ?? Type.Unspecified).PadRight(10),
                 ShortName(change.Event?.Attributes?.Status ?? Status.Unspecified).PadRight(8),
-                (change.Event?.Attributes?.Service ?? "").PadRight(16),
+                TextTable.Clean(change.Event?.Attributes?.Service ?? "").PadRight(16),
                 Shorten(change.Event?.Title ?? "")),
         };
         await output.WriteLineAsync(line).ConfigureAwait(false);
@@ -107,13 +113,13 @@ internal sealed class EventPrinter(TextWriter output, OutputFormat format)
     }
 
     /// <summary>What a delete answers: a sentence, <c>{}</c> (the API's Empty), or the id.</summary>
-    public async Task WriteDeletedAsync(string id)
+    public async Task WriteDeletedAsync(string id, bool existed)
     {
         var line = format switch
         {
             OutputFormat.Json => Json.Format(new Empty()),
             OutputFormat.Id => id,
-            _ => $"Deleted event {id}.",
+            _ => existed ? $"Deleted event {id}." : $"Event {id} did not exist; nothing deleted (--allow-missing).",
         };
         await output.WriteLineAsync(line).ConfigureAwait(false);
     }
@@ -172,7 +178,7 @@ internal sealed class EventPrinter(TextWriter output, OutputFormat format)
 
     private static string Shorten(string text)
     {
-        var line = text.ReplaceLineEndings(" ");
+        var line = TextTable.Clean(text.ReplaceLineEndings(" "));
         return line.Length <= TitleWidth ? line : line[..(TitleWidth - 1)] + "…";
     }
 }
