@@ -71,8 +71,15 @@ public sealed class RunningCli : IDisposable
         var stopwatch = Stopwatch.StartNew();
         while (_lines.Count < count)
         {
-            if (_process.HasExited && _lines.Count < count)
+            if (_process.HasExited)
             {
+                // The last lines may still be on their way to the handler: wait for the streams' end.
+                await _process.WaitForExitAsync();
+                if (_lines.Count >= count)
+                {
+                    break;
+                }
+
                 Assert.Fail($"tracker exited with {_process.ExitCode} after {_lines.Count} lines: {await _stderr}");
             }
 

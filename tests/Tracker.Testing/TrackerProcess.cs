@@ -122,6 +122,9 @@ public sealed class TrackerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the last lines of output have been handed to the
+                // handlers; WaitForExitAsync also waits for the redirected streams to end.
+                await _process.WaitForExitAsync().WaitAsync(StartLimit);
                 throw new InvalidOperationException($"Tracker exited with code {_process.ExitCode} at start-up:{Environment.NewLine}{Output}");
             }
 
