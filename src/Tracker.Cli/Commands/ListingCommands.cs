@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.CommandLine;
 using Tracker.Api.V1Alpha1;
 using Tracker.Cli.Options;
@@ -19,19 +20,8 @@ internal static class ListingCommands
         paging.AddTo(command);
         command.SetAction(runner.Action(async (parse, connection, printer, cancellationToken) =>
         {
-            var request = new ListEventsRequest
-            {
-                Filter = parse.GetValue(paging.Filter) ?? "",
-                Query = parse.GetValue(paging.Query) ?? "",
-                Q = parse.GetValue(paging.Q) ?? "",
-                OrderBy = parse.GetValue(paging.OrderBy) ?? "",
-                PageSize = parse.GetValue(paging.PageSize),
-                PageToken = parse.GetValue(paging.PageToken) ?? "",
-                PerPage = parse.GetValue(paging.PerPage),
-                Page = parse.GetValue(paging.Page),
-                AfterId = parse.GetValue(paging.AfterId) ?? "",
-                ExactTotalCount = parse.GetValue(paging.ExactTotalCount),
-            };
+            var request = new ListEventsRequest();
+            paging.ApplyTo(parse, request);
             var page = await connection.Events.ListEventsAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
             await printer.WritePageAsync(page, page.Events, page.TotalCount, page.TotalCountRelation, page.NextPageToken).ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -71,17 +61,8 @@ internal static class ListingCommands
                 Environment = parse.GetValue(environment) ?? Api.V1Alpha1.Environment.Unspecified,
                 Impact = parse.GetValue(impact) ?? Impact.Unspecified,
                 Owner = parse.GetValue(owner) ?? "",
-                Filter = parse.GetValue(paging.Filter) ?? "",
-                Query = parse.GetValue(paging.Query) ?? "",
-                Q = parse.GetValue(paging.Q) ?? "",
-                OrderBy = parse.GetValue(paging.OrderBy) ?? "",
-                PageSize = parse.GetValue(paging.PageSize),
-                PageToken = parse.GetValue(paging.PageToken) ?? "",
-                PerPage = parse.GetValue(paging.PerPage),
-                Page = parse.GetValue(paging.Page),
-                AfterId = parse.GetValue(paging.AfterId) ?? "",
-                ExactTotalCount = parse.GetValue(paging.ExactTotalCount),
             };
+            paging.ApplyTo(parse, request);
             var page = await connection.Events.SearchEventsAsync(request, connection.Call(cancellationToken)).ConfigureAwait(false);
             await printer.WritePageAsync(page, page.Events, page.TotalCount, page.TotalCountRelation, page.NextPageToken).ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -121,6 +102,28 @@ internal static class ListingCommands
         public Option<string?> AfterId { get; } = Text("--after-id", "Only events created after the event with this id, oldest first (polling).");
 
         public Option<bool> ExactTotalCount { get; } = new("--exact-total-count") { Description = "Count every match exactly, past the server's count limit (slower)." };
+
+        /// <summary>
+        /// Sets the listing fields that ListEventsRequest and SearchEventsRequest share, by their
+        /// proto names, so that the two commands cannot drift apart.
+        /// </summary>
+        public void ApplyTo(ParseResult parse, IMessage request)
+        {
+            Set(request, "filter", parse.GetValue(Filter) ?? "");
+            Set(request, "query", parse.GetValue(Query) ?? "");
+            Set(request, "q", parse.GetValue(Q) ?? "");
+            Set(request, "order_by", parse.GetValue(OrderBy) ?? "");
+            Set(request, "page_size", parse.GetValue(PageSize));
+            Set(request, "page_token", parse.GetValue(PageToken) ?? "");
+            Set(request, "per_page", parse.GetValue(PerPage));
+            Set(request, "page", parse.GetValue(Page));
+            Set(request, "after_id", parse.GetValue(AfterId) ?? "");
+            Set(request, "exact_total_count", parse.GetValue(ExactTotalCount));
+        }
+
+        private static void Set(IMessage request, string field, object value) =>
+            (request.Descriptor.FindFieldByName(field) ?? throw new InvalidOperationException($"{request.Descriptor.Name} has no field {field}."))
+                .Accessor.SetValue(request, value);
 
         public void AddTo(Command command)
         {
