@@ -15,9 +15,11 @@ namespace Tracker.Server.Mcp;
 /// <list type="bullet">
 /// <item>-32700 Parse error: an empty body, or one that is not JSON (the line and byte given).</item>
 /// <item>-32600 Invalid request: not an object (MCP has no batches), jsonrpc not "2.0", a method
-/// or id of the wrong type.</item>
-/// <item>-32602 Invalid params: params not an object; for tools/call, name missing, not a string
-/// or no tool's name, or arguments not an object.</item>
+/// of the wrong type, an id that is neither a string nor an integer, a member JSON-RPC does not have.</item>
+/// <item>-32602 Invalid params: params not an object; a member the SDK reads as a typed value
+/// (_meta, initialize's protocolVersion, capabilities and clientInfo, a list's cursor) missing or of
+/// the wrong kind; for tools/call, name missing, not a string or no tool's name, or arguments not
+/// an object.</item>
 /// </list>
 /// Parse errors and invalid requests are HTTP 400 with id null, as the SDK answers them; invalid
 /// params are HTTP 200 with the request's id, as any other JSON-RPC error of a request.
@@ -74,9 +76,18 @@ internal static class JsonRpcMessageCheck
         }
 
         var hasId = message.TryGetProperty("id", out var id);
-        if (hasId && id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+        if (hasId && !(id.ValueKind == JsonValueKind.String || (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out _))))
         {
-            return new Refusal(InvalidRequest, $"Invalid request: id must be a string or a number, not {Kind(id)}.", null);
+            // MCP: "the ID MUST be a string or integer".
+            return new Refusal(InvalidRequest, $"Invalid request: id must be a string or an integer, not {Describe(id)}.", null);
+        }
+
+        foreach (var member in message.EnumerateObject())
+        {
+            if (!MessageMembers.Contains(member.Name))
+            {
+                return new Refusal(InvalidRequest, $"Invalid request: \"{Transport.RestStatusBody.Echo(member.Name, 64)}\" is not a member of a JSON-RPC message; its members are {string.Join(", ", MessageMembers)}.", null);
+            }
         }
 
         if (!message.TryGetProperty("method", out var method))
@@ -95,6 +106,11 @@ internal static class JsonRpcMessageCheck
         if (hasParams && parameters.ValueKind != JsonValueKind.Object)
         {
             return new Refusal(InvalidParams, $"Invalid params: params must be an object, not {Kind(parameters)}.", requestId);
+        }
+
+        if (hasParams && ParamsKindProblem(method.GetString()!, parameters) is { } problem)
+        {
+            return new Refusal(InvalidParams, $"Invalid params: {problem}.", requestId);
         }
 
         if (method.GetString() != "tools/call")
@@ -125,6 +141,64 @@ internal static class JsonRpcMessageCheck
 
         return null;
     }
+
+    private static readonly string[] MessageMembers = ["jsonrpc", "id", "method", "params", "result", "error"];
+
+    // The kinds of the params members the SDK reads as typed values (MCP schema 2025-06-18):
+    // anything else there would fail its deserializer with .NET text or an internal error.
+    private static readonly (string Method, string Member, JsonValueKind Kind, bool Required)[] ParamsMembers =
+    [
+        ("*", "_meta", JsonValueKind.Object, false),
+        ("initialize", "protocolVersion", JsonValueKind.String, true),
+        ("initialize", "capabilities", JsonValueKind.Object, true),
+        ("initialize", "clientInfo", JsonValueKind.Object, true),
+        ("tools/list", "cursor", JsonValueKind.String, false),
+        ("resources/list", "cursor", JsonValueKind.String, false),
+        ("prompts/list", "cursor", JsonValueKind.String, false),
+    ];
+
+    private static string? ParamsKindProblem(string method, JsonElement parameters)
+    {
+        foreach (var (forMethod, member, kind, required) in ParamsMembers)
+        {
+            if (forMethod != "*" && forMethod != method)
+            {
+                continue;
+            }
+
+            if (!parameters.TryGetProperty(member, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                if (required)
+                {
+                    return $"{method} needs params.{member}";
+                }
+
+                continue;
+            }
+
+            if (value.ValueKind != kind)
+            {
+                return $"params.{member} must be {Article(kind)}, not {Kind(value)}";
+            }
+        }
+
+        if (method == "initialize" && parameters.GetProperty("clientInfo") is var info)
+        {
+            foreach (var member in (string[])["name", "version"])
+            {
+                if (!info.TryGetProperty(member, out var value) || value.ValueKind != JsonValueKind.String)
+                {
+                    return $"params.clientInfo.{member} must be a string";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string Article(JsonValueKind kind) => kind == JsonValueKind.Object ? "an object" : "a string";
+
+    private static string Describe(JsonElement value) => value.ValueKind == JsonValueKind.Number ? $"the number {value.GetRawText()}" : Kind(value);
 
     private static string Kind(JsonElement value) => value.ValueKind switch
     {

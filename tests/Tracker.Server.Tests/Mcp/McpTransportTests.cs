@@ -37,6 +37,13 @@ public sealed class McpTransportTests
         { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_events","arguments":[1,2]}}""", HttpStatusCode.OK, -32602, "Invalid params: params.arguments must be an object of the tool's arguments by name, such as {\"environment\": \"production\", \"hours\": 2}, not an array." },
         { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_events","arguments":"filter=x"}}""", HttpStatusCode.OK, -32602, "Invalid params: params.arguments must be an object of the tool's arguments by name, such as {\"environment\": \"production\", \"hours\": 2}, not a string." },
         { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{}}}""", HttpStatusCode.OK, -32602, "Invalid params: tools/call needs params.name, the tool's name: one of count_events, create_event, get_event, recent_changes, search_events." },
+        { """{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}""", HttpStatusCode.BadRequest, -32600, "Invalid request: id must be a string or an integer, not the number 1.5." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/list","extra":1}""", HttpStatusCode.BadRequest, -32600, "Invalid request: \"extra\" is not a member of a JSON-RPC message; its members are jsonrpc, id, method, params, result, error." },
+        { """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":5,"capabilities":{},"clientInfo":{"name":"c","version":"1"}}}""", HttpStatusCode.OK, -32602, "Invalid params: params.protocolVersion must be a string, not a number." },
+        { """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""", HttpStatusCode.OK, -32602, "Invalid params: initialize needs params.clientInfo." },
+        { """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"c"}}}""", HttpStatusCode.OK, -32602, "Invalid params: params.clientInfo.version must be a string." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":5}}""", HttpStatusCode.OK, -32602, "Invalid params: params.cursor must be a string, not a number." },
+        { """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_events","arguments":{},"_meta":"bad"}}""", HttpStatusCode.OK, -32602, "Invalid params: params._meta must be an object, not a string." },
         { """{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"nope","arguments":{}}}""", HttpStatusCode.OK, -32602, "Invalid params: params.name \"nope\" is no tool of this server; its tools are count_events, create_event, get_event, recent_changes, search_events." },
     };
 
