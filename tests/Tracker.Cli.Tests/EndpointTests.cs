@@ -6,10 +6,13 @@ namespace Tracker.Cli.Tests;
 /// <summary>URLs that are not Tracker's HTTP endpoint, and endpoints that never answer: refused or reported, never a hang.</summary>
 public sealed class EndpointTests
 {
-    [Fact]
-    public async Task List_ServerNeverAnswers_ExitsFiveAfterCallTimeout()
+    [Theory]
+    [InlineData("list")]
+    [InlineData("watch")]
+    public async Task Command_ServerNeverAnswers_ExitsFiveAfterCallTimeout(string command)
     {
-        // Accepts connections and reads nothing: the call can only end by its deadline.
+        // Accepts connections and reads nothing: the call can only end by its deadline (for a
+        // watch, the deadline of its opening: the watch itself would end at --timeout with 0).
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var accepted = new List<Socket>();
@@ -21,8 +24,11 @@ public sealed class EndpointTests
             }
         });
         var url = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+        string[] arguments = command == "watch"
+            ? ["events", "watch", "--call-timeout", "2s", "--timeout", "30s"]
+            : ["events", "list", "--call-timeout", "2s"];
 
-        var listed = await new TrackerCli(url).RunAsync("events", "list", "--call-timeout", "2s");
+        var listed = await new TrackerCli(url).RunAsync(arguments);
 
         Assert.Equal(5, listed.ExitCode);
         Assert.Contains("DEADLINE_EXCEEDED", listed.Stderr);

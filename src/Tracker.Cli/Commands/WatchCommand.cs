@@ -58,6 +58,7 @@ internal static class WatchCommand
             try
             {
                 using var call = connection.Events.WatchEvents(request, connection.Stream(stop.Token));
+                await AwaitOpenAsync(call, connection.CallTimeout, cancellationToken).ConfigureAwait(false);
                 while ((limit is null || received < limit) && await call.ResponseStream.MoveNext(stop.Token).ConfigureAwait(false))
                 {
                     if (received == 0)
@@ -83,5 +84,22 @@ internal static class WatchCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    // The stream itself has no deadline, but its opening does: a server that never sends the
+    // response headers (Tracker sends them once the watch is in place) is one that does not
+    // answer, DEADLINE_EXCEEDED (exit 5), not a quiet watch that ends with 0 at --timeout.
+    private static async Task AwaitOpenAsync(AsyncServerStreamingCall<WatchEventsResponse> call, TimeSpan callTimeout, CancellationToken interrupted)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(interrupted);
+        wait.CancelAfter(callTimeout);
+        try
+        {
+            await call.ResponseHeadersAsync.WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!interrupted.IsCancellationRequested)
+        {
+            throw new RpcException(new Grpc.Core.Status(StatusCode.DeadlineExceeded, ""));
+        }
     }
 }

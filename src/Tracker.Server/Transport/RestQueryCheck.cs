@@ -39,7 +39,7 @@ internal static class RestQueryCheck
 
             if (!field.IsRepeated && values.Count > 1)
             {
-                violations.Add(name, "is given more than once; it takes one value", "INVALID_FORMAT");
+                violations.Add(name, "is given more than once; it takes one value", "DUPLICATE_FIELD");
                 continue;
             }
 
@@ -47,7 +47,7 @@ internal static class RestQueryCheck
             set ??= new(StringComparer.Ordinal);
             if (!field.IsRepeated && !set.TryAdd(protoPath, name))
             {
-                violations.Add(name, $"sets the same field as {set[protoPath]}; it takes one value", "INVALID_FORMAT");
+                violations.Add(name, $"sets the same field as {set[protoPath]}; it takes one value", "DUPLICATE_FIELD");
                 continue;
             }
 

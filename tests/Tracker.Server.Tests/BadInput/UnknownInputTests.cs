@@ -134,6 +134,17 @@ public sealed class UnknownInputTests(TrackerFactory factory) : IClassFixture<Tr
         Assert.Equal($"Invalid request: {parameter} {description}", status.GetProperty("message").GetString());
     }
 
+    /// <summary>A parameter given twice is refused as a body field given twice is: DUPLICATE_FIELD (README, "Each field once").</summary>
+    [Theory]
+    [InlineData("/api/v1alpha1/events/list?perPage=1&perPage=2")]
+    [InlineData("/api/v1alpha1/events/list?per_page=1&perPage=2")]
+    public async Task Query_ParameterGivenTwice_ReasonDuplicateField(string path)
+    {
+        var violation = Single(Refused(await _http.GetRestAsync(path)));
+
+        Assert.Equal("DUPLICATE_FIELD", violation.Reason);
+    }
+
     [Theory]
     [InlineData("""{"titel":"t","attributes":{"type":1,"service":"api"}}""", "titel", "is not a field of CreateEventRequest; its fields are title, attributes, links, requestId, aggregationKey, foldWindow")]
     [InlineData("""{"title":"t","attributes":{"type":1,"service":"api"},"links":{"urll":"https://x"}}""", "links.urll", "is not a field of EventLinks; its fields are pullRequestLink, ticket")]
