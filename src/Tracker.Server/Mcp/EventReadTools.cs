@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Grpc.Core;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Tracker.Api.V1Alpha1;
@@ -66,14 +65,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
             PageSize = page_size ?? DefaultPageSize,
             PageToken = page_token ?? string.Empty,
         };
-        try
-        {
-            return McpToolResults.Ok(await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false));
-        }
-        catch (RpcException e)
-        {
-            return McpToolResults.Failed(e);
-        }
+        return McpToolResults.Ok(await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
     [ToolRuns(nameof(EventService.EventServiceBase.GetEvent))]
@@ -83,14 +75,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
         [Description("The event's id: a UUIDv7 such as 019aa3b2-7c4e-7d21-9a51-3c0f2b8e4d11, as search_events and recent_changes return it.")] string id,
         CancellationToken cancellationToken = default)
     {
-        try
-        {
-            return McpToolResults.Ok(await calls.GetAsync(new GetEventRequest { Id = id }, cancellationToken).ConfigureAwait(false));
-        }
-        catch (RpcException e)
-        {
-            return McpToolResults.Failed(e);
-        }
+        return McpToolResults.Ok(await calls.GetAsync(new GetEventRequest { Id = id }, cancellationToken).ConfigureAwait(false));
     }
 
     [ToolRuns(nameof(EventService.EventServiceBase.SearchEvents))]
@@ -139,16 +124,9 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
             PageSize = page_size ?? DefaultPageSize,
             PageToken = token?.SearchToken ?? string.Empty,
         };
-        try
-        {
-            var response = await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false);
-            response.NextPageToken = RecentChangesToken.Write(since, response.NextPageToken);
-            return McpToolResults.Ok(response, new JsonObject { ["since"] = sinceText });
-        }
-        catch (RpcException e)
-        {
-            return McpToolResults.Failed(e);
-        }
+        var response = await calls.SearchAsync(request, cancellationToken).ConfigureAwait(false);
+        response.NextPageToken = RecentChangesToken.Write(since, response.NextPageToken);
+        return McpToolResults.Ok(response, new JsonObject { ["since"] = sinceText });
     }
 
     [ToolRuns(nameof(EventService.EventServiceBase.SearchEvents))]
@@ -172,14 +150,7 @@ internal sealed class EventReadTools(EventServiceCalls calls, TimeProvider time)
             StartDate = start_date ?? string.Empty,
             EndDate = end_date ?? string.Empty,
         };
-        try
-        {
-            var counts = await EventCounts.CountAsync(calls, request, cancellationToken).ConfigureAwait(false);
-            return McpToolResults.Ok(counts.ToJson());
-        }
-        catch (RpcException e)
-        {
-            return McpToolResults.Failed(e);
-        }
+        var counts = await EventCounts.CountAsync(calls, request, cancellationToken).ConfigureAwait(false);
+        return McpToolResults.Ok(counts.ToJson());
     }
 }

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Tracker.Api.V1Alpha1;
@@ -91,14 +90,7 @@ internal sealed class EventWriteTools(EventServiceCalls calls)
         }
 
         var request = new CreateEventRequest { Title = title, Attributes = attributes, RequestId = request_id ?? string.Empty };
-        try
-        {
-            return McpToolResults.Ok(await calls.CreateAsync(request, cancellationToken).ConfigureAwait(false));
-        }
-        catch (RpcException e)
-        {
-            return McpToolResults.Failed(e);
-        }
+        return McpToolResults.Ok(await calls.CreateAsync(request, cancellationToken).ConfigureAwait(false));
     }
 
     private static void SetIfGiven(string? value, Action<string> set)

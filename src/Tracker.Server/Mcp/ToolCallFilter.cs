@@ -9,7 +9,8 @@ namespace Tracker.Server.Mcp;
 /// "Securing Tracker"): first whether the caller may call the method the tool runs
 /// (<see cref="ToolRunsAttribute"/>: credentials, then scope), so a caller without the scope
 /// learns only that; then the arguments against the tool's schema (<see cref="ToolArgumentCheck"/>).
-/// Either refusal is a tool error.
+/// Either refusal is a tool error, and so is the API's refusal of the call the tool makes
+/// (an RpcException: INVALID_ARGUMENT, NOT_FOUND, ...), with the API's status and message.
 /// </summary>
 internal static class ToolCallFilter
 {
@@ -33,8 +34,19 @@ internal static class ToolCallFilter
                 }
             }
 
-            return ToolArgumentCheck.Check(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { Any: true } problems
-                ? McpToolResults.Failed(problems)
-                : await next(request, cancellationToken).ConfigureAwait(false);
+            if (ToolArgumentCheck.Check(tool.ProtocolTool.InputSchema, request.Params?.Arguments) is { Any: true } problems)
+            {
+                return McpToolResults.Failed(problems);
+            }
+
+            try
+            {
+                return await next(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e)
+            {
+                // The API's refusal of the method a tool ran, as the API words it, for every tool.
+                return McpToolResults.Failed(e);
+            }
         };
 }
